@@ -1,0 +1,196 @@
+//! The address of a socket: an internet address or a Unix socket path.
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+
+/// Where a socket is bound or connected: an IP address and port, or a Unix
+/// socket path.
+///
+/// Every transport reports its local and peer addresses as an `Address`, so
+/// handlers written once serve TCP, UDP and Unix sockets alike.
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::{Address, IntoAddress};
+///
+/// let addr = "127.0.0.1:8080".into_address().unwrap();
+/// assert_eq!(addr.to_string(), "127.0.0.1:8080");
+/// assert!(addr.as_inet().is_some());
+///
+/// let path = "/tmp/demo.sock".into_address().unwrap();
+/// assert_eq!(path, Address::Unix("/tmp/demo.sock".into()));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Address {
+    /// An IPv4 or IPv6 socket address.
+    Inet(SocketAddr),
+    /// A Unix socket bound to a path.
+    Unix(PathBuf),
+    /// A Unix socket with no name (an unbound client socket).
+    Unnamed,
+}
+
+impl Address {
+    /// The internet address, if this is one.
+    pub fn as_inet(&self) -> Option<SocketAddr> {
+        match self {
+            Address::Inet(addr) => Some(*addr),
+            _ => None,
+        }
+    }
+
+    /// The Unix socket path, if this is one.
+    pub fn as_path(&self) -> Option<&Path> {
+        match self {
+            Address::Unix(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    #[cfg(unix)]
+    pub(crate) fn from_unix(addr: &std::os::unix::net::SocketAddr) -> Address {
+        match addr.as_pathname() {
+            Some(path) => Address::Unix(path.to_path_buf()),
+            None => Address::Unnamed,
+        }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::Inet(addr) => addr.fmt(f),
+            Address::Unix(path) => path.display().fmt(f),
+            Address::Unnamed => f.write_str("(unnamed)"),
+        }
+    }
+}
+
+impl From<SocketAddr> for Address {
+    fn from(addr: SocketAddr) -> Address {
+        Address::Inet(addr)
+    }
+}
+
+impl From<PathBuf> for Address {
+    fn from(path: PathBuf) -> Address {
+        Address::Unix(path)
+    }
+}
+
+/// Conversion into an [`Address`], resolving host names where needed.
+///
+/// Implemented for `&str` and `String` (`HOST:PORT`, `[V6]:PORT`, or else a
+/// Unix socket path), `SocketAddr`, `(IpAddr, u16)`, `(&str, u16)`, `&Path`
+/// and `PathBuf`.
+pub trait IntoAddress {
+    /// Converts, resolving a host name to its first address.
+    ///
+    /// # Errors
+    ///
+    /// Fails when a `HOST:PORT` string names a host that does not resolve.
+    fn into_address(self) -> io::Result<Address>;
+}
+
+impl IntoAddress for Address {
+    fn into_address(self) -> io::Result<Address> {
+        Ok(self)
+    }
+}
+
+impl IntoAddress for &Address {
+    fn into_address(self) -> io::Result<Address> {
+        Ok(self.clone())
+    }
+}
+
+impl IntoAddress for SocketAddr {
+    fn into_address(self) -> io::Result<Address> {
+        Ok(Address::Inet(self))
+    }
+}
+
+impl IntoAddress for (IpAddr, u16) {
+    fn into_address(self) -> io::Result<Address> {
+        Ok(Address::Inet(self.into()))
+    }
+}
+
+impl IntoAddress for (&str, u16) {
+    fn into_address(self) -> io::Result<Address> {
+        resolve(self)
+    }
+}
+
+impl IntoAddress for &Path {
+    fn into_address(self) -> io::Result<Address> {
+        Ok(Address::Unix(self.to_path_buf()))
+    }
+}
+
+impl IntoAddress for PathBuf {
+    fn into_address(self) -> io::Result<Address> {
+        Ok(Address::Unix(self))
+    }
+}
+
+impl IntoAddress for &str {
+    fn into_address(self) -> io::Result<Address> {
+        if let Ok(addr) = self.parse::<SocketAddr>() {
+            return Ok(Address::Inet(addr));
+        }
+        if looks_like_host_port(self) {
+            return resolve(self);
+        }
+        Ok(Address::Unix(PathBuf::from(self)))
+    }
+}
+
+impl IntoAddress for String {
+    fn into_address(self) -> io::Result<Address> {
+        self.as_str().into_address()
+    }
+}
+
+impl IntoAddress for &String {
+    fn into_address(self) -> io::Result<Address> {
+        self.as_str().into_address()
+    }
+}
+
+/// `HOST:PORT` where PORT is all digits and HOST has no slash.
+fn looks_like_host_port(text: &str) -> bool {
+    match text.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && !host.contains('/')
+                && !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+fn resolve(target: impl ToSocketAddrs + fmt::Debug) -> io::Result<Address> {
+    let described = format!("{target:?}");
+    target
+        .to_socket_addrs()?
+        .next()
+        .map(Address::Inet)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{described} resolved to no address")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_become_inet_or_unix() {
+        assert!(matches!("[::1]:0".into_address(), Ok(Address::Inet(_))));
+        assert!(matches!("localhost:80".into_address(), Ok(Address::Inet(_))));
+        assert_eq!("./my.sock".into_address().unwrap(), Address::Unix("./my.sock".into()));
+    }
+}

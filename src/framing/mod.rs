@@ -1,0 +1,144 @@
+//! How a byte stream is cut into messages, and how replies are framed.
+
+mod decoder;
+mod frame_error;
+
+pub use self::decoder::{Decoder, Frame};
+pub use self::frame_error::FrameError;
+
+use serde::de::{self, Deserialize, Deserializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// How a stream is cut into messages, and replies framed to match. The
+/// limit on a message's size is the server's
+/// [`max_message_size`](crate::ServerConfig::max_message_size).
+///
+/// Over datagram transports every datagram is one message whatever the
+/// framing; with [`Lines`](Framing::Lines) a trailing newline is stripped
+/// from it and added to the reply, so `nc -u` works as expected.
+///
+/// Config files and flags spell these `lines`, `length-prefixed`,
+/// `fixed:N` and `until-close`.
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::Framing;
+///
+/// let mut out = Vec::new();
+/// Framing::LengthPrefixed.encode(b"hi", &mut out);
+/// assert_eq!(out, [0, 0, 0, 2, b'h', b'i']);
+///
+/// assert_eq!("fixed:16".parse(), Ok(Framing::FixedLength(16)));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Framing {
+    /// Lines ending in `\n` (a `\r` before it is dropped too). Replies get
+    /// a `\n` unless they end in one. The default.
+    #[default]
+    Lines,
+    /// A 4-byte big-endian length, then that many bytes. Replies get the
+    /// same prefix.
+    LengthPrefixed,
+    /// Every message exactly this many bytes (seed 001's
+    /// `FixedLengthSocket`). Replies are padded with zero bytes to a
+    /// multiple of it.
+    FixedLength(usize),
+    /// One message per connection: everything until the client shuts
+    /// down its write side (seed 001's fourth way). Over datagrams, one
+    /// datagram. Replies are sent as they are.
+    UntilClose,
+}
+
+impl Framing {
+    /// A decoder for this framing with a size limit.
+    pub fn decoder(self, max: usize) -> Decoder {
+        Decoder::new(self, max)
+    }
+
+    /// Appends `payload` to `out` framed as one message. An empty payload
+    /// appends nothing: an empty reply means "no reply".
+    pub fn encode(self, payload: &[u8], out: &mut Vec<u8>) {
+        let start = self.begin(out);
+        out.extend_from_slice(payload);
+        self.seal(out, start);
+    }
+
+    /// Starts a message at the end of `out` (reserving a prefix); returns
+    /// where it starts.
+    pub(crate) fn begin(self, out: &mut Vec<u8>) -> usize {
+        let start = out.len();
+        if self == Framing::LengthPrefixed {
+            out.extend_from_slice(&[0; 4]);
+        }
+        start
+    }
+
+    /// Finishes the message begun at `start`; drops it if it is empty.
+    pub(crate) fn seal(self, out: &mut Vec<u8>, start: usize) {
+        let body = start + if self == Framing::LengthPrefixed { 4 } else { 0 };
+        if out.len() == body {
+            return out.truncate(start);
+        }
+        match self {
+            Framing::Lines if out.last() != Some(&b'\n') => out.push(b'\n'),
+            Framing::LengthPrefixed => {
+                let len = u32::try_from(out.len() - body).unwrap_or(u32::MAX);
+                out[start..body].copy_from_slice(&len.to_be_bytes());
+            }
+            Framing::FixedLength(len) if len > 0 => {
+                let short = (len - (out.len() - body) % len) % len;
+                out.resize(out.len() + short, 0);
+            }
+            _ => {}
+        }
+    }
+
+    /// The framing replies to datagrams use: lines keep their newline,
+    /// everything else is sent as it is.
+    pub(crate) fn for_datagrams(self) -> Framing {
+        match self {
+            Framing::Lines => Framing::Lines,
+            _ => Framing::UntilClose,
+        }
+    }
+}
+
+impl FromStr for Framing {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Framing, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not a framing; accepted: lines, length-prefixed, fixed:N (N > 0), until-close"
+            )
+        };
+        match text {
+            "lines" => Ok(Framing::Lines),
+            "length-prefixed" => Ok(Framing::LengthPrefixed),
+            "until-close" => Ok(Framing::UntilClose),
+            _ => match text.strip_prefix("fixed:").map(str::parse::<usize>) {
+                Some(Ok(len)) if len > 0 => Ok(Framing::FixedLength(len)),
+                _ => Err(bad()),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Framing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Framing::Lines => f.write_str("lines"),
+            Framing::LengthPrefixed => f.write_str("length-prefixed"),
+            Framing::FixedLength(len) => write!(f, "fixed:{len}"),
+            Framing::UntilClose => f.write_str("until-close"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Framing {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Framing, D::Error> {
+        String::deserialize(de)?.parse().map_err(de::Error::custom)
+    }
+}

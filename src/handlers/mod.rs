@@ -1,0 +1,6 @@
+//! The bundled servers, one file each, runnable from the `socketserver`
+//! binary.
+
+mod echo;
+
+pub use self::echo::Echo;

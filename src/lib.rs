@@ -1,0 +1,101 @@
+//! Blocking, thread-based socket servers: pick a transport, pick a
+//! concurrency strategy, write a handler, serve.
+//!
+//! This is Python's `socketserver` for Rust, without its traps: threads
+//! and queues are bounded, timeouts are on by default, shutdown returns at
+//! once and never deadlocks, a panicking handler loses one connection and
+//! nothing else, and a client reset is a `debug` line, not a traceback.
+//!
+//! ```
+//! use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};
+//! use std::io::{BufRead, BufReader, Write};
+//! use std::net::TcpStream;
+//!
+//! /// Answers every line with "Hello, " and the line.
+//! struct Greeter;
+//!
+//! impl MessageHandler for Greeter {
+//!     type Session = ();
+//!
+//!     fn handle(&self, _: &mut (), name: &[u8], reply: &mut Reply<'_>) -> Action {
+//!         reply.push(b"Hello, ");
+//!         reply.push(name);
+//!         Action::Continue
+//!     }
+//! }
+//!
+//! let server = Server::builder(Messages::new(Greeter))
+//!     .concurrency(ThreadPool::new(4))
+//!     .bind::<Tcp>("127.0.0.1:0")?;
+//! let addr = server.local_addr().as_inet().unwrap();
+//! let stop = server.shutdown_handle();
+//! let serving = std::thread::spawn(move || server.serve_forever());
+//!
+//! let mut client = TcpStream::connect(addr)?;
+//! client.write_all(b"world\n")?;
+//! let mut answer = String::new();
+//! BufReader::new(client).read_line(&mut answer)?;
+//! assert_eq!(answer, "Hello, world\n");
+//!
+//! stop.shutdown();
+//! let report = serving.join().unwrap()?;
+//! assert_eq!(report.cut_off, 0);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # The three axes
+//!
+//! A [`Server<T, C, H>`](Server) is three independent choices, as in
+//! Python:
+//!
+//! - **Transport** `T` ([`transport`]): [`Tcp`] (IPv4 and IPv6), [`Udp`],
+//!   [`UnixStream`], [`UnixDatagram`]. Stream transports yield a
+//!   [`Connection`] per request, datagram transports a [`Datagram`].
+//! - **Concurrency** `C` ([`concurrency`]): [`SingleThread`],
+//!   [`ThreadPerConnection`] (optionally capped), [`ThreadPool`] (bounded
+//!   queue, an [`Overload`] policy), or [`Strategy`] to choose at run time.
+//! - **Handler** `H`: a [`RequestHandler`] with Python's `setup` / `handle`
+//!   / `finish`, or a [`MessageHandler`] wrapped in [`Messages`], which
+//!   frames messages ([`Framing`]: lines, length-prefixed, fixed-length,
+//!   until-close) and serves all four transports unchanged.
+//!
+//! Limits live in [`ServerConfig`]; server-wide hooks (`verify_request`,
+//! `handle_error`, `handle_timeout`, `service_actions`) in [`Hooks`].
+//!
+//! # Platform
+//!
+//! Unix-like systems (Linux first). The Unix transports are behind
+//! `cfg(unix)`.
+
+#![deny(missing_docs)]
+#![doc(test(attr(deny(warnings), allow(dead_code, unused_variables))))]
+
+pub mod concurrency;
+pub mod config;
+pub mod framing;
+pub mod handlers;
+pub mod message;
+pub mod request;
+pub mod server;
+pub mod transport;
+
+mod address;
+mod failure;
+mod handler;
+mod hooks;
+
+pub use self::address::{Address, IntoAddress};
+pub use self::concurrency::{
+    Concurrency, Job, Overload, SingleThread, Strategy, StrategyKind, ThreadPerConnection, ThreadPool,
+};
+pub use self::config::ServerConfig;
+pub use self::failure::Failure;
+pub use self::framing::{Decoder, Frame, FrameError, Framing};
+pub use self::handler::RequestHandler;
+pub use self::hooks::{log_failure, DefaultHooks, Hooks};
+pub use self::message::{Action, MessageHandler, Messages, Reply};
+pub use self::request::{Connection, Datagram};
+pub use self::server::{DrainReport, Server, ServerBuilder, ServerHandle, ShutdownHandle, Stats};
+pub use self::transport::{Tcp, Transport, Udp};
+#[cfg(unix)]
+pub use self::transport::{UnixDatagram, UnixStream};

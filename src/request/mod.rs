@@ -1,0 +1,44 @@
+//! What a handler receives: a [`Connection`] from a stream transport or a
+//! [`Datagram`] from a datagram transport.
+
+mod connection;
+mod datagram;
+mod datagram_socket;
+mod stream;
+
+pub(crate) use self::connection::non_zero;
+pub use self::connection::Connection;
+pub use self::datagram::Datagram;
+pub use self::datagram_socket::DatagramSocket;
+pub use self::stream::Stream;
+
+use crate::Address;
+
+/// What every request offers the server, whatever its transport.
+pub trait Request: Send + 'static {
+    /// The client's address.
+    fn peer_addr(&self) -> &Address;
+
+    /// Readies the request before its handler runs: a connection gets the
+    /// server's read and write timeouts. Default: nothing.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket is already gone.
+    fn prepare(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    /// Whether the request was larger than the server accepts (datagrams
+    /// only; a stream is framed by its handler).
+    fn is_oversized(&self) -> bool {
+        false
+    }
+
+    /// The socket to shut down when the server drains, for requests that
+    /// own a connection.
+    #[cfg(unix)]
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
+}

@@ -1,0 +1,120 @@
+//! A connected stream socket: TCP or Unix.
+
+use std::io::{self, IoSlice, Read, Write};
+use std::net::{Shutdown, TcpStream};
+#[cfg(unix)]
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+#[cfg(unix)]
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+/// The socket under a [`Connection`](crate::Connection): a TCP stream or a
+/// Unix stream, read and written the same way.
+#[derive(Debug)]
+pub enum Stream {
+    /// A TCP connection.
+    Tcp(TcpStream),
+    /// A Unix stream connection.
+    #[cfg(unix)]
+    Unix(UnixStream),
+}
+
+macro_rules! each {
+    ($self:expr, $s:ident => $body:expr) => {
+        match $self {
+            Stream::Tcp($s) => $body,
+            #[cfg(unix)]
+            Stream::Unix($s) => $body,
+        }
+    };
+}
+
+impl Stream {
+    /// Sets the limit on each blocking read; `None` waits forever.
+    ///
+    /// # Errors
+    ///
+    /// Fails with `InvalidInput` for a zero duration, as std does.
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        each!(self, s => s.set_read_timeout(timeout))
+    }
+
+    /// Sets the limit on each blocking write; `None` waits forever.
+    ///
+    /// # Errors
+    ///
+    /// Fails with `InvalidInput` for a zero duration, as std does.
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        each!(self, s => s.set_write_timeout(timeout))
+    }
+
+    /// Shuts down the read half, the write half, or both.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket is no longer connected.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        each!(self, s => s.shutdown(how))
+    }
+
+    /// Switches the socket between blocking and non-blocking mode.
+    ///
+    /// # Errors
+    ///
+    /// Fails only if the system call does.
+    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+        each!(self, s => s.set_nonblocking(nonblocking))
+    }
+
+    #[cfg(unix)]
+    pub(crate) fn raw_fd(&self) -> RawFd {
+        each!(self, s => s.as_raw_fd())
+    }
+}
+
+#[cfg(unix)]
+impl AsFd for Stream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        each!(self, s => s.as_fd())
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        each!(self, s => s.read(buf))
+    }
+}
+
+impl Read for &Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        each!(*self, s => (&*s).read(buf))
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self).write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        (&*self).write_vectored(bufs)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Write for &Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        each!(*self, s => (&*s).write(buf))
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        each!(*self, s => (&*s).write_vectored(bufs))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

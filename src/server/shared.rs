@@ -1,0 +1,88 @@
+//! State shared by a server, its handles and its requests.
+
+use super::stats::Counters;
+use super::tracker::Tracker;
+use crate::{Address, ServerConfig};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use parking_lot::{Condvar, Mutex};
+use polling::Poller;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::ThreadId;
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: ServerConfig,
+    pub(crate) local: Address,
+    pub(crate) poller: Poller,
+    pub(crate) tracker: Tracker,
+    pub(crate) counters: Counters,
+    /// Disconnected when shutdown begins: strategies blocked on a full
+    /// queue select on it.
+    pub(crate) cancelled: Receiver<()>,
+    cancel: Mutex<Option<Sender<()>>>,
+    shutting_down: AtomicBool,
+    serving: Mutex<Option<ThreadId>>,
+    stopped: Condvar,
+}
+
+impl Shared {
+    pub(crate) fn new(config: ServerConfig, local: Address) -> std::io::Result<Shared> {
+        let (cancel, cancelled) = bounded(0);
+        Ok(Shared {
+            config,
+            local,
+            poller: Poller::new()?,
+            tracker: Tracker::default(),
+            counters: Counters::default(),
+            cancelled,
+            cancel: Mutex::new(Some(cancel)),
+            shutting_down: AtomicBool::new(false),
+            serving: Mutex::new(None),
+            stopped: Condvar::new(),
+        })
+    }
+
+    /// Asks the serving loop to stop and wakes it; returns at once.
+    pub(crate) fn begin_shutdown(&self) {
+        if !self.shutting_down.swap(true, Ordering::SeqCst) {
+            self.cancel.lock().take();
+            if let Err(err) = self.poller.notify() {
+                log::error!("cannot wake the serving loop: {err}");
+            }
+        }
+    }
+
+    pub(crate) fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
+    }
+
+    /// Marks the calling thread as the one serving, until the guard drops.
+    pub(crate) fn enter_serving(&self) -> ServingGuard<'_> {
+        *self.serving.lock() = Some(std::thread::current().id());
+        ServingGuard { shared: self }
+    }
+
+    /// Waits until no thread is serving. From the serving thread itself
+    /// (a handler under `SingleThread`) it cannot wait, and returns.
+    pub(crate) fn wait_stopped(&self) {
+        let mut serving = self.serving.lock();
+        while let Some(thread) = *serving {
+            if thread == std::thread::current().id() {
+                log::warn!("shutdown_and_wait called from the serving thread; not waiting");
+                return;
+            }
+            self.stopped.wait(&mut serving);
+        }
+    }
+}
+
+pub(crate) struct ServingGuard<'a> {
+    shared: &'a Shared,
+}
+
+impl Drop for ServingGuard<'_> {
+    fn drop(&mut self) {
+        *self.shared.serving.lock() = None;
+        self.shared.stopped.notify_all();
+    }
+}

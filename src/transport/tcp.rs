@@ -1,0 +1,73 @@
+//! TCP over IPv4 or IPv6.
+
+use super::bind::{bound_socket, context, inet};
+use super::Transport;
+use crate::request::Stream;
+use crate::{Address, Connection, ServerConfig, ServerHandle};
+use socket2::{Domain, Protocol, Type};
+use std::io;
+use std::net::TcpListener;
+use std::os::fd::{AsFd, BorrowedFd};
+
+/// A TCP listener (IPv4 or IPv6): Python's `TCPServer`.
+///
+/// Bound with `SO_REUSEADDR` and a backlog of 1024 by default; each accepted
+/// connection gets `TCP_NODELAY` (see [`ServerConfig`]).
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::{IntoAddress, ServerConfig, Tcp, Transport};
+///
+/// let addr = "127.0.0.1:0".into_address()?;
+/// let tcp = Tcp::bind(&addr, &ServerConfig::default())?;
+/// assert_ne!(tcp.local_addr().as_inet().unwrap().port(), 0);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Tcp {
+    listener: TcpListener,
+    local: Address,
+    nodelay: bool,
+}
+
+impl Transport for Tcp {
+    type Request = Connection;
+    const NAME: &'static str = "tcp";
+
+    fn bind(addr: &Address, config: &ServerConfig) -> io::Result<Tcp> {
+        let sa = inet(addr, "TCP")?;
+        let domain = Domain::for_address(sa);
+        let socket = bound_socket(domain, Type::STREAM, Some(Protocol::TCP), &sa.into(), config)
+            .map_err(|e| context(e, format_args!("cannot bind TCP {sa}")))?;
+        socket.listen(config.backlog).map_err(|e| context(e, format_args!("cannot listen on TCP {sa}")))?;
+        let listener: TcpListener = socket.into();
+        let local = Address::Inet(listener.local_addr()?);
+        Ok(Tcp { listener, local, nodelay: config.nodelay })
+    }
+
+    fn local_addr(&self) -> &Address {
+        &self.local
+    }
+
+    fn accept(&self, server: &ServerHandle, _scratch: &mut [u8]) -> io::Result<Connection> {
+        let (stream, peer) = self.listener.accept()?;
+        if self.nodelay {
+            // A socket reset between accept and here fails this; the first
+            // read will report it.
+            let _ = stream.set_nodelay(true);
+        }
+        let local = self.local.clone();
+        Ok(Connection::new(Stream::Tcp(stream), peer.into(), local, server.clone()))
+    }
+
+    fn is_stream() -> bool {
+        true
+    }
+}
+
+impl AsFd for Tcp {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.listener.as_fd()
+    }
+}

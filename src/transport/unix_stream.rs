@@ -1,0 +1,73 @@
+//! Unix stream sockets.
+
+use super::bind::{bound_socket, context};
+use super::unix_path::{clear_stale, SocketFile};
+use super::Transport;
+use crate::request::Stream;
+use crate::{Address, Connection, ServerConfig, ServerHandle};
+use socket2::{Domain, SockAddr, Type};
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::net::UnixListener;
+use std::path::Path;
+
+/// A Unix stream socket listener: Python's `UnixStreamServer`.
+///
+/// A stale socket file left by a dead server is replaced at bind (a live
+/// one is refused with `AddrInUse`, a file that is not a socket with
+/// `AlreadyExists`); the server removes its own file when dropped.
+#[derive(Debug)]
+pub struct UnixStream {
+    listener: UnixListener,
+    local: Address,
+    _file: SocketFile,
+}
+
+/// The path of `addr`, or an error naming what Unix transports accept.
+pub(crate) fn unix_path<'a>(addr: &'a Address, transport: &str) -> io::Result<&'a Path> {
+    addr.as_path().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{transport} binds to a socket file path (such as /tmp/app.sock), not `{addr}`"),
+        )
+    })
+}
+
+impl Transport for UnixStream {
+    type Request = Connection;
+    const NAME: &'static str = "unix";
+
+    fn bind(addr: &Address, config: &ServerConfig) -> io::Result<UnixStream> {
+        let path = unix_path(addr, "a Unix stream server")?;
+        clear_stale(path)?;
+        let bind = || -> io::Result<UnixListener> {
+            let socket = bound_socket(Domain::UNIX, Type::STREAM, None, &SockAddr::unix(path)?, config)?;
+            socket.listen(config.backlog)?;
+            Ok(socket.into())
+        };
+        let listener = bind().map_err(|e| context(e, format_args!("cannot bind {}", path.display())))?;
+        let file = SocketFile::created(path)?;
+        Ok(UnixStream { listener, local: addr.clone(), _file: file })
+    }
+
+    fn local_addr(&self) -> &Address {
+        &self.local
+    }
+
+    fn accept(&self, server: &ServerHandle, _scratch: &mut [u8]) -> io::Result<Connection> {
+        let (stream, peer) = self.listener.accept()?;
+        let peer = Address::from_unix(&peer);
+        let local = self.local.clone();
+        Ok(Connection::new(Stream::Unix(stream), peer, local, server.clone()))
+    }
+
+    fn is_stream() -> bool {
+        true
+    }
+}
+
+impl AsFd for UnixStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.listener.as_fd()
+    }
+}
