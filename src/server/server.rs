@@ -351,7 +351,6 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         let started = Instant::now();
         let deadline = started + shared.config.drain_timeout;
         let in_flight = shared.tracker.count();
-        shared.tracker.close_reads();
         let cut_off = shared.tracker.wait_empty(deadline);
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");

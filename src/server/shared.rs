@@ -43,9 +43,15 @@ impl Shared {
     }
 
     /// Asks the serving loop to stop and wakes it; returns at once.
+    ///
+    /// The read side of every open connection ends now, not when the loop
+    /// gets round to draining: a request served on the serving thread
+    /// itself (`SingleThread`) would otherwise keep the loop from ever
+    /// seeing the shutdown until its client left.
     pub(crate) fn begin_shutdown(&self) {
         if !self.shutting_down.swap(true, Ordering::SeqCst) {
             self.cancel.lock().take();
+            self.tracker.close_reads();
             if let Err(err) = self.poller.notify() {
                 log::error!("cannot wake the serving loop: {err}");
             }
