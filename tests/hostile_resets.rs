@@ -1,0 +1,78 @@
+//! Clients that reset mid-request cause no error-level log and leak
+//! nothing; a client that shuts down its write side still gets its reply.
+
+mod hostile_util;
+
+use hostile_util::{capture_logs, eventually, logs, start};
+use socket2::SockRef;
+use socketserver::handlers::Echo;
+use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
+
+struct Upper;
+
+impl MessageHandler for Upper {
+    type Session = ();
+
+    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
+        reply.push(&message.to_ascii_uppercase());
+        Action::Continue
+    }
+}
+
+/// Connects, sends half a request, and resets (SO_LINGER 0, then close).
+fn reset_midway(addr: std::net::SocketAddr, partial: &[u8]) {
+    let stream = TcpStream::connect(addr).unwrap();
+    (&stream).write_all(partial).unwrap();
+    SockRef::from(&stream).set_linger(Some(Duration::ZERO)).unwrap();
+    drop(stream);
+}
+
+#[test]
+fn resets_are_quiet_and_leak_nothing() {
+    capture_logs();
+    let (mut messages_handle, mut echo_handle) = (None, None);
+    let messages =
+        start::<Tcp, _, _>(Server::builder(Messages::new(Upper)).concurrency(ThreadPool::new(4)), |s| {
+            messages_handle = Some(s.handle().clone())
+        });
+    let echo = start::<Tcp, _, _>(Server::builder(Echo).concurrency(ThreadPool::new(4)), |s| {
+        echo_handle = Some(s.handle().clone())
+    });
+    let (messages_handle, echo_handle) = (messages_handle.unwrap(), echo_handle.unwrap());
+    for _ in 0..200 {
+        reset_midway(messages.addr, b"half a li");
+        reset_midway(echo.addr, &[7; 5000]);
+    }
+    assert!(
+        eventually(Duration::from_secs(5), || messages_handle.stats().active == 0
+            && echo_handle.stats().active == 0
+            && messages_handle.stats().served == 200
+            && echo_handle.stats().served == 200),
+        "requests still in flight after every client reset: {:?} {:?}",
+        messages_handle.stats(),
+        echo_handle.stats()
+    );
+    let loud: Vec<_> =
+        logs().lock().iter().filter(|(level, _)| *level <= log::Level::Warn).cloned().collect();
+    assert!(loud.is_empty(), "resets logged above debug: {loud:?}");
+    messages.stop_within(Duration::from_secs(5));
+    echo.stop_within(Duration::from_secs(5));
+}
+
+#[test]
+fn half_closed_client_gets_its_reply() {
+    let running = start::<Tcp, _, _>(Server::builder(Messages::new(Upper)), |_| {});
+    let mut stream = TcpStream::connect(running.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // The seeds' client: one send with no newline, shut down writing, read.
+    stream.write_all(b"john").unwrap();
+    stream.shutdown(Shutdown::Write).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "JOHN\n");
+    let report = running.stop_within(Duration::from_secs(5));
+    assert_eq!(report.in_flight, 0);
+}

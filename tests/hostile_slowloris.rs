@@ -1,0 +1,83 @@
+//! Slowloris: hundreds of connections trickling a message a byte at a
+//! time are closed once the message's read timeout runs out, while a
+//! normal client is served during the attack.
+
+mod hostile_util;
+
+use hostile_util::start;
+use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPerConnection};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+struct Echo;
+
+impl MessageHandler for Echo {
+    type Session = ();
+
+    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
+        reply.push(message);
+        Action::Continue
+    }
+}
+
+const ATTACKERS: usize = 300;
+const READ_TIMEOUT: Duration = Duration::from_millis(600);
+const TRICKLE: Duration = Duration::from_millis(100);
+
+/// Whether the server has closed this connection (EOF or reset).
+fn closed(stream: &mut TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(err) => err.kind() != ErrorKind::WouldBlock,
+    }
+}
+
+#[test]
+fn trickling_connections_are_closed_and_a_normal_client_is_served() {
+    let builder = Server::builder(Messages::new(Echo))
+        .concurrency(ThreadPerConnection::new().max_threads(1000))
+        .read_timeout(READ_TIMEOUT)
+        .idle_timeout(Duration::from_secs(30));
+    let running = start::<Tcp, _, _>(builder, |_| {});
+
+    let mut attackers: Vec<TcpStream> = (0..ATTACKERS)
+        .map(|_| {
+            let stream = TcpStream::connect(running.addr).unwrap();
+            stream.set_nonblocking(true).unwrap();
+            stream
+        })
+        .collect();
+    let attack_began = Instant::now();
+    let ticker = crossbeam_channel::tick(TRICKLE);
+    let mut served_during_attack = None;
+    // Trickle one byte per connection per tick, never a newline, until the
+    // server has closed every one of them (bounded at 5 s).
+    while !attackers.is_empty() && attack_began.elapsed() < Duration::from_secs(5) {
+        attackers.retain_mut(|stream| !closed(stream) && stream.write_all(b"x").is_ok());
+        if served_during_attack.is_none() {
+            served_during_attack = Some(normal_client(running.addr));
+        }
+        let _ = ticker.recv();
+    }
+    let lasted = attack_began.elapsed();
+    assert!(attackers.is_empty(), "{} trickling connections still open after {lasted:?}", attackers.len());
+    assert!(lasted >= READ_TIMEOUT, "closed before the read timeout: {lasted:?}");
+    let latency = served_during_attack.unwrap();
+    assert!(latency < Duration::from_secs(1), "normal client waited {latency:?} during the attack");
+    running.stop_within(Duration::from_secs(5));
+}
+
+/// A well-behaved client: one line, one answer. Returns how long it took.
+fn normal_client(addr: std::net::SocketAddr) -> Duration {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(b"hello\n").unwrap();
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).unwrap();
+    assert_eq!(line, "hello\n");
+    started.elapsed()
+}
