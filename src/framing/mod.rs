@@ -1,7 +1,11 @@
 //! How a byte stream is cut into messages, and how replies are framed.
 
+mod check;
 mod decoder;
 mod frame_error;
+
+#[doc(hidden)]
+pub use self::check::check_split_invariance;
 
 pub use self::decoder::{Decoder, Frame};
 pub use self::frame_error::FrameError;
