@@ -107,9 +107,22 @@ where
 }
 
 /// A stream client: TCP or Unix.
-trait Duplex: Read + Write {}
-impl Duplex for std::net::TcpStream {}
-impl Duplex for std::os::unix::net::UnixStream {}
+trait Duplex: Read + Write {
+    /// Shuts down the write side: the server sees end of stream.
+    fn shutdown_write(&self);
+}
+
+impl Duplex for std::net::TcpStream {
+    fn shutdown_write(&self) {
+        self.shutdown(std::net::Shutdown::Write).unwrap();
+    }
+}
+
+impl Duplex for std::os::unix::net::UnixStream {
+    fn shutdown_write(&self) {
+        self.shutdown(std::net::Shutdown::Write).unwrap();
+    }
+}
 
 fn connect(server: &Running) -> Box<dyn Duplex> {
     match &server.addr {
@@ -228,6 +241,18 @@ fn address_book_answers_the_seed_client_over_streams() {
         assert_eq!(seed_exchange(&mut *client, "Bob"), "UNKNOWN NAME: Bob\n", "{over:?}");
         assert_eq!(seed_exchange(&mut *client, "phoebe"), "D52\n", "{over:?}");
         assert_eq!(seed_exchange(&mut *client, "ADAM"), "B23\n", "{over:?}");
+    }
+}
+
+#[test]
+fn address_book_answers_a_partial_line_ended_by_eof() {
+    for over in STREAMS {
+        let server = serve(AddressBook::default(), over);
+        let mut client = connect(&server);
+        client.write_all(b"Adam\nJohn").unwrap();
+        // Shutting down the write side ends the last, unterminated message.
+        client.shutdown_write();
+        assert_eq!(read_all(&mut *client), "B23\nC45\n", "{over:?}");
     }
 }
 
