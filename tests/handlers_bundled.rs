@@ -82,9 +82,12 @@ const STREAMS: [Over; 2] = [Over::Tcp, Over::Unix];
 const DATAGRAMS: [Over; 2] = [Over::Udp, Over::UnixDgram];
 
 fn serve<H: MessageHandler>(handler: H, over: Over) -> Running {
+    serve_messages(Messages::new(handler).unterminated_after(GRACE), over)
+}
+
+fn serve_messages<H: MessageHandler>(messages: Messages<H>, over: Over) -> Running {
     let scratch = Scratch::new();
     let path = scratch.0.join("server.sock");
-    let messages = Messages::new(handler).unterminated_after(GRACE);
     match over {
         Over::Tcp => start::<Tcp, H>(messages, "127.0.0.1:0", scratch),
         Over::Unix => start::<UnixStream, H>(messages, path, scratch),
@@ -567,5 +570,19 @@ fn support_bot_keeps_separate_sessions_for_interleaved_udp_peers() {
         // Alice's session ended: she starts afresh; Bob's goes on.
         assert_eq!(alice.ask("hi again"), intro, "{over:?}");
         assert_eq!(bob.ask("yes"), format!("Let's start again.\n{LIGHTS}\n"), "{over:?}");
+    }
+}
+
+#[test]
+fn support_bot_datagram_sessions_stay_bounded() {
+    for over in DATAGRAMS {
+        let messages = Messages::new(SupportBot).unterminated_after(GRACE).max_sessions(1);
+        let server = serve_messages(messages, over);
+        let (alice, bob) = (peer(&server, "alice"), peer(&server, "bob"));
+        let intro = alice.ask("hello");
+        assert_eq!(alice.ask("yes"), format!("{RESTARTED}\n"), "{over:?}");
+        // Bob's session takes the only place: Alice's is forgotten.
+        assert_eq!(bob.ask("hello"), intro, "{over:?}");
+        assert_eq!(alice.ask("yes"), intro, "{over:?}");
     }
 }
