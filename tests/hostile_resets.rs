@@ -76,3 +76,21 @@ fn half_closed_client_gets_its_reply() {
     let report = running.stop_within(Duration::from_secs(5));
     assert_eq!(report.in_flight, 0);
 }
+
+/// A server that answers and closes (RFC 867 daytime) while the client has
+/// sent input it never reads: the close must not turn into a reset that
+/// destroys the answer.
+#[test]
+fn close_with_unread_input_keeps_the_reply() {
+    let daytime = Messages::new(socketserver::handlers::Daytime::default());
+    let running = start::<Tcp, _, _>(Server::builder(daytime), |_| {});
+    for _ in 0..50 {
+        let mut stream = TcpStream::connect(running.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream.write_all(b"typed before the greeting\n").unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.ends_with('\n') && reply.len() > 10, "{reply:?}");
+    }
+    running.stop_within(Duration::from_secs(5));
+}

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 /// Replies buffered past this are written before more messages are read.
 const FLUSH_AT: usize = 64 * 1024;
+/// Most unread input discarded when closing.
+const DISCARD_LIMIT: usize = 256 * 1024;
 /// First size of the read buffer.
 const FIRST_BUFFER: usize = 8 * 1024;
 
@@ -58,13 +60,13 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         let handler = &self.messages.handler;
         let session = &mut self.session;
         if respond(&mut self.out, self.messages.framing, |r| handler.greet(session, r)) == Action::Close {
-            return self.flush();
+            return self.close();
         }
         self.take_buffered();
         loop {
             match self.handle_frames() {
                 Ok(Action::Continue) => {}
-                Ok(Action::Close) => return self.flush(),
+                Ok(Action::Close) => return self.close(),
                 Err(err) => return self.refuse(&err),
             }
             self.flush()?;
@@ -73,7 +75,7 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
                 Fill::Eof => return self.finish_at_eof(),
                 Fill::Unterminated => match self.take_rest() {
                     Ok(Action::Continue) => {}
-                    Ok(Action::Close) => return self.flush(),
+                    Ok(Action::Close) => return self.close(),
                     Err(err) => return self.refuse(&err),
                 },
                 Fill::Idle => return self.closing("idle longer than idle_timeout"),
@@ -129,7 +131,29 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         let handler = &self.messages.handler;
         respond(&mut self.out, self.messages.framing, |r| handler.bad_message(err, r));
         self.closing(&err.to_string())?;
-        self.flush()
+        self.close()
+    }
+
+    /// Sends the replies, then closes without losing them: input the
+    /// client sent that we will never read would make the close a reset,
+    /// and a reset can destroy replies the client has not read yet. So
+    /// the write side is shut first and unread input already here is
+    /// discarded (without waiting for more).
+    fn close(&mut self) -> io::Result<()> {
+        self.flush()?;
+        let stream = self.conn.stream();
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        if stream.set_nonblocking(true).is_ok() {
+            let mut discard = [0u8; 4096];
+            let mut budget = DISCARD_LIMIT;
+            while budget > 0 {
+                match (&*stream).read(&mut discard) {
+                    Ok(n) if n > 0 => budget = budget.saturating_sub(n),
+                    _ => break,
+                }
+            }
+        }
+        Ok(())
     }
 
     fn closing(&self, why: &str) -> io::Result<()> {
