@@ -2,5 +2,6 @@
 //! binary.
 
 mod echo;
+pub mod http;
 
 pub use self::echo::Echo;
