@@ -414,3 +414,13 @@ fn the_response_builder_refuses_header_injection() {
     assert!(HttpResponse::new(200).header("X-Ok", "tab\tand text").is_ok());
     let _ = Client::connect; // keep the helper type used in every build
 }
+
+#[test]
+fn public_types_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Http<Hello>>();
+    assert_send_sync::<HttpLimits>();
+    assert_send_sync::<HttpRequest>();
+    fn assert_send<T: Send>() {}
+    assert_send::<HttpResponse>();
+}
