@@ -72,6 +72,8 @@ mod reverse;
 mod support_bot;
 mod support_session;
 
+pub mod http;
+
 pub use self::ack::Ack;
 pub use self::address_book::AddressBook;
 pub use self::date_time::DateTime;
