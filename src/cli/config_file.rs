@@ -122,8 +122,8 @@ fn limits(value: &Value) -> Result<ServerConfig, (String, String)> {
     for (key, item) in table {
         let single = Table::from_iter([(key.clone(), item.clone())]);
         ServerConfig::deserialize(Value::Table(single))
-            .map_err(|err| (format!("limits.{key}"), err.to_string().trim().to_string()))?;
+            .map_err(|err| (format!("limits.{key}"), err.message().trim().to_string()))?;
     }
     ServerConfig::deserialize(value.clone())
-        .map_err(|err| ("limits".to_string(), err.to_string().trim().to_string()))
+        .map_err(|err| ("limits".to_string(), err.message().trim().to_string()))
 }
