@@ -15,7 +15,8 @@ fn refused(args: &[&str]) -> Ran {
 
 /// The one `socketserver: error:` line of a refused command.
 fn error_line(ran: &Ran) -> &str {
-    let errors: Vec<&str> = ran.stderr.lines().filter(|line| line.starts_with("socketserver: error:")).collect();
+    let errors: Vec<&str> =
+        ran.stderr.lines().filter(|line| line.starts_with("socketserver: error:")).collect();
     assert_eq!(errors.len(), 1, "{ran:?}");
     assert_eq!(ran.stderr.lines().count(), 1, "one message only: {ran:?}");
     errors[0]
@@ -72,7 +73,8 @@ fn an_unknown_config_key_is_named_with_the_accepted_keys() {
     let line = error_line(&ran);
     assert!(line.contains("key `threads`: unknown key; accepted keys: handler, bind, transport"), "{line}");
 
-    let file = Cleanup(temp_file("unknown-limit.toml", "handler = \"echo\"\n[limits]\nread_timeot = \"5s\"\n"));
+    let file =
+        Cleanup(temp_file("unknown-limit.toml", "handler = \"echo\"\n[limits]\nread_timeot = \"5s\"\n"));
     let ran = refused(&["serve", "--config", file.0.to_str().unwrap()]);
     let line = error_line(&ran);
     assert!(line.contains("key `limits.read_timeot`") && line.contains("read_timeout"), "{line}");
@@ -81,8 +83,14 @@ fn an_unknown_config_key_is_named_with_the_accepted_keys() {
 #[test]
 fn a_bad_config_value_is_named_with_the_accepted_values() {
     let cases = [
-        ("concurrency = \"fibers\"", "key `concurrency`: `fibers` is not a strategy; accepted: single, threads, pool"),
-        ("transport = \"sctp\"", "key `transport`: `sctp` is not a transport; accepted: tcp, udp, unix, unix-dgram"),
+        (
+            "concurrency = \"fibers\"",
+            "key `concurrency`: `fibers` is not a strategy; accepted: single, threads, pool",
+        ),
+        (
+            "transport = \"sctp\"",
+            "key `transport`: `sctp` is not a transport; accepted: tcp, udp, unix, unix-dgram",
+        ),
         ("overload = \"drop\"", "key `overload`: `drop` is not an overload policy; accepted: wait, reject"),
         ("workers = 0", "key `workers`: expected a whole number of at least 1, found integer `0`"),
         ("queue = \"many\"", "key `queue`: expected a whole number of at least 1"),
@@ -93,7 +101,11 @@ fn a_bad_config_value_is_named_with_the_accepted_values() {
         ("handler = \"echo\nbind = 1", "line 1: not valid TOML"),
     ];
     for (text, expected) in cases {
-        let body = if text.starts_with("handler") { text.to_string() } else { format!("handler = \"echo\"\n{text}\n") };
+        let body = if text.starts_with("handler") {
+            text.to_string()
+        } else {
+            format!("handler = \"echo\"\n{text}\n")
+        };
         let file = Cleanup(temp_file("bad-value.toml", &body));
         let ran = refused(&["serve", "--config", file.0.to_str().unwrap()]);
         let line = error_line(&ran);

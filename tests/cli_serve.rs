@@ -61,7 +61,8 @@ fn echo_over_unix_datagram() {
 
 #[test]
 fn sigint_drains_an_open_connection_and_exits_0() {
-    let server = Served::start(&["echo", "--bind", "127.0.0.1:0", "--concurrency", "threads", "--workers", "3"]);
+    let server =
+        Served::start(&["echo", "--bind", "127.0.0.1:0", "--concurrency", "threads", "--workers", "3"]);
     let bound = server.bound.clone();
     let mut conn = server.tcp();
     conn.write_all(b"x").unwrap();

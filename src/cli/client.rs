@@ -116,6 +116,7 @@ fn connect_error(addr: &str, err: &io::Error) -> CliError {
 
 fn io_error(err: io::Error) -> CliError {
     match err.kind() {
+        io::ErrorKind::ConnectionRefused => CliError::runtime(format!("no server answers there: {err}")),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
             CliError::runtime("no reply in time (raise --timeout, or check the server)")
         }

@@ -4,8 +4,14 @@
 use super::error::CliError;
 use super::serve;
 use super::settings::Settings;
-use socketserver::handlers::Echo;
-use socketserver::DrainReport;
+use socketserver::handlers::{Ack, AddressBook, DateTime, Daytime, Echo, Qotd, Reverse, SupportBot};
+use socketserver::{DrainReport, MessageHandler, Messages};
+use std::time::Duration;
+
+/// How long a line server waits after a partial line before taking it as
+/// a whole message: the seeds' clients send one message with no newline
+/// and wait for the answer.
+pub const UNTERMINATED_AFTER: Duration = Duration::from_millis(100);
 
 /// What the command line knows about one bundled server.
 #[derive(Debug)]
@@ -28,10 +34,28 @@ const fn info(name: &'static str, port: u16, datagrams: bool) -> HandlerInfo {
     HandlerInfo { name, port, datagrams, data: false, dir: false }
 }
 
+const fn with_data(info: HandlerInfo) -> HandlerInfo {
+    HandlerInfo { data: true, ..info }
+}
+
 /// Every server `serve` can run, in the order help lists them.
 pub const HANDLERS: &[HandlerInfo] = &[
+    // Seed 004 §39.4.
+    with_data(info("address-book", 8084, true)),
+    // Seed 004 §39.10 names no port; the one after address-book's.
+    info("datetime", 8085, true),
     // RFC 862's port 7 is privileged.
     info("echo", 7007, true),
+    // Seed 002 §8.3.
+    info("reverse", 12345, true),
+    // RFC 867's port 13 is privileged.
+    info("daytime", 7013, true),
+    // RFC 865's port 17 is privileged.
+    with_data(info("qotd", 7017, true)),
+    // Seed 002 §8.2.
+    info("ack", 8888, true),
+    // Seed 002 exercises 1-2 name no port; the one after ack's.
+    info("support-bot", 8889, true),
 ];
 
 /// The server called `name`.
@@ -50,7 +74,37 @@ pub fn names() -> String {
 /// Builds the server `settings` name and serves it until a signal.
 pub fn serve(settings: &Settings) -> Result<DrainReport, CliError> {
     match settings.handler.name {
+        "address-book" => serve::on_any_transport(lines(address_book(settings)?), settings),
+        "datetime" => serve::on_any_transport(lines(DateTime::default()), settings),
         "echo" => serve::on_any_transport(Echo, settings),
+        "reverse" => serve::on_any_transport(lines(Reverse), settings),
+        "daytime" => serve::on_any_transport(lines(Daytime::default()), settings),
+        "qotd" => serve::on_any_transport(lines(qotd(settings)?), settings),
+        "ack" => serve::on_any_transport(lines(Ack), settings),
+        "support-bot" => serve::on_any_transport(lines(SupportBot), settings),
         other => Err(CliError::usage(format!("`{other}` is not a bundled server; accepted: {}", names()))),
     }
+}
+
+/// A line server as the binary serves it: see [`UNTERMINATED_AFTER`].
+fn lines<M: MessageHandler>(handler: M) -> Messages<M> {
+    Messages::new(handler).unterminated_after(UNTERMINATED_AFTER)
+}
+
+fn address_book(settings: &Settings) -> Result<AddressBook, CliError> {
+    match &settings.data {
+        Some(path) => AddressBook::load(path).map_err(|err| bad_data(&err)),
+        None => Ok(AddressBook::default()),
+    }
+}
+
+fn qotd(settings: &Settings) -> Result<Qotd, CliError> {
+    match &settings.data {
+        Some(path) => Qotd::load(path).map_err(|err| bad_data(&err)),
+        None => Ok(Qotd::default()),
+    }
+}
+
+fn bad_data(err: &str) -> CliError {
+    CliError::usage(format!("bad --data file (`data`): {err}"))
 }

@@ -37,6 +37,9 @@ pub struct Reply {
 /// nothing arrives within `wait`: an empty reply if `optional`, else a
 /// `TimedOut` error. A reply cut off by `wait` after some bytes is
 /// returned as it is (a raw echo of text with no newline).
+///
+/// An `optional` reply (a greeting, which may be several lines sent
+/// separately) is read until `wait` passes with nothing more.
 pub fn read_reply(conn: &mut impl Conn, wait: Duration, optional: bool) -> io::Result<Reply> {
     let mut reply = Reply::default();
     let mut chunk = [0; 16 * 1024];
@@ -49,7 +52,7 @@ pub fn read_reply(conn: &mut impl Conn, wait: Duration, optional: bool) -> io::R
             }
             Ok(n) => {
                 reply.bytes.extend_from_slice(&chunk[..n]);
-                if reply.bytes.ends_with(b"\n") {
+                if !optional && reply.bytes.ends_with(b"\n") {
                     return Ok(reply);
                 }
             }
