@@ -65,8 +65,8 @@ fn the_strategy_can_come_from_the_file_and_flags_override_it() {
     assert_eq!(answers(&server)[0][0], "C45");
     let log = server.stop_cleanly();
     assert!(log.contains("strategy=threads"), "{log}");
-    // debug from the file took effect: the drain's debug lines may vary,
-    // but the level must admit them; a flag lowers it again.
+    // The handler named on the command line wins over the file's, as do
+    // the strategy and workers.
     let server = Served::start(&["reverse", "--config", path, "--concurrency", "pool", "--workers", "3"]);
     let log = server.stop_cleanly();
     assert!(log.contains("serving reverse transport=tcp"), "{log}");

@@ -28,7 +28,10 @@ fn pipelining_client(server: &Served, messages: &[&str]) -> Vec<String> {
 fn address_book_seed_and_pipelining_clients() {
     let server = Served::start(&["address-book", "--bind", "127.0.0.1:0"]);
     assert_eq!(seed_client(&server, "John"), "C45\n");
-    assert_eq!(pipelining_client(&server, &["JOHN", "Denise", "phoebe", "Adam"]), ["C45", "C44", "D52", "B23"]);
+    assert_eq!(
+        pipelining_client(&server, &["JOHN", "Denise", "phoebe", "Adam"]),
+        ["C45", "C44", "D52", "B23"]
+    );
     server.stop_cleanly();
 }
 
