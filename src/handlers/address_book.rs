@@ -204,7 +204,10 @@ struct TomlBook {
 fn toml_entries(text: &str) -> Result<Vec<Entry>, String> {
     let book: TomlBook = toml::from_str(text).map_err(|err| {
         let at = err.span().map(|span| format!("line {}: ", line_of(text, span.start))).unwrap_or_default();
-        format!("{at}{}; expected an [entries] table of name = \"office\" pairs", err.message().trim())
+        format!(
+            "{at}{}; the file must hold an [entries] table of name = \"office\" pairs",
+            err.message().trim()
+        )
     })?;
     let entry = |(name, office): (Spanned<String>, Spanned<String>)| Entry {
         line: line_of(text, name.span().start),

@@ -11,7 +11,8 @@ use crate::{Action, MessageHandler, Reply};
 /// message that is not UTF-8 is not reversed byte by byte (that would
 /// send back garbage); it gets the line
 /// `ERROR: not UTF-8 (invalid byte at offset N); send UTF-8 text`, and the
-/// connection stays open.
+/// connection stays open. An empty message reverses to nothing, and an
+/// empty reply is not sent, so an empty line gets no answer.
 ///
 /// # Examples
 ///
