@@ -67,6 +67,7 @@ mod address_book;
 mod date_time;
 mod daytime;
 mod echo;
+pub mod http;
 mod qotd;
 mod reverse;
 mod support_bot;

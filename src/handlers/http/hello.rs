@@ -1,0 +1,51 @@
+//! The hello-and-time server of seed 004 (§39.8).
+
+use super::{HttpHandler, HttpRequest, HttpResponse, Method};
+use std::io;
+
+/// Answers `GET /` with `Hello From Server at <date and time>` (local
+/// time, as Python's `str(datetime.today())` prints it), as the
+/// `MyHttpRequestHandler` of seed 004 does. `HEAD /` gets the same
+/// header fields; other paths get `404`, other methods `405`.
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::handlers::http::{Hello, Http};
+/// use socketserver::{Server, Tcp};
+/// use std::io::{Read, Write};
+///
+/// let server = Server::builder(Http::new(Hello)).bind::<Tcp>("127.0.0.1:0")?;
+/// let addr = server.local_addr().as_inet().unwrap();
+/// let stop = server.shutdown_handle();
+/// let serving = std::thread::spawn(move || server.serve_forever());
+///
+/// let mut client = std::net::TcpStream::connect(addr)?;
+/// client.write_all(b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
+/// let mut answer = String::new();
+/// client.read_to_string(&mut answer)?;
+/// assert!(answer.starts_with("HTTP/1.1 404 Not Found\r\n"));
+///
+/// stop.shutdown();
+/// serving.join().unwrap()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Hello;
+
+impl HttpHandler for Hello {
+    fn get(&self, req: &HttpRequest) -> io::Result<HttpResponse> {
+        if req.path() != "/" {
+            return Ok(HttpResponse::text(
+                404,
+                format!("404 Not Found: only / is served here, not {}\n", req.path()),
+            ));
+        }
+        let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S%.6f");
+        Ok(HttpResponse::text(200, format!("Hello From Server at {now}")))
+    }
+
+    fn unsupported(&self, req: &HttpRequest) -> io::Result<HttpResponse> {
+        Ok(HttpResponse::method_not_allowed(req.method(), &[Method::Get, Method::Head]))
+    }
+}

@@ -1,0 +1,105 @@
+//! The bytes a connection has sent and the layer has not yet used.
+
+use crate::Connection;
+use std::io::{self, Read};
+use std::time::Duration;
+
+/// First size of the buffer; it grows to what a request head may need.
+const FIRST_BUFFER: usize = 8 * 1024;
+
+/// What one wait for bytes brought.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Filled {
+    /// More bytes are pending.
+    Data,
+    /// The client closed its side.
+    Eof,
+    /// Nothing arrived in time.
+    TimedOut,
+}
+
+/// A read buffer: `buf[start..end]` is pending.
+#[derive(Debug)]
+pub(super) struct Input {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Largest the buffer may grow.
+    limit: usize,
+}
+
+impl Input {
+    /// A buffer that grows to at most `limit` bytes (at least 8 KiB).
+    pub(super) fn new(limit: usize) -> Input {
+        Input { buf: Vec::new(), start: 0, end: 0, limit: limit.max(FIRST_BUFFER) }
+    }
+
+    /// The bytes received and not yet consumed.
+    pub(super) fn pending(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Marks `n` pending bytes as used.
+    pub(super) fn consume(&mut self, n: usize) {
+        self.start += n.min(self.end - self.start);
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+    }
+
+    /// Takes up to `n` pending bytes.
+    pub(super) fn take(&mut self, n: usize) -> &[u8] {
+        let n = n.min(self.end - self.start);
+        let range = self.start..self.start + n;
+        self.start += n;
+        &self.buf[range]
+    }
+
+    /// Waits up to `timeout` (`None`: forever) for more bytes. A zero
+    /// timeout times out without reading.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the read fails for another reason than the timeout.
+    pub(super) fn fill(&mut self, conn: &mut Connection, timeout: Option<Duration>) -> io::Result<Filled> {
+        if timeout == Some(Duration::ZERO) {
+            return Ok(Filled::TimedOut);
+        }
+        self.make_room();
+        conn.set_read_timeout(timeout)?;
+        loop {
+            match conn.read(&mut self.buf[self.end..]) {
+                Ok(0) => return Ok(Filled::Eof),
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(Filled::Data);
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) if is_timeout(&err) => return Ok(Filled::TimedOut),
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// Ensures free space after `end`: moves pending bytes to the front,
+    /// then grows up to the limit (and by one byte past it, so a head
+    /// over the limit is seen as such).
+    fn make_room(&mut self) {
+        if self.end < self.buf.len() {
+            return;
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            return;
+        }
+        let grown = (self.buf.len() * 2).clamp(FIRST_BUFFER, self.limit + 1);
+        self.buf.resize(grown.max(self.end + 1), 0);
+    }
+}
+
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}

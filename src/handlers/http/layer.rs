@@ -1,0 +1,154 @@
+//! The HTTP/1.1 layer over a stream connection.
+
+use super::exchange::Exchange;
+use super::writer::{write_response, Framing};
+use super::{HttpHandler, HttpLimits, HttpResponse};
+#[cfg(unix)]
+use crate::UnixStream;
+use crate::{Connection, RequestHandler, Tcp};
+use std::fmt;
+use std::io;
+
+/// The default `Server` header value.
+const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
+
+/// Serves an [`HttpHandler`] over HTTP/1.0 and HTTP/1.1: the request
+/// handler that turns a stream connection into a sequence of requests.
+///
+/// `Http` implements [`RequestHandler`] for [`Tcp`] and
+/// [`UnixStream`](crate::UnixStream), so every concurrency strategy serves
+/// HTTP. It owns the connection's loop: it parses each request head with
+/// `httparse` (strict), reads the body (`Content-Length` or chunked,
+/// sending `100 Continue` when asked), calls the application, and writes
+/// the response; keep-alive and pipelined requests are served in order on
+/// the same connection.
+///
+/// Bad input is answered with its status and the connection closed, so
+/// nothing unread is ever parsed as the next request: `414` for a long
+/// request line, `431` for a large head or too many fields, `413` for a
+/// large body, `400` for a malformed request or ambiguous framing (two
+/// different `Content-Length`s, `Content-Length` with
+/// `Transfer-Encoding`, HTTP/1.1 without exactly one `Host`), `501` for an
+/// unknown method or transfer coding, `505` for HTTP/2 and later, `417`
+/// for an expectation other than `100-continue`, and `408` when the head
+/// (or a stalled body) does not arrive in time. Limits are in
+/// [`HttpLimits`].
+///
+/// When the server shuts down, the response in progress carries
+/// `Connection: close` and the connection ends after it. When the server
+/// rejects a connection at capacity, it answers `503`.
+///
+/// After answering with `Connection: close` the layer shuts its write side
+/// and reads what the client still sends for up to a second (256 KiB at
+/// most) before closing, so the client is not sent a reset that could
+/// destroy the response in flight.
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::handlers::http::{Hello, Http};
+/// use socketserver::{Server, Tcp, ThreadPool};
+/// use std::io::{Read, Write};
+///
+/// let server = Server::builder(Http::new(Hello))
+///     .concurrency(ThreadPool::new(4))
+///     .bind::<Tcp>("127.0.0.1:0")?;
+/// let addr = server.local_addr().as_inet().unwrap();
+/// let stop = server.shutdown_handle();
+/// let serving = std::thread::spawn(move || server.serve_forever());
+///
+/// let mut client = std::net::TcpStream::connect(addr)?;
+/// client.write_all(b"GET / HTTP/1.0\r\n\r\n")?;
+/// let mut answer = String::new();
+/// client.read_to_string(&mut answer)?;
+/// assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"));
+/// assert!(answer.contains("Hello From Server at "));
+///
+/// stop.shutdown();
+/// serving.join().unwrap()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct Http<A> {
+    pub(super) app: A,
+    pub(super) limits: HttpLimits,
+    pub(super) server_name: String,
+}
+
+impl<A: HttpHandler> Http<A> {
+    /// Serves `app` with the default [`HttpLimits`].
+    pub fn new(app: A) -> Http<A> {
+        Http { app, limits: HttpLimits::default(), server_name: SERVER_NAME.to_string() }
+    }
+
+    /// Sets the limits. Default is [`HttpLimits::default`].
+    pub fn limits(mut self, limits: HttpLimits) -> Http<A> {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the `Server` header value sent when the application sets none.
+    /// Default is `socketserver/VERSION`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with `InvalidInput` when `name` holds a control character.
+    pub fn server_name(mut self, name: &str) -> io::Result<Http<A>> {
+        HttpResponse::new(200).header("Server", name)?;
+        self.server_name = name.to_string();
+        Ok(self)
+    }
+
+    /// The application.
+    pub fn app(&self) -> &A {
+        &self.app
+    }
+
+    /// The limits in force.
+    pub fn current_limits(&self) -> &HttpLimits {
+        &self.limits
+    }
+
+    fn serve(&self, conn: &mut Connection) -> io::Result<()> {
+        Exchange::new(self, conn).run()
+    }
+
+    /// Answers a connection the server has no room for.
+    fn refuse(&self, conn: &mut Connection) {
+        let response =
+            HttpResponse::text(503, "503 Service Unavailable: the server is at capacity; retry later\n");
+        let framing =
+            Framing { head_only: false, http10: false, keep_alive: false, server_name: &self.server_name };
+        let _ = write_response(conn, response, framing);
+    }
+}
+
+impl<A> fmt::Debug for Http<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Http")
+            .field("app", &std::any::type_name::<A>())
+            .field("limits", &self.limits)
+            .field("server_name", &self.server_name)
+            .finish()
+    }
+}
+
+impl<A: HttpHandler> RequestHandler<Tcp> for Http<A> {
+    fn handle(&self, conn: &mut Connection) -> io::Result<()> {
+        self.serve(conn)
+    }
+
+    fn busy(&self, conn: &mut Connection) {
+        self.refuse(conn)
+    }
+}
+
+#[cfg(unix)]
+impl<A: HttpHandler> RequestHandler<UnixStream> for Http<A> {
+    fn handle(&self, conn: &mut Connection) -> io::Result<()> {
+        self.serve(conn)
+    }
+
+    fn busy(&self, conn: &mut Connection) {
+        self.refuse(conn)
+    }
+}

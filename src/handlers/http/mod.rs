@@ -1,0 +1,65 @@
+//! HTTP/1.1 over the same server: Python's `http.server`.
+//!
+//! [`Http`] wraps an [`HttpHandler`] (the `do_GET` / `do_POST` of
+//! Python's `BaseHTTPRequestHandler`) into a [`RequestHandler`](crate::RequestHandler)
+//! for TCP and Unix stream sockets, so any transport and concurrency
+//! strategy serves HTTP. Requests are parsed with `httparse`; bad input
+//! gets its status (414, 431, 413, 400, 501, 505, 408) and a closed
+//! connection; limits are in [`HttpLimits`].
+//!
+//! Two applications are bundled: [`Hello`], the hello-and-time server of
+//! seed 004 (§39.8), and [`StaticFiles`], a safe `python -m http.server`.
+//!
+//! ```
+//! use socketserver::handlers::http::{Http, HttpRequest, HttpResponse};
+//! use socketserver::{Server, Tcp};
+//! use std::io::{Read, Write};
+//!
+//! let app = |req: &HttpRequest| Ok(HttpResponse::text(200, format!("you asked for {}", req.path())));
+//! let server = Server::builder(Http::new(app)).bind::<Tcp>("127.0.0.1:0")?;
+//! let addr = server.local_addr().as_inet().unwrap();
+//! let stop = server.shutdown_handle();
+//! let serving = std::thread::spawn(move || server.serve_forever());
+//!
+//! let mut client = std::net::TcpStream::connect(addr)?;
+//! client.write_all(b"GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
+//! let mut answer = String::new();
+//! client.read_to_string(&mut answer)?;
+//! assert!(answer.ends_with("you asked for /a"));
+//!
+//! stop.shutdown();
+//! serving.join().unwrap()?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod body;
+mod body_length;
+mod body_reader;
+mod exchange;
+mod handler;
+mod head;
+mod hello;
+mod input;
+mod layer;
+mod limits;
+mod method;
+mod rejection;
+mod request;
+mod response;
+#[cfg(unix)]
+mod static_files;
+mod status;
+mod stop;
+mod version;
+mod writer;
+
+pub use self::handler::HttpHandler;
+pub use self::hello::Hello;
+pub use self::layer::Http;
+pub use self::limits::HttpLimits;
+pub use self::method::Method;
+pub use self::request::HttpRequest;
+pub use self::response::HttpResponse;
+#[cfg(unix)]
+pub use self::static_files::StaticFiles;
+pub use self::version::Version;

@@ -1,0 +1,88 @@
+//! The request an application answers.
+
+use super::head::RequestHead;
+use super::{Method, Version};
+use crate::Address;
+
+/// One parsed HTTP request, its body already read (and de-chunked).
+///
+/// The layer has checked everything framing depends on before the
+/// application sees it: the method is known, the version is 1.0 or 1.1,
+/// `Content-Length` is unambiguous, the body is within
+/// [`max_body_size`](super::HttpLimits::max_body_size).
+#[derive(Debug)]
+pub struct HttpRequest {
+    method: Method,
+    target: String,
+    version: Version,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+    peer: Address,
+}
+
+impl HttpRequest {
+    pub(super) fn new(head: RequestHead, method: Method, body: Vec<u8>, peer: Address) -> HttpRequest {
+        HttpRequest {
+            method,
+            target: head.target,
+            version: Version::from_minor(head.minor),
+            headers: head.headers,
+            body,
+            peer,
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The request target as sent: `/a%20b?x=1`, or an absolute URL.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The path of the target, still percent-encoded, without the query:
+    /// `/a%20b` for `/a%20b?x=1`, and `/a` for `http://host/a`.
+    pub fn path(&self) -> &str {
+        let path = self.target.split('?').next().unwrap_or("");
+        match path.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
+            None => path,
+        }
+    }
+
+    /// The query string after `?`, if there is one.
+    pub fn query(&self) -> Option<&str> {
+        self.target.split_once('?').map(|(_, query)| query)
+    }
+
+    /// The protocol version.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// Every header field in order, names as sent.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.headers.iter().map(|(name, value)| (name.as_str(), value.as_slice()))
+    }
+
+    /// The first value of a header field, the name matched in any case;
+    /// `None` when absent or not UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .and_then(|(_, value)| std::str::from_utf8(value).ok())
+    }
+
+    /// The body: empty when the request had none.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The client's address.
+    pub fn peer_addr(&self) -> &Address {
+        &self.peer
+    }
+}

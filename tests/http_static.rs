@@ -1,0 +1,193 @@
+//! StaticFiles: content, caching, ranges, listings, and no way out of
+//! the root.
+
+mod http_common;
+
+use http_common::{exchange, Running};
+use socketserver::handlers::http::{Http, StaticFiles};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SECRET: &str = "TOP SECRET: outside the root";
+
+/// A temporary tree: `base/secret.txt` beside `base/root/`, removed on drop.
+struct Tree {
+    base: PathBuf,
+}
+
+impl Tree {
+    fn new(name: &str) -> Tree {
+        let base = std::env::temp_dir().join(format!("http-static-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let root = base.join("root");
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::create_dir_all(root.join("list/inner dir")).unwrap();
+        fs::write(base.join("secret.txt"), SECRET).unwrap();
+        fs::write(root.join("hello.txt"), "hello, static world\n").unwrap();
+        fs::write(root.join("page.html"), "<p>page</p>").unwrap();
+        fs::write(root.join("sub/index.html"), "<h1>index</h1>").unwrap();
+        for name in ["b.txt", "a.txt", "<img src=x onerror=alert(1)>.txt", "space name.txt", "amp&.txt"] {
+            fs::write(root.join("list").join(name), name).unwrap();
+        }
+        std::os::unix::fs::symlink(base.join("secret.txt"), root.join("link-out")).unwrap();
+        std::os::unix::fs::symlink(&base, root.join("dir-out")).unwrap();
+        std::os::unix::fs::symlink(root.join("hello.txt"), root.join("link-in")).unwrap();
+        std::os::unix::fs::symlink(base.join("secret.txt"), root.join("sub/index-link")).unwrap();
+        Tree { base }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.base.join("root")
+    }
+
+    fn serve(&self) -> Running {
+        Running::start(Http::new(StaticFiles::new(self.root()).unwrap()))
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.base);
+    }
+}
+
+fn get(server: &Running, target: &str, extra: &str) -> http_common::Response {
+    exchange(server.addr, format!("GET {target} HTTP/1.1\r\nHost: x\r\n{extra}\r\n").as_bytes())
+}
+
+#[test]
+fn no_path_reaches_outside_the_root() {
+    let tree = Tree::new("escape");
+    let server = tree.serve();
+    let attempts = [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/..%2Fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..%5Csecret.txt",
+        "/..\\secret.txt",
+        "/sub/../../secret.txt",
+        "/sub/%2e%2e/%2e%2e/secret.txt",
+        "/./../secret.txt",
+        "//../secret.txt",
+        "/hello.txt%00../../secret.txt",
+        "/%00/../secret.txt",
+        "/%252e%252e/secret.txt",
+        "/link-out",
+        "/dir-out/secret.txt",
+        "/dir-out/",
+        "/sub/index-link",
+        "http://x/../secret.txt",
+        "../secret.txt",
+    ];
+    for target in attempts {
+        let response = get(&server, target, "");
+        assert!(
+            matches!(response.status, 400 | 403 | 404),
+            "{target} answered {}: {}",
+            response.status,
+            response.text()
+        );
+        assert!(!response.text().contains("TOP SECRET"), "{target} leaked the secret");
+    }
+    // The root itself and a symlink inside it still work.
+    assert_eq!(get(&server, "/link-in", "").text(), "hello, static world\n");
+    assert_eq!(get(&server, "/hello.txt", "").status, 200);
+}
+
+#[test]
+fn files_have_type_length_and_last_modified() {
+    let tree = Tree::new("files");
+    let server = tree.serve();
+    let text = get(&server, "/hello.txt", "");
+    assert_eq!(text.status, 200);
+    assert_eq!(text.header("content-type"), Some("text/plain"));
+    assert_eq!(text.header("content-length"), Some("20"));
+    assert_eq!(text.header("accept-ranges"), Some("bytes"));
+    assert!(text.header("last-modified").is_some_and(|d| d.ends_with(" GMT")));
+    assert_eq!(get(&server, "/page.html", "").header("content-type"), Some("text/html"));
+    assert_eq!(get(&server, "/missing.txt", "").status, 404);
+
+    let mut client = server.connect();
+    client.send(b"HEAD /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let head = client.response(true);
+    assert_eq!(head.header("content-length"), Some("20"));
+    assert!(client.at_eof(), "HEAD sent a body");
+
+    let post = exchange(server.addr, b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
+}
+
+#[test]
+fn if_modified_since_answers_304() {
+    let tree = Tree::new("cache");
+    let server = tree.serve();
+    let first = get(&server, "/hello.txt", "");
+    let stamp = first.header("last-modified").unwrap().to_string();
+    let cached = get(&server, "/hello.txt", &format!("If-Modified-Since: {stamp}\r\n"));
+    assert_eq!(cached.status, 304);
+    assert!(cached.body.is_empty());
+    let old = get(&server, "/hello.txt", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n");
+    assert_eq!(old.status, 200);
+    let junk = get(&server, "/hello.txt", "If-Modified-Since: yesterday\r\n");
+    assert_eq!(junk.status, 200);
+}
+
+#[test]
+fn single_ranges_answer_206_or_416() {
+    let tree = Tree::new("range");
+    let server = tree.serve();
+    let part = get(&server, "/hello.txt", "Range: bytes=0-4\r\n");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.text(), "hello");
+    assert_eq!(part.header("content-range"), Some("bytes 0-4/20"));
+    let tail = get(&server, "/hello.txt", "Range: bytes=-6\r\n");
+    assert_eq!(tail.text(), "world\n");
+    let past = get(&server, "/hello.txt", "Range: bytes=50-\r\n");
+    assert_eq!(past.status, 416);
+    assert_eq!(past.header("content-range"), Some("bytes */20"));
+    let multi = get(&server, "/hello.txt", "Range: bytes=0-1,3-4\r\n");
+    assert_eq!(multi.status, 200);
+    let stale = get(&server, "/hello.txt", "Range: bytes=0-4\r\nIf-Range: Sat, 01 Jan 2000 00:00:00 GMT\r\n");
+    assert_eq!(stale.status, 200);
+}
+
+#[test]
+fn directories_redirect_serve_index_or_list() {
+    let tree = Tree::new("dirs");
+    let server = tree.serve();
+    let redirect = get(&server, "/sub", "");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), Some("/sub/"));
+    assert_eq!(get(&server, "/sub/", "").text(), "<h1>index</h1>");
+
+    let listing = get(&server, "/list/", "");
+    assert_eq!(listing.status, 200);
+    assert_eq!(listing.header("content-type"), Some("text/html; charset=utf-8"));
+    let page = listing.text();
+    assert!(!page.contains("<img"), "a file name injected markup:\n{page}");
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;.txt"));
+    assert!(page.contains("href=\"%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt\""), "{page}");
+    assert!(page.contains("href=\"space%20name.txt\""));
+    assert!(page.contains("amp&amp;.txt"));
+    assert!(page.contains("href=\"inner%20dir/\">inner dir/</a>"));
+    let order: Vec<usize> = ["&lt;img", "a.txt", "amp&amp;", "b.txt", "inner dir/", "space name"]
+        .iter()
+        .map(|name| page.find(name).unwrap_or_else(|| panic!("{name} missing from\n{page}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "not sorted:\n{page}");
+    assert_eq!(get(&server, "/list/space%20name.txt", "").text(), "space name.txt");
+}
+
+#[test]
+fn the_root_must_be_a_directory() {
+    let tree = Tree::new("root");
+    let error = StaticFiles::new(tree.root().join("hello.txt")).unwrap_err();
+    assert!(error.to_string().contains("not a directory"), "{error}");
+    assert!(StaticFiles::new(Path::new("/no/such/dir/anywhere")).is_err());
+}
