@@ -54,6 +54,10 @@ fn bad_handler_bind_or_flag_combination_is_one_message() {
     assert!(error_line(&ran).contains("binds a socket file path"), "{ran:?}");
     let ran = refused(&["serve", "echo", "--data", "/dev/null"]);
     assert!(error_line(&ran).contains("does not apply to `echo`"), "{ran:?}");
+    let ran = refused(&["serve", "http", "--transport", "udp"]);
+    assert!(error_line(&ran).contains("`http` has no datagram form"), "{ran:?}");
+    let ran = refused(&["serve", "static", "--dir", "/no/such/dir"]);
+    assert!(error_line(&ran).contains("cannot serve /no/such/dir"), "{ran:?}");
     let ran = refused(&["serve", "echo", "--dir", "."]);
     assert!(error_line(&ran).contains("does not apply to `echo`"), "{ran:?}");
 }
@@ -112,6 +116,27 @@ fn a_bad_config_value_is_named_with_the_accepted_values() {
         assert!(line.contains(expected), "{text:?}: expected {expected:?} in {line:?}");
         assert!(line.contains(file.0.to_str().unwrap()), "{line}");
     }
+}
+
+#[test]
+fn a_bad_data_file_is_refused_with_the_line_and_reason() {
+    let book = Cleanup(temp_file("book.csv", "name,office\nJOHN,C45\nbroken line\n"));
+    let ran = refused(&["serve", "address-book", "--data", book.0.to_str().unwrap()]);
+    let line = error_line(&ran);
+    assert!(line.contains("bad --data file") && line.contains("line 3"), "{line}");
+    let missing = temp_path("no-quotes.txt");
+    let ran = refused(&["serve", "qotd", "--data", missing.to_str().unwrap()]);
+    assert!(error_line(&ran).contains("cannot read"), "{ran:?}");
+}
+
+#[test]
+fn a_good_data_file_is_served() {
+    let book = Cleanup(temp_file("book.toml", "[entries]\nGrace = \"Z99\"\n"));
+    let server =
+        Served::start(&["address-book", "--bind", "127.0.0.1:0", "--data", book.0.to_str().unwrap()]);
+    let ran = run(&["client", &server.bound, "--send", "grace"], "");
+    assert_eq!(ran.stdout, "Z99\n", "{ran:?}");
+    server.stop_cleanly();
 }
 
 #[test]

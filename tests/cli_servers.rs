@@ -138,11 +138,7 @@ fn daytime_and_qotd_speak_first_and_close() {
 fn support_bot_streams_greet_and_diagnose() {
     for transport in ["tcp", "unix"] {
         let (server, _path) = start("support-bot", transport);
-        let conn: Box<dyn ReadWrite> = match transport {
-            "tcp" => Box::new(server.tcp()),
-            _ => Box::new(server.unix()),
-        };
-        let mut conn = BufReader::new(conn);
+        let mut conn = BufReader::new(server.tcp_or_unix(transport));
         let mut greeting = String::new();
         while !greeting.contains('?') {
             assert!(conn.read_line(&mut greeting).unwrap() > 0, "{greeting:?}");
@@ -155,9 +151,6 @@ fn support_bot_streams_greet_and_diagnose() {
         server.stop_cleanly();
     }
 }
-
-trait ReadWrite: Read + Write {}
-impl<T: Read + Write> ReadWrite for T {}
 
 #[test]
 fn support_bot_over_udp_keeps_two_peers_apart() {
@@ -178,4 +171,50 @@ fn support_bot_over_udp_keeps_two_peers_apart() {
     assert!(say(&bob, "yes").to_lowercase().contains("restart"));
     assert!(say(&alice, "yes").starts_with("Diagnosis"));
     server.stop_cleanly();
+}
+
+/// One HTTP/1.1 request with `Connection: close`; the whole response.
+fn http_get<S: Read + Write>(mut conn: S, path: &str) -> String {
+    conn.write_all(format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn http_hello_over_tcp_and_unix() {
+    for transport in ["tcp", "unix"] {
+        let (server, _path) = start("http", transport);
+        let response = http_get(server.tcp_or_unix(transport), "/");
+        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{transport}: {response}");
+        assert!(response.contains("Hello From Server at "), "{transport}: {response}");
+        server.stop_cleanly();
+    }
+}
+
+#[test]
+fn static_serves_the_dir_given() {
+    let dir = temp_path("static-dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("hello.txt"), "static hello").unwrap();
+    for transport in ["tcp", "unix"] {
+        let socket = Cleanup(temp_path("static.sock"));
+        let bind = if transport == "tcp" { "127.0.0.1:0" } else { socket.0.to_str().unwrap() };
+        let server = Served::start(&[
+            "static",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--transport",
+            transport,
+            "--bind",
+            bind,
+        ]);
+        let response = http_get(server.tcp_or_unix(transport), "/hello.txt");
+        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+        assert!(response.ends_with("\r\n\r\nstatic hello"), "{response}");
+        assert!(http_get(server.tcp_or_unix(transport), "/../etc/passwd").starts_with("HTTP/1.1 4"));
+        server.stop_cleanly();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

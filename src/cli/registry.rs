@@ -4,6 +4,7 @@
 use super::error::CliError;
 use super::serve;
 use super::settings::Settings;
+use socketserver::handlers::http::{Hello, Http, StaticFiles};
 use socketserver::handlers::{Ack, AddressBook, DateTime, Daytime, Echo, Qotd, Reverse, SupportBot};
 use socketserver::{DrainReport, MessageHandler, Messages};
 use std::time::Duration;
@@ -38,6 +39,10 @@ const fn with_data(info: HandlerInfo) -> HandlerInfo {
     HandlerInfo { data: true, ..info }
 }
 
+const fn with_dir(info: HandlerInfo) -> HandlerInfo {
+    HandlerInfo { dir: true, ..info }
+}
+
 /// Every server `serve` can run, in the order help lists them.
 pub const HANDLERS: &[HandlerInfo] = &[
     // Seed 004 §39.4.
@@ -56,6 +61,10 @@ pub const HANDLERS: &[HandlerInfo] = &[
     info("ack", 8888, true),
     // Seed 002 exercises 1-2 name no port; the one after ack's.
     info("support-bot", 8889, true),
+    // Seed 004 §39.8's web server.
+    info("http", 8080, false),
+    // Python's `http.server` default port.
+    with_dir(info("static", 8000, false)),
 ];
 
 /// The server called `name`.
@@ -82,6 +91,8 @@ pub fn serve(settings: &Settings) -> Result<DrainReport, CliError> {
         "qotd" => serve::on_any_transport(lines(qotd(settings)?), settings),
         "ack" => serve::on_any_transport(lines(Ack), settings),
         "support-bot" => serve::on_any_transport(lines(SupportBot), settings),
+        "http" => serve::on_streams(Http::new(Hello), settings),
+        "static" => serve::on_streams(Http::new(static_files(settings)?), settings),
         other => Err(CliError::usage(format!("`{other}` is not a bundled server; accepted: {}", names()))),
     }
 }
@@ -107,4 +118,8 @@ fn qotd(settings: &Settings) -> Result<Qotd, CliError> {
 
 fn bad_data(err: &str) -> CliError {
     CliError::usage(format!("bad --data file (`data`): {err}"))
+}
+
+fn static_files(settings: &Settings) -> Result<StaticFiles, CliError> {
+    StaticFiles::new(&settings.dir).map_err(|err| CliError::usage(format!("bad --dir (`dir`): {err}")))
 }

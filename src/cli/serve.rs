@@ -26,7 +26,6 @@ where
 
 /// Serves `handler`, which has no datagram form, on the stream transport
 /// the settings name.
-#[allow(dead_code)] // Used once the HTTP handlers are registered.
 pub fn on_streams<H>(handler: H, settings: &Settings) -> Result<DrainReport, CliError>
 where
     H: RequestHandler<Tcp> + RequestHandler<UnixStream>,

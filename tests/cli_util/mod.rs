@@ -130,6 +130,14 @@ impl Served {
         conn
     }
 
+    /// A stream connection over `transport` (`tcp` or `unix`).
+    pub fn tcp_or_unix(&self, transport: &str) -> Box<dyn ReadWrite> {
+        match transport {
+            "tcp" => Box::new(self.tcp()),
+            _ => Box::new(self.unix()),
+        }
+    }
+
     /// Sends one UDP datagram and returns the reply.
     pub fn udp_ask(&self, message: &[u8]) -> Vec<u8> {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -164,6 +172,11 @@ impl Drop for Served {
         }
     }
 }
+
+/// A stream of either kind.
+pub trait ReadWrite: Read + Write {}
+
+impl<T: Read + Write> ReadWrite for T {}
 
 /// `ADDR` from a log line holding `bound=ADDR`.
 pub fn bound_token(line: &str) -> Option<String> {
