@@ -72,3 +72,44 @@ fn the_strategy_can_come_from_the_file_and_flags_override_it() {
     assert!(log.contains("serving reverse transport=tcp"), "{log}");
     assert!(log.contains("strategy=pool (3 workers, queue 4, wait)"), "{log}");
 }
+
+#[test]
+fn the_example_config_file_is_valid_and_documents_every_key() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/socketserver.example.toml");
+    let server = Served::start(&["--config", example, "--bind", "127.0.0.1:0"]);
+    assert_eq!(answers(&server)[0][0], "C45");
+    let log = server.stop_cleanly();
+    assert!(log.contains("serving address-book transport=tcp"), "{log}");
+    assert!(log.contains("strategy=pool (8 workers, queue 32, wait)"), "{log}");
+    let text = std::fs::read_to_string(example).unwrap();
+    let keys = [
+        "handler",
+        "bind",
+        "transport",
+        "concurrency",
+        "workers",
+        "queue",
+        "overload",
+        "log_level",
+        "data",
+        "dir",
+        "[limits]",
+        "max_connections",
+        "read_timeout",
+        "idle_timeout",
+        "write_timeout",
+        "max_message_size",
+        "drain_timeout",
+        "backlog",
+        "reuse_address",
+        "reuse_port",
+        "ipv6_only",
+        "nodelay",
+    ];
+    for key in keys {
+        assert!(
+            text.lines().any(|line| line.trim_start_matches("# ").starts_with(key)),
+            "{key} undocumented"
+        );
+    }
+}
