@@ -66,3 +66,40 @@ fn split_port(text: &str) -> Option<(&str, &str)> {
     let plausible = !host.is_empty() && !host.contains('/') && !port.is_empty();
     (plausible && port.bytes().all(|b| b.is_ascii_digit())).then_some((host, port))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::registry;
+
+    fn bind(given: Option<&str>, transport: TransportKind) -> Result<Address, String> {
+        resolve(given, transport, registry::find("address-book").unwrap()).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn defaults_are_loopback_and_the_handlers_port() {
+        assert_eq!(bind(None, TransportKind::Tcp).unwrap().to_string(), "127.0.0.1:8084");
+        assert_eq!(bind(None, TransportKind::Udp).unwrap().to_string(), "127.0.0.1:8084");
+        let path = bind(None, TransportKind::Unix).unwrap();
+        assert!(path.as_path().unwrap().ends_with("socketserver-address-book.sock"));
+    }
+
+    #[test]
+    fn inet_spellings() {
+        assert_eq!(bind(Some("0"), TransportKind::Tcp).unwrap().to_string(), "127.0.0.1:0");
+        assert_eq!(bind(Some("[::1]:9"), TransportKind::Udp).unwrap().to_string(), "[::1]:9");
+        assert!(bind(Some("localhost:0"), TransportKind::Tcp).unwrap().as_inet().unwrap().ip().is_loopback());
+        assert!(bind(Some("/tmp/x.sock"), TransportKind::Tcp).unwrap_err().contains("takes HOST:PORT"));
+        assert!(bind(Some("host:99999"), TransportKind::Tcp).unwrap_err().contains("at most 65535"));
+    }
+
+    #[test]
+    fn unix_spellings() {
+        assert_eq!(
+            bind(Some("./a.sock"), TransportKind::UnixDgram).unwrap(),
+            Address::Unix("./a.sock".into())
+        );
+        assert!(bind(Some("127.0.0.1:80"), TransportKind::Unix).unwrap_err().contains("socket file path"));
+        assert!(bind(Some(""), TransportKind::Unix).is_err());
+    }
+}
