@@ -414,3 +414,41 @@ fn the_response_builder_refuses_header_injection() {
     assert!(HttpResponse::new(200).header("X-Ok", "tab\tand text").is_ok());
     let _ = Client::connect; // keep the helper type used in every build
 }
+
+#[test]
+fn public_types_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Http<Hello>>();
+    assert_send_sync::<HttpLimits>();
+    assert_send_sync::<HttpRequest>();
+    fn assert_send<T: Send>() {}
+    assert_send::<HttpResponse>();
+}
+
+#[test]
+fn large_bodies_in_both_framings_keep_the_connection_in_step() {
+    let server = probe();
+    let mut client = server.connect();
+    let big = vec![b'q'; 700_000];
+    let mut request =
+        format!("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n", big.len()).into_bytes();
+    request.extend_from_slice(&big);
+    request.extend_from_slice(b"POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for piece in big.chunks(70_001) {
+        request.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        request.extend_from_slice(piece);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\nGET /end HTTP/1.1\r\nHost: x\r\n\r\n");
+    let writer = {
+        let mut stream = client.reader.get_ref().try_clone().unwrap();
+        std::thread::spawn(move || std::io::Write::write_all(&mut stream, &request))
+    };
+    for path in ["/big", "/chunks"] {
+        let response = client.response(false);
+        assert_eq!(response.body.len(), format!("POST {path} ").len() + big.len());
+        assert!(response.body.ends_with(b"qqqq"));
+    }
+    assert_eq!(client.response(false).text(), "GET /end ");
+    writer.join().unwrap().unwrap();
+}

@@ -191,3 +191,19 @@ fn the_root_must_be_a_directory() {
     assert!(error.to_string().contains("not a directory"), "{error}");
     assert!(StaticFiles::new(Path::new("/no/such/dir/anywhere")).is_err());
 }
+
+#[test]
+fn large_files_stream_whole_and_in_ranges() {
+    let tree = Tree::new("large");
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    fs::write(tree.root().join("blob.bin"), &data).unwrap();
+    let server = tree.serve();
+    let mut client = server.connect();
+    client.send(b"GET /blob.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /blob.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=100000-199999\r\n\r\n");
+    let whole = client.response(false);
+    assert_eq!(whole.header("content-type"), Some("application/octet-stream"));
+    assert!(whole.body == data, "the whole file differs");
+    let part = client.response(false);
+    assert_eq!(part.status, 206);
+    assert!(part.body == data[100_000..200_000], "the range differs");
+}

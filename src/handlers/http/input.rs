@@ -53,6 +53,9 @@ impl Input {
         let n = n.min(self.end - self.start);
         let range = self.start..self.start + n;
         self.start += n;
+        if self.start == self.end {
+            (self.start, self.end) = (0, 0);
+        }
         &self.buf[range]
     }
 

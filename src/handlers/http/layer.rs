@@ -38,6 +38,13 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// `Connection: close` and the connection ends after it. When the server
 /// rejects a connection at capacity, it answers `503`.
 ///
+/// A keep-alive connection holds its thread until the client closes it or
+/// stays idle for the server's `idle_timeout`: under
+/// [`SingleThread`](crate::SingleThread) one browser can hold the whole
+/// server, so serve HTTP with [`ThreadPool`](crate::ThreadPool) or
+/// [`ThreadPerConnection`](crate::ThreadPerConnection) (shorten
+/// `idle_timeout` for many clients).
+///
 /// After answering with `Connection: close` the layer shuts its write side
 /// and reads what the client still sends for up to a second (256 KiB at
 /// most) before closing, so the client is not sent a reset that could
