@@ -1,6 +1,8 @@
-//! The `socketserver` command line: a thin layer over the library.
+//! The `socketserver` command line: a thin layer over the library. Run
+//! `socketserver --help`, or see README.md.
 
-fn main() {
-    eprintln!("socketserver {}: the command line is being built; see README.md", env!("CARGO_PKG_VERSION"));
-    std::process::exit(2);
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

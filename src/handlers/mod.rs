@@ -67,12 +67,11 @@ mod address_book;
 mod date_time;
 mod daytime;
 mod echo;
+pub mod http;
 mod qotd;
 mod reverse;
 mod support_bot;
 mod support_session;
-
-pub mod http;
 
 pub use self::ack::Ack;
 pub use self::address_book::AddressBook;

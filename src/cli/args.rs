@@ -1,0 +1,117 @@
+//! The command line's grammar (clap derive): subcommands and their flags.
+
+use super::logging;
+use super::transport_kind::TransportKind;
+use clap::{Args, Parser, Subcommand};
+use log::LevelFilter;
+use socketserver::config::parse_duration;
+use socketserver::{Overload, StrategyKind};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Blocking, thread-based socket servers and the clients to try them.
+#[derive(Debug, Parser)]
+#[command(name = "socketserver", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a bundled server until SIGINT or SIGTERM (then drain and exit 0).
+    Serve(ServeArgs),
+    /// Talk to a server: one line sent per input line, the reply printed;
+    /// `-1` or end of input quits.
+    Client(ClientArgs),
+    /// Print the IP addresses a host name resolves to.
+    Resolve(ResolveArgs),
+    /// Fetch an http:// URL with a raw HTTP/1.1 request; print the
+    /// response, then bytes, time and throughput.
+    Get(GetArgs),
+    // The `bench` subcommand (src/cli/bench/) is wired in here.
+}
+
+/// `socketserver serve`: every flag may instead come from `--config`;
+/// flags override the file.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The server to run: address-book, datetime, echo, reverse, daytime,
+    /// qotd, ack, support-bot, http, static.
+    #[arg(value_name = "HANDLER")]
+    pub handler: Option<String>,
+    /// HOST:PORT to listen on (port 0 picks a free port; a bare PORT means
+    /// 127.0.0.1:PORT), or a socket file path for the unix transports.
+    /// Default: 127.0.0.1 and the handler's port.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// tcp, udp, unix or unix-dgram. Default: tcp.
+    #[arg(long, value_name = "TRANSPORT")]
+    pub transport: Option<TransportKind>,
+    /// single, threads or pool. Default: pool.
+    #[arg(long, value_name = "STRATEGY")]
+    pub concurrency: Option<StrategyKind>,
+    /// Pool size, or the thread cap of `threads`. Default: 32.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub workers: Option<u32>,
+    /// The pool's queue length. Default: 4 × workers.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub queue: Option<u32>,
+    /// What a full pool or thread cap does: wait or reject. Default: wait.
+    #[arg(long, value_name = "POLICY")]
+    pub overload: Option<Overload>,
+    /// A TOML file with the same keys as these flags (see
+    /// socketserver.example.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// off, error, warn, info, debug or trace. Default: info.
+    #[arg(long, value_name = "LEVEL", value_parser = logging::parse_level)]
+    pub log_level: Option<LevelFilter>,
+    /// A data file for address-book (TOML or CSV) or qotd (quotes).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// The directory `static` serves. Default: the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `socketserver client`.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// HOST:PORT of the server, or a Unix stream socket path.
+    #[arg(value_name = "ADDR")]
+    pub addr: String,
+    /// Send datagrams over UDP instead of connecting over TCP.
+    #[arg(long)]
+    pub udp: bool,
+    /// Send this one message, print the reply, and exit.
+    #[arg(long, value_name = "MSG")]
+    pub send: Option<String>,
+    /// How long to wait for a reply, such as 5s or 500ms.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+/// `socketserver resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The host name, such as example.com or localhost.
+    #[arg(value_name = "HOST")]
+    pub host: String,
+}
+
+/// `socketserver get`.
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// An http:// URL (https is not supported).
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Send HEAD instead of GET: headers only.
+    #[arg(long)]
+    pub head: bool,
+    /// How long to wait for the server, such as 10s.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+}

@@ -1,0 +1,49 @@
+//! The command line, one concern per file: the grammar ([`args`]), the
+//! config file, settings, the handler registry, serving, and the clients.
+
+mod args;
+mod bind_address;
+mod client;
+mod config_file;
+mod error;
+mod get;
+mod http_url;
+mod logging;
+mod registry;
+mod reply_reader;
+mod resolve;
+mod serve;
+mod settings;
+mod signals;
+mod transport_kind;
+
+use self::args::{Cli, Command};
+use self::error::CliError;
+use self::settings::Settings;
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Parses the command line, runs it, and turns the outcome into an exit
+/// status: 0, 1 for a failure at run time, 2 for bad input.
+pub fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("socketserver: error: {err}");
+            err.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = Settings::resolve(args)?;
+            logging::init(settings.log_level);
+            registry::serve(&settings).map(drop)
+        }
+        Command::Client(args) => client::run(args),
+        Command::Resolve(args) => resolve::run(&args),
+        Command::Get(args) => get::run(&args),
+    }
+}

@@ -1,0 +1,87 @@
+//! Running a server from [`Settings`]: one generic [`run`] for every
+//! transport and handler, chosen by name at run time.
+
+use super::error::CliError;
+use super::settings::Settings;
+use super::signals::SignalWatch;
+use super::transport_kind::TransportKind;
+use socketserver::{
+    Concurrency, DrainReport, RequestHandler, Server, Tcp, Transport, Udp, UnixDatagram, UnixStream,
+};
+use std::io;
+
+/// Serves `handler`, which runs over all four transports, on the one
+/// the settings name.
+pub fn on_any_transport<H>(handler: H, settings: &Settings) -> Result<DrainReport, CliError>
+where
+    H: RequestHandler<Tcp> + RequestHandler<Udp> + RequestHandler<UnixStream> + RequestHandler<UnixDatagram>,
+{
+    match settings.transport {
+        TransportKind::Tcp => run::<Tcp, H>(handler, settings),
+        TransportKind::Udp => run::<Udp, H>(handler, settings),
+        TransportKind::Unix => run::<UnixStream, H>(handler, settings),
+        TransportKind::UnixDgram => run::<UnixDatagram, H>(handler, settings),
+    }
+}
+
+/// Serves `handler`, which has no datagram form, on the stream transport
+/// the settings name.
+pub fn on_streams<H>(handler: H, settings: &Settings) -> Result<DrainReport, CliError>
+where
+    H: RequestHandler<Tcp> + RequestHandler<UnixStream>,
+{
+    match settings.transport {
+        TransportKind::Tcp => run::<Tcp, H>(handler, settings),
+        TransportKind::Unix => run::<UnixStream, H>(handler, settings),
+        datagrams => Err(CliError::usage(format!(
+            "`{}` has no datagram form, so it cannot run over {datagrams}; accepted transports for it: tcp, unix",
+            settings.handler.name
+        ))),
+    }
+}
+
+/// Binds, logs the bound address, serves until SIGINT or SIGTERM, and
+/// logs what the drain did.
+pub fn run<T: Transport, H: RequestHandler<T>>(
+    handler: H,
+    settings: &Settings,
+) -> Result<DrainReport, CliError> {
+    let strategy = settings.strategy();
+    let strategy_text = strategy.describe();
+    let server = Server::builder(handler)
+        .config(settings.limits.clone())
+        .concurrency(strategy)
+        .bind::<T>(&settings.bind)
+        .map_err(|err| bind_error(&err, settings))?;
+    let _signals = SignalWatch::start(server.shutdown_handle())?;
+    log::info!(
+        "serving {} transport={} bound={} strategy={strategy_text}",
+        settings.handler.name,
+        settings.transport,
+        server.local_addr(),
+    );
+    let report =
+        server.serve_forever().map_err(|err| CliError::runtime(format!("the server failed: {err}")))?;
+    log::info!(
+        "stopped: {} in-flight request(s) at shutdown, {} completed, {} cut off, {} thread(s) left, in {:.0?}",
+        report.in_flight,
+        report.completed(),
+        report.cut_off,
+        report.threads_left,
+        report.elapsed,
+    );
+    Ok(report)
+}
+
+/// A bind failure said plainly, with the likely fix.
+fn bind_error(err: &io::Error, settings: &Settings) -> CliError {
+    let hint = match err.kind() {
+        io::ErrorKind::AddrInUse => "another server is using that address; stop it or choose another with --bind",
+        io::ErrorKind::PermissionDenied => {
+            "permission denied; ports below 1024 need root (or CAP_NET_BIND_SERVICE), so choose a port of 1024 or more"
+        }
+        io::ErrorKind::AddrNotAvailable => "that address belongs to no interface of this machine",
+        _ => "check the --bind address",
+    };
+    CliError::runtime(format!("cannot bind {} ({}): {err}; {hint}", settings.bind, settings.transport))
+}

@@ -1,0 +1,126 @@
+//! What `serve` runs with: the flags laid over the config file, over the
+//! defaults, checked before anything starts.
+
+use super::args::ServeArgs;
+use super::bind_address;
+use super::config_file::ConfigFile;
+use super::error::CliError;
+use super::registry::{self, HandlerInfo};
+use super::transport_kind::TransportKind;
+use log::LevelFilter;
+use socketserver::{Address, Overload, ServerConfig, Strategy, StrategyKind};
+use std::path::PathBuf;
+
+/// Pool size (or thread cap) when neither flag nor file sets one.
+pub const DEFAULT_WORKERS: usize = 32;
+
+/// Everything `serve` needs, resolved.
+#[derive(Debug)]
+pub struct Settings {
+    /// The server to run.
+    pub handler: &'static HandlerInfo,
+    /// Where to listen.
+    pub bind: Address,
+    /// How.
+    pub transport: TransportKind,
+    /// The strategy's kind.
+    pub concurrency: StrategyKind,
+    /// Pool size, or the thread cap of `threads`.
+    pub workers: usize,
+    /// The pool's queue (`None`: 4 × workers).
+    pub queue: Option<usize>,
+    /// What a full strategy does.
+    pub overload: Overload,
+    /// The log level.
+    pub log_level: LevelFilter,
+    /// A data file for the handlers that take one.
+    pub data: Option<PathBuf>,
+    /// The directory `static` serves.
+    pub dir: PathBuf,
+    /// The server's limits.
+    pub limits: ServerConfig,
+}
+
+impl Settings {
+    /// Lays `args` over its config file (if any) over the defaults.
+    ///
+    /// # Errors
+    ///
+    /// A usage error (exit status 2) for a bad config file, a missing or
+    /// unknown handler, or a flag that does not fit the handler.
+    pub fn resolve(args: ServeArgs) -> Result<Settings, CliError> {
+        let file = match &args.config {
+            Some(path) => ConfigFile::load(path)?,
+            None => ConfigFile::default(),
+        };
+        let handler = registry::find(&handler_name(args.handler, file.handler)?)?;
+        let transport = args.transport.or(file.transport).unwrap_or(TransportKind::Tcp);
+        check_transport(handler, transport)?;
+        let data = args.data.or(file.data);
+        let dir = args.dir.or(file.dir);
+        check_applies(handler, data.is_some(), dir.is_some())?;
+        Ok(Settings {
+            handler,
+            bind: bind_address::resolve(args.bind.or(file.bind).as_deref(), transport, handler)?,
+            transport,
+            concurrency: args.concurrency.or(file.concurrency).unwrap_or(StrategyKind::Pool),
+            workers: args.workers.map(|n| n as usize).or(file.workers).unwrap_or(DEFAULT_WORKERS),
+            queue: args.queue.map(|n| n as usize).or(file.queue),
+            overload: args.overload.or(file.overload).unwrap_or_default(),
+            log_level: args.log_level.or(file.log_level).unwrap_or(LevelFilter::Info),
+            data,
+            dir: dir.unwrap_or_else(|| PathBuf::from(".")),
+            limits: file.limits,
+        })
+    }
+
+    /// The concurrency strategy these settings name.
+    pub fn strategy(&self) -> Strategy {
+        Strategy::new(self.concurrency, self.workers, self.queue, self.overload)
+    }
+}
+
+fn handler_name(flag: Option<String>, file: Option<String>) -> Result<String, CliError> {
+    flag.or(file).ok_or_else(|| {
+        CliError::usage(format!(
+            "no server named: give one (socketserver serve echo) or set `handler` in --config; accepted: {}",
+            registry::names()
+        ))
+    })
+}
+
+fn check_transport(handler: &HandlerInfo, transport: TransportKind) -> Result<(), CliError> {
+    if transport.is_datagram() && !handler.datagrams {
+        return Err(CliError::usage(format!(
+            "`{}` has no datagram form, so it cannot run over {transport}; accepted transports for it: tcp, unix",
+            handler.name
+        )));
+    }
+    Ok(())
+}
+
+fn check_applies(handler: &HandlerInfo, data: bool, dir: bool) -> Result<(), CliError> {
+    let takes = |what: fn(&HandlerInfo) -> bool| {
+        registry::HANDLERS
+            .iter()
+            .filter(|info| what(info))
+            .map(|info| info.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if data && !handler.data {
+        let which = takes(|info| info.data);
+        return Err(CliError::usage(format!(
+            "--data (`data`) does not apply to `{}`; it applies to: {which}",
+            handler.name
+        )));
+    }
+    if dir && !handler.dir {
+        let which = takes(|info| info.dir);
+        return Err(CliError::usage(format!(
+            "--dir (`dir`) does not apply to `{}`; it applies to: {which}",
+            handler.name
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Strategies switched by flag and by config file give the same answers;
+//! flags override the file.
+
+mod cli_util;
+
+use cli_util::{temp_file, Cleanup, Served};
+use std::io::{BufRead, BufReader, Write};
+use std::thread;
+
+const CONFIG: &str = r#"
+handler = "address-book"
+bind = "127.0.0.1:0"
+workers = 2
+queue = 4
+overload = "wait"
+log_level = "debug"
+
+[limits]
+read_timeout = "5s"
+idle_timeout = "10s"
+max_connections = 64
+"#;
+
+/// Four clients at once, each asking every name; their replies.
+fn answers(server: &Served) -> Vec<Vec<String>> {
+    let names = ["John", "denise", "PHOEBE", "adam", "nobody"];
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let mut conn = server.tcp();
+            thread::spawn(move || {
+                let batch: String = names.iter().map(|n| format!("{n}\n")).collect();
+                conn.write_all(batch.as_bytes()).unwrap();
+                BufReader::new(conn).lines().take(names.len()).map(Result::unwrap).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    clients.into_iter().map(|client| client.join().unwrap()).collect()
+}
+
+#[test]
+fn the_same_config_with_each_strategy_gives_the_same_answers() {
+    let config = Cleanup(temp_file("strategies.toml", CONFIG));
+    let path = config.0.to_str().unwrap();
+    let expected = vec!["C45", "C44", "D52", "B23", "UNKNOWN NAME: nobody"];
+    for (strategy, described) in [
+        ("single", "strategy=single"),
+        ("threads", "strategy=threads"),
+        ("pool", "strategy=pool (2 workers, queue 4, wait)"),
+    ] {
+        let server = Served::start(&["--config", path, "--concurrency", strategy]);
+        for replies in answers(&server) {
+            assert_eq!(replies, expected, "{strategy}");
+        }
+        let log = server.stop_cleanly();
+        assert!(log.contains(described), "{strategy}: {log}");
+        assert!(log.contains("serving address-book transport=tcp"), "{log}");
+    }
+}
+
+#[test]
+fn the_strategy_can_come_from_the_file_and_flags_override_it() {
+    let from_file = Cleanup(temp_file("threads.toml", &format!("concurrency = \"threads\"\n{CONFIG}")));
+    let path = from_file.0.to_str().unwrap();
+    let server = Served::start(&["--config", path]);
+    assert_eq!(answers(&server)[0][0], "C45");
+    let log = server.stop_cleanly();
+    assert!(log.contains("strategy=threads"), "{log}");
+    // The handler named on the command line wins over the file's, as do
+    // the strategy and workers.
+    let server = Served::start(&["reverse", "--config", path, "--concurrency", "pool", "--workers", "3"]);
+    let log = server.stop_cleanly();
+    assert!(log.contains("serving reverse transport=tcp"), "{log}");
+    assert!(log.contains("strategy=pool (3 workers, queue 4, wait)"), "{log}");
+}
+
+#[test]
+fn the_example_config_file_is_valid_and_documents_every_key() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/socketserver.example.toml");
+    let server = Served::start(&["--config", example, "--bind", "127.0.0.1:0"]);
+    assert_eq!(answers(&server)[0][0], "C45");
+    let log = server.stop_cleanly();
+    assert!(log.contains("serving address-book transport=tcp"), "{log}");
+    assert!(log.contains("strategy=pool (8 workers, queue 32, wait)"), "{log}");
+    let text = std::fs::read_to_string(example).unwrap();
+    let keys = [
+        "handler",
+        "bind",
+        "transport",
+        "concurrency",
+        "workers",
+        "queue",
+        "overload",
+        "log_level",
+        "data",
+        "dir",
+        "[limits]",
+        "max_connections",
+        "read_timeout",
+        "idle_timeout",
+        "write_timeout",
+        "max_message_size",
+        "drain_timeout",
+        "backlog",
+        "reuse_address",
+        "reuse_port",
+        "ipv6_only",
+        "nodelay",
+    ];
+    for key in keys {
+        assert!(
+            text.lines().any(|line| line.trim_start_matches("# ").starts_with(key)),
+            "{key} undocumented"
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! Shared by the `cli_*` tests: running the built `socketserver` binary,
+//! reading the `bound=` address from its log, stopping it with SIGTERM,
+//! and killing it if a test fails first.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpStream, UdpSocket};
+use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The longest any step waits: a server starting, a reply, an exit.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The binary under test.
+pub fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_socketserver"))
+}
+
+/// A unique path in the temporary directory (for sockets and files).
+pub fn temp_path(what: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("ss-cli-{}-{n}-{what}", std::process::id()))
+}
+
+/// Writes `text` to a fresh temporary file and returns its path.
+pub fn temp_file(what: &str, text: &str) -> PathBuf {
+    let path = temp_path(what);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A `socketserver serve` child, killed on drop unless stopped.
+pub struct Served {
+    pid: i32,
+    exited: Receiver<ExitStatus>,
+    lines: Receiver<String>,
+    log: Vec<String>,
+    /// The address from the `bound=` log line.
+    pub bound: String,
+    stopped: bool,
+}
+
+impl Served {
+    /// Runs `socketserver serve ARGS...` and waits (boundedly) for its
+    /// `bound=` line.
+    pub fn start(args: &[&str]) -> Served {
+        let mut child = binary()
+            .arg("serve")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = read_lines(child.stderr.take().unwrap());
+        let mut served = Served {
+            pid: child.id() as i32,
+            exited: wait_in_thread(child),
+            lines,
+            log: Vec::new(),
+            bound: String::new(),
+            stopped: false,
+        };
+        served.bound = served.wait_for_bound(args);
+        served
+    }
+
+    fn wait_for_bound(&mut self, args: &[&str]) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let bound = bound_token(&line);
+                    self.log.push(line);
+                    if let Some(bound) = bound {
+                        return bound;
+                    }
+                }
+                Err(_) => panic!("serve {args:?} logged no bound= line; stderr:\n{}", self.log.join("\n")),
+            }
+        }
+    }
+
+    /// Sends SIGTERM, waits for the exit, and returns its status and
+    /// everything logged.
+    pub fn stop(self) -> (ExitStatus, String) {
+        self.stop_with(libc::SIGTERM)
+    }
+
+    /// Sends `signal`, waits for the exit, and returns its status and
+    /// everything logged.
+    pub fn stop_with(mut self, signal: i32) -> (ExitStatus, String) {
+        unsafe { libc::kill(self.pid, signal) };
+        let status = self.exited.recv_timeout(PATIENCE).expect("the server did not exit after SIGTERM");
+        self.stopped = true;
+        while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
+            self.log.push(line);
+        }
+        (status, self.log.join("\n"))
+    }
+
+    /// Stops the server and checks it drained and exited with status 0.
+    pub fn stop_cleanly(self) -> String {
+        let (status, log) = self.stop();
+        assert_eq!(status.code(), Some(0), "exit status after SIGTERM; log:\n{log}");
+        assert!(log.contains("received SIGTERM: draining"), "log:\n{log}");
+        assert!(log.contains("stopped:"), "no drain report; log:\n{log}");
+        log
+    }
+
+    /// A TCP connection to the server.
+    pub fn tcp(&self) -> TcpStream {
+        let conn = TcpStream::connect(&self.bound).unwrap();
+        conn.set_read_timeout(Some(PATIENCE)).unwrap();
+        conn
+    }
+
+    /// A Unix stream connection to the server.
+    pub fn unix(&self) -> UnixStream {
+        let conn = UnixStream::connect(&self.bound).unwrap();
+        conn.set_read_timeout(Some(PATIENCE)).unwrap();
+        conn
+    }
+
+    /// A stream connection over `transport` (`tcp` or `unix`).
+    pub fn tcp_or_unix(&self, transport: &str) -> Box<dyn ReadWrite> {
+        match transport {
+            "tcp" => Box::new(self.tcp()),
+            _ => Box::new(self.unix()),
+        }
+    }
+
+    /// Sends one UDP datagram and returns the reply.
+    pub fn udp_ask(&self, message: &[u8]) -> Vec<u8> {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.set_read_timeout(Some(PATIENCE)).unwrap();
+        socket.send_to(message, &self.bound).unwrap();
+        let mut buf = vec![0; 65_536];
+        let n = socket.recv(&mut buf).unwrap();
+        buf.truncate(n);
+        buf
+    }
+
+    /// Sends one Unix datagram (from a bound socket, so the server can
+    /// answer) and returns the reply.
+    pub fn unix_dgram_ask(&self, message: &[u8]) -> Vec<u8> {
+        let own = temp_path("client.sock");
+        let socket = UnixDatagram::bind(&own).unwrap();
+        socket.set_read_timeout(Some(PATIENCE)).unwrap();
+        socket.send_to(message, &self.bound).unwrap();
+        let mut buf = vec![0; 65_536];
+        let n = socket.recv(&mut buf).unwrap();
+        buf.truncate(n);
+        let _ = std::fs::remove_file(own);
+        buf
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if !self.stopped && self.exited.try_recv().is_err() {
+            unsafe { libc::kill(self.pid, libc::SIGKILL) };
+            let _ = self.exited.recv_timeout(PATIENCE);
+        }
+    }
+}
+
+/// A stream of either kind.
+pub trait ReadWrite: Read + Write {}
+
+impl<T: Read + Write> ReadWrite for T {}
+
+/// `ADDR` from a log line holding `bound=ADDR`.
+pub fn bound_token(line: &str) -> Option<String> {
+    let start = line.find("bound=")? + "bound=".len();
+    line[start..].split_whitespace().next().map(str::to_string)
+}
+
+fn read_lines(stream: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_in_thread(mut child: Child) -> Receiver<ExitStatus> {
+    let (tx, rx) = channel();
+    thread::spawn(move || {
+        if let Ok(status) = child.wait() {
+            let _ = tx.send(status);
+        }
+    });
+    rx
+}
+
+/// What a finished command printed, and how it exited.
+#[derive(Debug)]
+pub struct Ran {
+    /// The exit status code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// Its stdout.
+    pub stdout: String,
+    /// Its stderr.
+    pub stderr: String,
+}
+
+/// Runs `socketserver ARGS...` with `input` on stdin, to its end, within
+/// [`PATIENCE`] (killed past it).
+pub fn run(args: &[&str], input: &str) -> Ran {
+    let mut child = binary()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as i32;
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let (tx, rx) = channel();
+    thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(PATIENCE) {
+        Ok(output) => {
+            let output = output.unwrap();
+            Ran {
+                code: output.status.code(),
+                stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            }
+        }
+        Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("socketserver {args:?} did not finish in {PATIENCE:?}");
+        }
+    }
+}
+
+/// Removes a file when dropped (socket paths, config files).
+pub struct Cleanup(pub PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl AsRef<Path> for Cleanup {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
