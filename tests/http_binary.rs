@@ -4,8 +4,6 @@
 //!
 //! These run `socketserver serve http|static --bind 127.0.0.1:0` and read
 //! the bound address from the `bound=ADDR` line the binary logs on stderr.
-//! They are ignored until the command line lands (the `cli` branch); the
-//! lead un-ignores them after merging.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -109,7 +107,7 @@ impl Drop for Site {
 }
 
 #[test]
-#[ignore = "needs `socketserver serve http` from the cli branch; un-ignore after merging"]
+
 fn curl_get_and_head_against_serve_http() {
     let served = Served::start(&["serve", "http", "--bind", "127.0.0.1:0"]);
     let get = curl_text(&["--include", &served.url("/")]);
@@ -124,7 +122,7 @@ fn curl_get_and_head_against_serve_http() {
 }
 
 #[test]
-#[ignore = "needs `socketserver serve static` from the cli branch; un-ignore after merging"]
+
 fn curl_304_and_range_against_serve_static() {
     let site = Site::new("curl");
     let served = Served::start(&["serve", "static", "--dir", site.path(), "--bind", "127.0.0.1:0"]);
@@ -160,7 +158,7 @@ fn curl_304_and_range_against_serve_static() {
 }
 
 #[test]
-#[ignore = "needs `socketserver serve static` from the cli branch; un-ignore after merging"]
+
 fn chromium_screenshots_a_directory_listing() {
     if !Path::new(CHROMIUM).exists() {
         println!("skipped: {CHROMIUM} is not installed, so no screenshot of the listing was taken");
