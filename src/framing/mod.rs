@@ -66,7 +66,7 @@ impl Framing {
     pub fn encode(self, payload: &[u8], out: &mut Vec<u8>) {
         let start = self.begin(out);
         out.extend_from_slice(payload);
-        self.seal(out, start);
+        self.seal(out, start, false);
     }
 
     /// Starts a message at the end of `out` (reserving a prefix); returns
@@ -79,20 +79,25 @@ impl Framing {
         start
     }
 
-    /// Finishes the message begun at `start`; drops it if it is empty.
-    pub(crate) fn seal(self, out: &mut Vec<u8>, start: usize) {
+    /// Finishes the message begun at `start`. An empty one is dropped
+    /// unless `keep_empty`, in which case it goes out as an empty line, a
+    /// zero length, or a frame of zeros.
+    pub(crate) fn seal(self, out: &mut Vec<u8>, start: usize, keep_empty: bool) {
         let body = start + if self == Framing::LengthPrefixed { 4 } else { 0 };
-        if out.len() == body {
+        if out.len() == body && !keep_empty {
             return out.truncate(start);
         }
         match self {
-            Framing::Lines if out.last() != Some(&b'\n') => out.push(b'\n'),
+            Framing::Lines if out.len() == body || out.last() != Some(&b'\n') => out.push(b'\n'),
             Framing::LengthPrefixed => {
                 let len = u32::try_from(out.len() - body).unwrap_or(u32::MAX);
                 out[start..body].copy_from_slice(&len.to_be_bytes());
             }
             Framing::FixedLength(len) if len > 0 => {
-                let short = (len - (out.len() - body) % len) % len;
+                let short = match out.len() - body {
+                    0 => len,
+                    written => (len - written % len) % len,
+                };
                 out.resize(out.len() + short, 0);
             }
             _ => {}
@@ -144,5 +149,30 @@ impl fmt::Display for Framing {
 impl<'de> Deserialize<'de> for Framing {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Framing, D::Error> {
         String::deserialize(de)?.parse().map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sealed(framing: Framing, payload: &[u8], keep_empty: bool) -> Vec<u8> {
+        let mut out = vec![9];
+        let start = framing.begin(&mut out);
+        out.extend_from_slice(payload);
+        framing.seal(&mut out, start, keep_empty);
+        out.split_off(1)
+    }
+
+    #[test]
+    fn empty_replies_vanish_unless_kept() {
+        for framing in [Framing::Lines, Framing::LengthPrefixed, Framing::FixedLength(3), Framing::UntilClose] {
+            assert!(sealed(framing, b"", false).is_empty(), "{framing}");
+        }
+        assert_eq!(sealed(Framing::Lines, b"", true), b"\n");
+        assert_eq!(sealed(Framing::LengthPrefixed, b"", true), [0, 0, 0, 0]);
+        assert_eq!(sealed(Framing::FixedLength(3), b"", true), [0, 0, 0]);
+        assert_eq!(sealed(Framing::FixedLength(3), b"abcd", false), b"abcd\0\0");
+        assert_eq!(sealed(Framing::Lines, b"done\n", false), b"done\n");
     }
 }

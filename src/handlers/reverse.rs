@@ -11,8 +11,8 @@ use crate::{Action, MessageHandler, Reply};
 /// message that is not UTF-8 is not reversed byte by byte (that would
 /// send back garbage); it gets the line
 /// `ERROR: not UTF-8 (invalid byte at offset N); send UTF-8 text`, and the
-/// connection stays open. An empty message reverses to nothing, and an
-/// empty reply is not sent, so an empty line gets no answer.
+/// connection stays open. An empty line is answered with an empty line, so
+/// a pipelining client stays in step.
 ///
 /// # Examples
 ///
@@ -50,6 +50,7 @@ impl MessageHandler for Reverse {
     type Session = ();
 
     fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
+        reply.send_even_if_empty();
         match std::str::from_utf8(message) {
             Ok(text) => reply.push_str(&Reverse::reversed(text)),
             Err(err) => reply.push_str(&format!(

@@ -6,7 +6,8 @@ use std::io;
 /// Where a [`MessageHandler`](crate::MessageHandler) writes its answer to
 /// one message. The framework frames it (a newline, a length prefix) and
 /// sends it, batching the replies to messages that arrived together into
-/// one write. Writing nothing sends nothing.
+/// one write. Writing nothing sends nothing, unless
+/// [`send_even_if_empty`](Reply::send_even_if_empty) is called.
 ///
 /// # Examples
 ///
@@ -31,18 +32,31 @@ pub struct Reply<'a> {
     out: &'a mut Vec<u8>,
     start: usize,
     framing: Framing,
+    keep_empty: bool,
 }
 
 impl<'a> Reply<'a> {
     /// Starts a reply at the end of `out`.
     pub(crate) fn begin(out: &'a mut Vec<u8>, framing: Framing) -> Reply<'a> {
         let start = framing.begin(out);
-        Reply { out, start, framing }
+        Reply { out, start, framing, keep_empty: false }
     }
 
-    /// Frames the reply; an empty one vanishes.
+    /// Frames the reply; an empty one vanishes unless
+    /// [`send_even_if_empty`](Self::send_even_if_empty) was called.
     pub(crate) fn seal(self) {
-        self.framing.seal(self.out, self.start)
+        self.framing.seal(self.out, self.start, self.keep_empty)
+    }
+
+    /// Sends this reply even if nothing is written to it: an empty line
+    /// with [`Framing::Lines`], a zero length with
+    /// [`Framing::LengthPrefixed`], a frame of zeros with
+    /// [`Framing::FixedLength`]. Without it an empty reply sends nothing,
+    /// which suits protocols that answer only some messages; a protocol
+    /// that answers every line calls this, so pipelining clients stay in
+    /// step.
+    pub fn send_even_if_empty(&mut self) {
+        self.keep_empty = true;
     }
 
     /// Appends bytes to the reply.
