@@ -46,6 +46,10 @@ impl Shared {
     pub(crate) fn begin_shutdown(&self) {
         if !self.shutting_down.swap(true, Ordering::SeqCst) {
             self.cancel.lock().take();
+            // Handlers blocked reading see end of stream now, not at the
+            // drain: under `SingleThread` the serving thread itself may be
+            // the one blocked, and would never reach the drain.
+            self.tracker.close_reads();
             if let Err(err) = self.poller.notify() {
                 log::error!("cannot wake the serving loop: {err}");
             }
