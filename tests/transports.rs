@@ -191,7 +191,11 @@ fn udp_v6_messages() {
 #[test]
 fn unix_stream_messages() {
     let dir = TempDir::new("us");
-    every_strategy::<UnixStream, _>(&|| dir.unique_path("srv").into(), &|| Messages::new(Upper), &unix_client);
+    every_strategy::<UnixStream, _>(
+        &|| dir.unique_path("srv").into(),
+        &|| Messages::new(Upper),
+        &unix_client,
+    );
 }
 
 #[test]

@@ -51,12 +51,22 @@ where
     C: Concurrency,
     H: RequestHandler<T>,
 {
+    serve_as(server, "test-serving")
+}
+
+/// Runs `server.serve_forever()` in a new thread called `name`.
+pub fn serve_as<T, C, H>(server: Server<T, C, H>, name: &str) -> Serving<T, C, H>
+where
+    T: Transport,
+    C: Concurrency,
+    H: RequestHandler<T>,
+{
     let server = Arc::new(server);
     let stop = server.shutdown_handle();
     let (report, done) = bounded(1);
     let serving = Arc::clone(&server);
     let thread = thread::Builder::new()
-        .name("test-serving".into())
+        .name(name.to_string())
         .spawn(move || {
             let _ = report.send(serving.serve_forever());
         })
