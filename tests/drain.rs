@@ -33,10 +33,10 @@ impl MessageHandler for Slow {
     }
 }
 
-fn slow(
-    workers: usize,
-    drain: Duration,
-) -> (Server<Tcp, ThreadPool, Messages<Slow>>, Receiver<()>, Arc<Gate>) {
+/// A slow server, what its handlers announce, and their gate.
+type Slowed = (Server<Tcp, ThreadPool, Messages<Slow>>, Receiver<()>, Arc<Gate>);
+
+fn slow(workers: usize, drain: Duration) -> Slowed {
     let (arrived, arrivals) = unbounded();
     let gate = Gate::new();
     let handler = Slow { arrived, gate: Arc::clone(&gate) };

@@ -85,7 +85,7 @@ proptest! {
 
     #[test]
     fn until_close_survives_any_split(message in vec(any::<u8>(), 1..MAX), cuts in cuts()) {
-        let stream = encode_all(Framing::UntilClose, &[message.clone()]);
+        let stream = encode_all(Framing::UntilClose, std::slice::from_ref(&message));
         prop_assert_eq!(decode_in_pieces(Framing::UntilClose, MAX, &stream, &cuts)?, vec![message]);
     }
 
@@ -93,7 +93,7 @@ proptest! {
     fn oversized_messages_are_too_long(extra in 1usize..64, cuts in cuts()) {
         let message = vec![b'a'; MAX + extra];
         for framing in [Framing::Lines, Framing::LengthPrefixed, Framing::UntilClose] {
-            let stream = encode_all(framing, &[message.clone()]);
+            let stream = encode_all(framing, std::slice::from_ref(&message));
             let result = decode_in_pieces(framing, MAX, &stream, &cuts);
             prop_assert!(
                 matches!(result, Err(FrameError::TooLong { limit: MAX, .. })),
