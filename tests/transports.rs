@@ -221,3 +221,11 @@ fn unix_datagram_messages() {
 fn unix_datagram_raw() {
     unix_datagram_case(&|| RawUpper);
 }
+
+/// The `threadpool` crate's pool plugs in through the same trait.
+#[cfg(feature = "threadpool")]
+#[test]
+fn tcp_on_the_threadpool_crate() {
+    exercise::<Tcp, _, _>(v4(), threadpool::ThreadPool::new(2), Messages::new(Upper), &tcp_client);
+    exercise::<Tcp, _, _>(v4(), threadpool::ThreadPool::new(2), RawUpper, &tcp_client);
+}
