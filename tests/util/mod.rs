@@ -134,6 +134,12 @@ impl LineClient<TcpStream> {
         LineClient { reader: BufReader::new(stream) }
     }
 
+    /// Wraps a connected TCP stream.
+    pub fn from_tcp(stream: TcpStream) -> Self {
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        LineClient { reader: BufReader::new(stream) }
+    }
+
     /// The socket.
     pub fn stream(&self) -> &TcpStream {
         self.reader.get_ref()
