@@ -72,9 +72,12 @@ fn pipelined_requests_in_flight_all_get_replies() {
     assert!(idle.closed(), "the idle connection was not closed by the drain");
     gate.open();
     let (_, report) = serving.finish(PATIENCE);
-    assert_eq!(report.in_flight, CLIENTS + 1);
+    // Shutdown ends every connection's read side at once, so some may have
+    // finished before the serving thread began counting: not all five
+    // need be in flight then, but none may be cut off.
+    assert!(report.in_flight <= CLIENTS + 1, "{report:?}");
     assert_eq!(report.cut_off, 0);
-    assert_eq!(report.completed(), CLIENTS + 1);
+    assert_eq!(report.completed(), report.in_flight);
     for (c, client) in clients.iter_mut().enumerate() {
         for m in 0..PIPELINED {
             assert_eq!(client.line(), format!("re c{c} m{m}"));
