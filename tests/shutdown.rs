@@ -8,7 +8,7 @@ use socketserver::{
 };
 use std::io::{self, BufRead, Write};
 use std::time::{Duration, Instant};
-use util::{serve, serve_as, threads_named, unique, LineClient, PROMPT};
+use util::{serve, serve_as, threads_named, unique, wait_no_threads_named, wait_until, LineClient, PROMPT};
 
 /// Echoes lines; `stop` shuts the server down from inside the handler,
 /// `stop-and-wait` does the same with `shutdown_and_wait`.
@@ -72,7 +72,7 @@ fn stops_cleanly<C: Concurrency + Leftovers>(
     assert_eq!(report.cut_off, 0);
     assert_eq!(report.threads_left, 0);
     assert_eq!(server.concurrency().leftovers(), 0, "{}", server.concurrency().describe());
-    assert_eq!(threads_named(prefix), 0, "threads named {prefix}* still running");
+    wait_no_threads_named(prefix);
     assert!(client.closed(), "the idle client's connection was not closed");
 }
 
@@ -98,7 +98,8 @@ fn pool_stops_from_another_thread() {
     let name = unique("sdA");
     let pool = ThreadPool::new(3).name(name.clone());
     stops_cleanly(pool, &name, |client, stop| {
-        assert_eq!(threads_named(&format!("{name}-")), 3);
+        // A new thread names itself once it runs: wait for that.
+        wait_until("three named workers", || threads_named(&format!("{name}-")) == 3);
         from_another_thread(client, stop)
     });
 }
@@ -113,7 +114,7 @@ fn pool_stops_from_a_handler() {
 fn threads_stop_from_another_thread() {
     let name = unique("sdC");
     stops_cleanly(ThreadPerConnection::new().name(format!("{name}-c")), &name, |client, stop| {
-        assert_eq!(threads_named(&format!("{name}-")), 1);
+        wait_until("one named connection thread", || threads_named(&format!("{name}-")) == 1);
         from_another_thread(client, stop)
     });
 }
@@ -152,7 +153,7 @@ fn shutdown_and_wait_returns_after_the_drain() {
     serving.stop.shutdown_and_wait();
     // The drain joined the workers before serve_forever returned.
     assert_eq!(serving.server.concurrency().live_workers(), 0);
-    assert_eq!(threads_named(&name), 0);
+    wait_no_threads_named(&name);
     let (_, report) = serving.finish(PROMPT);
     assert_eq!(report.cut_off, 0);
 }

@@ -282,6 +282,13 @@ pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// Waits until no thread of this process has a name starting with
+/// `prefix`. A thread already joined can linger in `/proc` for a moment
+/// while the kernel reaps it, hence the (bounded) wait.
+pub fn wait_no_threads_named(prefix: &str) {
+    wait_until(&format!("threads named {prefix}* to end"), || threads_named(prefix) == 0);
+}
+
 /// Threads of this process whose name starts with `prefix`.
 pub fn threads_named(prefix: &str) -> usize {
     let tasks = std::fs::read_dir("/proc/self/task").expect("/proc/self/task");
