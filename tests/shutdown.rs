@@ -173,3 +173,27 @@ fn shutdown_and_wait_with_nothing_serving_returns() {
     server.shutdown_handle().shutdown_and_wait();
     assert!(server.shutdown_handle().is_shutting_down());
 }
+
+#[test]
+fn dropping_the_server_closes_the_listener() {
+    let server = Server::builder(Stopper).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().as_inet().unwrap();
+    let serving = serve(server);
+    let (server, report) = serving.shutdown();
+    assert_eq!(report.in_flight, 0);
+    drop(server);
+    let refused = std::net::TcpStream::connect(addr).expect_err("the listener outlived the server");
+    assert_eq!(refused.kind(), io::ErrorKind::ConnectionRefused);
+}
+
+#[test]
+fn close_drains_and_reports() {
+    let server = Server::builder(Stopper).concurrency(ThreadPool::new(1)).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let mut client = LineClient::tcp(server.local_addr().as_inet().unwrap());
+    client.send(b"queued\n");
+    assert!(server.handle_request(None).unwrap());
+    assert_eq!(client.line(), "queued");
+    let report = server.close();
+    assert_eq!(report.cut_off, 0);
+    assert!(client.closed());
+}
