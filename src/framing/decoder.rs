@@ -92,7 +92,12 @@ impl Decoder {
         match self.framing {
             Framing::Lines | Framing::UntilClose => {
                 self.scanned = 0;
-                let end = strip_cr(buf, buf.len());
+                // Only a line loses a trailing `\r`; until-close data is
+                // taken whole, whatever its last byte.
+                let end = match self.framing {
+                    Framing::Lines => strip_cr(buf, buf.len()),
+                    _ => buf.len(),
+                };
                 self.check_len(end)?;
                 Ok(Some(Frame { message: 0..end, consumed: buf.len() }))
             }

@@ -311,13 +311,9 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
             return reject(&*self.handler, shared, &mut request);
         };
         let (handler, hooks) = (Arc::clone(&self.handler), Arc::clone(&self.hooks));
-        let state = Arc::clone(&self.handle.shared);
+        let mut admitted = Admitted { request, id, state: Arc::clone(&self.handle.shared) };
         let job = Job::new(
-            move |run| {
-                serve(&*handler, &*hooks, &state, &mut request, run);
-                state.tracker.release(id);
-                drop(request);
-            },
+            move |run| serve(&*handler, &*hooks, &admitted.state, &mut admitted.request, run),
             shared.cancelled.clone(),
         );
         self.concurrency.execute(job);
@@ -364,6 +360,21 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         log::debug!("drained {}: {done:?}", self.local_addr());
         *report = Some(done);
         done
+    }
+}
+
+/// A request the tracker admitted. Dropping it, whether its job ran or a
+/// strategy dropped the job unrun, releases it from the tracker before its
+/// socket closes, so the tracker never holds a closed descriptor.
+struct Admitted<R> {
+    request: R,
+    id: u64,
+    state: Arc<Shared>,
+}
+
+impl<R> Drop for Admitted<R> {
+    fn drop(&mut self) {
+        self.state.tracker.release(self.id);
     }
 }
 

@@ -1,0 +1,106 @@
+//! Shutdown under load: every request the server had read gets its reply
+//! before the drain ends; a handler that outlives the drain timeout is
+//! cut off and its connection closed.
+
+mod util;
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use util::{serve, wait_until, Gate, LineClient, PATIENCE};
+
+/// Answers `re MESSAGE`; the first message of each connection announces
+/// itself and waits at the gate, so the rest pile up behind it.
+struct Slow {
+    arrived: Sender<()>,
+    gate: Arc<Gate>,
+}
+
+impl MessageHandler for Slow {
+    /// Whether this connection's first message has been through the gate.
+    type Session = bool;
+
+    fn handle(&self, through: &mut bool, message: &[u8], reply: &mut Reply<'_>) -> Action {
+        if !*through {
+            let _ = self.arrived.send(());
+            self.gate.wait();
+            *through = true;
+        }
+        reply.push(b"re ");
+        reply.push(message);
+        Action::Continue
+    }
+}
+
+/// A slow server, what its handlers announce, and their gate.
+type Slowed = (Server<Tcp, ThreadPool, Messages<Slow>>, Receiver<()>, Arc<Gate>);
+
+fn slow(workers: usize, drain: Duration) -> Slowed {
+    let (arrived, arrivals) = unbounded();
+    let gate = Gate::new();
+    let handler = Slow { arrived, gate: Arc::clone(&gate) };
+    let server = Server::builder(Messages::new(handler))
+        .concurrency(ThreadPool::new(workers))
+        .drain_timeout(drain)
+        .bind::<Tcp>("127.0.0.1:0")
+        .unwrap();
+    (server, arrivals, gate)
+}
+
+#[test]
+fn pipelined_requests_in_flight_all_get_replies() {
+    const CLIENTS: usize = 4;
+    const PIPELINED: usize = 5;
+    let (server, arrivals, gate) = slow(CLIENTS + 1, Duration::from_secs(5));
+    let serving = serve(server);
+    let mut clients: Vec<_> = (0..CLIENTS).map(|_| LineClient::tcp(serving.inet())).collect();
+    for (c, client) in clients.iter_mut().enumerate() {
+        let batch: String = (0..PIPELINED).map(|m| format!("c{c} m{m}\n")).collect();
+        client.send(batch.as_bytes());
+    }
+    for _ in 0..CLIENTS {
+        arrivals.recv_timeout(PATIENCE).expect("a request did not reach its handler");
+    }
+    let mut idle = LineClient::tcp(serving.inet());
+    wait_until("the idle connection's handler to start", || {
+        serving.server.stats().active == CLIENTS as u64 + 1
+    });
+
+    serving.stop.shutdown();
+    // The drain has begun: the idle connection's handler saw end of stream.
+    assert!(idle.closed(), "the idle connection was not closed by the drain");
+    gate.open();
+    let (_, report) = serving.finish(PATIENCE);
+    // Shutdown ends every connection's read side at once, so some may have
+    // finished before the serving thread began counting: not all five
+    // need be in flight then, but none may be cut off.
+    assert!(report.in_flight <= CLIENTS + 1, "{report:?}");
+    assert_eq!(report.cut_off, 0);
+    assert_eq!(report.completed(), report.in_flight);
+    for (c, client) in clients.iter_mut().enumerate() {
+        for m in 0..PIPELINED {
+            assert_eq!(client.line(), format!("re c{c} m{m}"));
+        }
+        assert!(client.closed());
+    }
+}
+
+#[test]
+fn a_handler_past_the_drain_timeout_is_cut_off() {
+    let drain = Duration::from_millis(200);
+    let (server, arrivals, gate) = slow(1, drain);
+    let serving = serve(server);
+    let mut client = LineClient::tcp(serving.inet());
+    client.send(b"stuck\n");
+    arrivals.recv_timeout(PATIENCE).unwrap();
+    let started = Instant::now();
+    serving.stop.shutdown();
+    assert!(client.closed(), "the cut-off connection was not closed");
+    assert!(started.elapsed() >= drain, "closed before the drain timeout");
+    gate.open();
+    let (_, report) = serving.finish(PATIENCE);
+    assert_eq!(report.in_flight, 1);
+    assert_eq!(report.cut_off, 1);
+    assert!(report.elapsed >= drain);
+}
