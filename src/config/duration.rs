@@ -58,3 +58,9 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Duration, 
     };
     parsed.map_err(serde::de::Error::custom)
 }
+
+/// Serde adapter for an optional duration: as [`deserialize`], wrapped in
+/// `Some` (a missing key stays `None` through `#[serde(default)]`).
+pub(crate) fn deserialize_optional<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Duration>, D::Error> {
+    deserialize(de).map(Some)
+}

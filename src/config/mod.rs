@@ -1,7 +1,7 @@
 //! Server configuration: limits, socket options, and the strategy spec a
 //! config file or flag selects.
 
-mod duration;
+pub(crate) mod duration;
 mod server_config;
 
 pub use self::duration::parse_duration;

@@ -2,17 +2,15 @@
 
 use super::reply::respond;
 use super::{Action, MessageHandler, Messages};
-use crate::request::non_zero;
+use crate::request::{non_zero, Filled, ReadBuffer};
 use crate::{Connection, Decoder, FrameError, Framing};
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
 /// Replies buffered past this are written before more messages are read.
 const FLUSH_AT: usize = 64 * 1024;
 /// Most unread input discarded when closing.
 const DISCARD_LIMIT: usize = 256 * 1024;
-/// First size of the read buffer.
-const FIRST_BUFFER: usize = 8 * 1024;
 
 /// What one wait for bytes brought.
 enum Fill {
@@ -32,9 +30,7 @@ pub(crate) struct StreamLoop<'a, M: MessageHandler> {
     conn: &'a mut Connection,
     session: M::Session,
     decoder: Decoder,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
+    input: ReadBuffer,
     out: Vec<u8>,
     message_began: Option<Instant>,
 }
@@ -43,17 +39,9 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
     pub(crate) fn new(messages: &'a Messages<M>, conn: &'a mut Connection) -> Self {
         let max = conn.server().config().max_message_size;
         let session = messages.handler.open(conn.peer_addr());
-        StreamLoop {
-            decoder: messages.framing.decoder(max),
-            messages,
-            conn,
-            session,
-            buf: Vec::new(),
-            start: 0,
-            end: 0,
-            out: Vec::new(),
-            message_began: None,
-        }
+        let decoder = messages.framing.decoder(max);
+        let input = ReadBuffer::new(decoder.buffer_limit());
+        StreamLoop { messages, conn, session, decoder, input, out: Vec::new(), message_began: None }
     }
 
     pub(crate) fn run(mut self) -> io::Result<()> {
@@ -62,7 +50,6 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         if respond(&mut self.out, self.messages.framing, |r| handler.greet(session, r)) == Action::Close {
             return self.close();
         }
-        self.take_buffered();
         loop {
             match self.handle_frames() {
                 Ok(Action::Continue) => {}
@@ -86,11 +73,14 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
 
     /// Handles every complete message in the buffer, replies batched.
     fn handle_frames(&mut self) -> Result<Action, FrameError> {
-        while let Some(frame) = self.decoder.decode(&self.buf[self.start..self.end])? {
-            let message = self.start + frame.message.start..self.start + frame.message.end;
-            self.start += frame.consumed;
+        let (handler, framing) = (&self.messages.handler, self.messages.framing);
+        while let Some(frame) = self.decoder.decode(self.input.pending())? {
+            let message = &self.input.pending()[frame.message];
+            let session = &mut self.session;
+            let action = respond(&mut self.out, framing, |r| handler.handle(session, message, r));
+            self.input.consume(frame.consumed);
             self.message_began = None;
-            if self.answer(message) == Action::Close {
+            if action == Action::Close {
                 return Ok(Action::Close);
             }
             if self.out.len() >= FLUSH_AT {
@@ -98,12 +88,6 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
             }
         }
         Ok(Action::Continue)
-    }
-
-    fn answer(&mut self, message: std::ops::Range<usize>) -> Action {
-        let (handler, session) = (&self.messages.handler, &mut self.session);
-        let message = &self.buf[message];
-        respond(&mut self.out, self.messages.framing, |r| handler.handle(session, message, r))
     }
 
     /// At end of stream: the last, unterminated message (the seeds'
@@ -117,13 +101,16 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
 
     /// Takes whatever is buffered as one final or unterminated message.
     fn take_rest(&mut self) -> Result<Action, FrameError> {
-        let Some(frame) = self.decoder.decode_eof(&self.buf[self.start..self.end])? else {
+        let (handler, framing) = (&self.messages.handler, self.messages.framing);
+        let Some(frame) = self.decoder.decode_eof(self.input.pending())? else {
             return Ok(Action::Continue);
         };
-        let message = self.start + frame.message.start..self.start + frame.message.end;
-        self.start += frame.consumed;
+        let message = &self.input.pending()[frame.message];
+        let session = &mut self.session;
+        let action = respond(&mut self.out, framing, |r| handler.handle(session, message, r));
+        self.input.consume(frame.consumed);
         self.message_began = None;
-        Ok(self.answer(message))
+        Ok(action)
     }
 
     /// Answers a framing error (the handler's `bad_message`) and closes.
@@ -169,43 +156,20 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         Ok(())
     }
 
-    /// Moves bytes a `setup` left in the connection's reader into ours.
-    fn take_buffered(&mut self) {
-        let pending = self.conn.reader().buffer().to_vec();
-        self.conn.reader().consume(pending.len());
-        self.buf = pending;
-        self.end = self.buf.len();
-    }
-
     /// Waits for more bytes, within the timeout that applies now.
     fn fill(&mut self) -> io::Result<Fill> {
         let Some(timeout) = self.read_timeout() else {
             return Ok(Fill::Stalled);
         };
-        let unterminated =
-            self.pending() > 0 && self.unterminated_grace().is_some_and(|g| Some(g) == timeout);
-        self.conn.set_read_timeout(timeout)?;
-        self.make_room();
-        loop {
-            match self.conn.stream().read(&mut self.buf[self.end..]) {
-                Ok(0) => return Ok(Fill::Eof),
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(Fill::Data);
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) if is_timeout(&err) => return Ok(self.timed_out(unterminated)),
-                Err(err) => return Err(err),
-            }
-        }
-    }
-
-    fn timed_out(&self, unterminated: bool) -> Fill {
-        match (self.pending(), unterminated) {
-            (0, _) => Fill::Idle,
-            (_, true) => Fill::Unterminated,
-            _ => Fill::Stalled,
-        }
+        let pending = self.input.len();
+        let unterminated = pending > 0 && self.unterminated_grace().is_some_and(|g| Some(g) == timeout);
+        Ok(match self.input.fill(self.conn, timeout)? {
+            Filled::Data => Fill::Data,
+            Filled::Eof => Fill::Eof,
+            Filled::TimedOut if pending == 0 => Fill::Idle,
+            Filled::TimedOut if unterminated => Fill::Unterminated,
+            Filled::TimedOut => Fill::Stalled,
+        })
     }
 
     /// The read timeout now: idle between messages, what is left of the
@@ -213,7 +177,7 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
     /// `None` when the message's time is already up.
     fn read_timeout(&mut self) -> Option<Option<Duration>> {
         let config = self.conn.server().config();
-        if self.pending() == 0 {
+        if self.input.len() == 0 {
             self.message_began = None;
             return Some(non_zero(config.idle_timeout));
         }
@@ -236,34 +200,4 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
             _ => None,
         }
     }
-
-    fn pending(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// Ensures free space after `end`: compacts, then grows up to what the
-    /// decoder can need (so memory stays below the message limit).
-    fn make_room(&mut self) {
-        if self.start == self.end {
-            self.start = 0;
-            self.end = 0;
-        }
-        if self.end < self.buf.len() {
-            return;
-        }
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            let limit = self.decoder.buffer_limit().max(FIRST_BUFFER);
-            let grown = (self.buf.len() * 2).clamp(FIRST_BUFFER, limit);
-            self.buf.resize(grown.max(self.end + 1), 0);
-        }
-    }
-}
-
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }

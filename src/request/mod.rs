@@ -4,12 +4,14 @@
 mod connection;
 mod datagram;
 mod datagram_socket;
+mod read_buffer;
 mod stream;
 
 pub(crate) use self::connection::non_zero;
 pub use self::connection::Connection;
 pub use self::datagram::Datagram;
 pub use self::datagram_socket::DatagramSocket;
+pub(crate) use self::read_buffer::{Filled, ReadBuffer};
 pub use self::stream::Stream;
 
 use crate::Address;

@@ -1,11 +1,11 @@
 //! Reading a request body: `Content-Length` bytes or decoded chunks.
 
 use super::body_length::BodyLength;
-use super::input::{Filled, Input};
 use super::rejection::Rejection;
 use super::stop::Stop;
 use super::HttpLimits;
 use crate::request::non_zero;
+use crate::request::{Filled, ReadBuffer};
 use crate::Connection;
 
 /// Longest chunk-size line (size, extensions, CRLF) accepted.
@@ -14,7 +14,7 @@ const MAX_CHUNK_LINE: usize = 4096;
 /// Reads one request body from the pending input and the connection.
 #[derive(Debug)]
 pub(super) struct BodyReader<'a> {
-    pub(super) input: &'a mut Input,
+    pub(super) input: &'a mut ReadBuffer,
     pub(super) conn: &'a mut Connection,
     pub(super) limits: &'a HttpLimits,
 }

@@ -3,12 +3,12 @@
 use super::body_length::BodyLength;
 use super::body_reader::BodyReader;
 use super::head::{parse_head, RequestHead};
-use super::input::{Filled, Input};
 use super::rejection::Rejection;
 use super::stop::Stop;
 use super::writer::{write_response, Framing};
 use super::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
 use crate::request::non_zero;
+use crate::request::{Filled, ReadBuffer};
 use crate::{log_failure, Connection, Failure};
 use std::io::{self, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -26,12 +26,12 @@ const LINGER_BYTES: usize = 256 * 1024;
 pub(super) struct Exchange<'a, A> {
     http: &'a Http<A>,
     conn: &'a mut Connection,
-    input: Input,
+    input: ReadBuffer,
 }
 
 impl<'a, A: HttpHandler> Exchange<'a, A> {
     pub(super) fn new(http: &'a Http<A>, conn: &'a mut Connection) -> Self {
-        let input = Input::new(http.limits.max_head_size.max(BUFFER));
+        let input = ReadBuffer::new(http.limits.max_head_size.max(BUFFER));
         Exchange { http, conn, input }
     }
 

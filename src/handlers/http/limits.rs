@@ -1,7 +1,6 @@
 //! The limits an HTTP connection is held to.
 
-use crate::config::parse_duration;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::time::Duration;
 
 /// How much an HTTP client may send, and how slowly.
@@ -59,7 +58,7 @@ pub struct HttpLimits {
     pub max_body_size: u64,
     /// Time allowed to receive a whole request head once its first byte has
     /// arrived; `None` uses the server's `read_timeout`. Default is `None`.
-    #[serde(deserialize_with = "optional_duration")]
+    #[serde(deserialize_with = "crate::config::duration::deserialize_optional")]
     pub header_timeout: Option<Duration>,
 }
 
@@ -73,19 +72,4 @@ impl Default for HttpLimits {
             header_timeout: None,
         }
     }
-}
-
-/// Serde adapter: a duration written as `"10s"`, `"250ms"` or seconds.
-fn optional_duration<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Duration>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Seconds(f64),
-        Text(String),
-    }
-    let parsed = match Raw::deserialize(de)? {
-        Raw::Seconds(secs) => parse_duration(&secs.to_string()),
-        Raw::Text(text) => parse_duration(&text),
-    };
-    parsed.map(Some).map_err(serde::de::Error::custom)
 }

@@ -39,7 +39,6 @@ mod exchange;
 mod handler;
 mod head;
 mod hello;
-mod input;
 mod layer;
 mod limits;
 mod method;

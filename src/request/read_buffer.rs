@@ -1,7 +1,9 @@
-//! The bytes a connection has sent and the layer has not yet used.
+//! The bytes a connection has sent and its protocol layer has not yet
+//! used: the buffer under the message loop and the HTTP layer.
 
 use crate::Connection;
 use std::io::{self, Read};
+
 use std::time::Duration;
 
 /// First size of the buffer; it grows to what a request head may need.
@@ -9,7 +11,7 @@ const FIRST_BUFFER: usize = 8 * 1024;
 
 /// What one wait for bytes brought.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Filled {
+pub(crate) enum Filled {
     /// More bytes are pending.
     Data,
     /// The client closed its side.
@@ -18,9 +20,9 @@ pub(super) enum Filled {
     TimedOut,
 }
 
-/// A read buffer: `buf[start..end]` is pending.
+/// A read buffer that grows to a limit: `buf[start..end]` is pending.
 #[derive(Debug)]
-pub(super) struct Input {
+pub(crate) struct ReadBuffer {
     buf: Vec<u8>,
     start: usize,
     end: usize,
@@ -28,19 +30,19 @@ pub(super) struct Input {
     limit: usize,
 }
 
-impl Input {
+impl ReadBuffer {
     /// A buffer that grows to at most `limit` bytes (at least 8 KiB).
-    pub(super) fn new(limit: usize) -> Input {
-        Input { buf: Vec::new(), start: 0, end: 0, limit: limit.max(FIRST_BUFFER) }
+    pub(crate) fn new(limit: usize) -> ReadBuffer {
+        ReadBuffer { buf: Vec::new(), start: 0, end: 0, limit: limit.max(FIRST_BUFFER) }
     }
 
     /// The bytes received and not yet consumed.
-    pub(super) fn pending(&self) -> &[u8] {
+    pub(crate) fn pending(&self) -> &[u8] {
         &self.buf[self.start..self.end]
     }
 
     /// Marks `n` pending bytes as used.
-    pub(super) fn consume(&mut self, n: usize) {
+    pub(crate) fn consume(&mut self, n: usize) {
         self.start += n.min(self.end - self.start);
         if self.start == self.end {
             self.start = 0;
@@ -48,8 +50,13 @@ impl Input {
         }
     }
 
+    /// How many bytes are pending.
+    pub(crate) fn len(&self) -> usize {
+        self.end - self.start
+    }
+
     /// Takes up to `n` pending bytes.
-    pub(super) fn take(&mut self, n: usize) -> &[u8] {
+    pub(crate) fn take(&mut self, n: usize) -> &[u8] {
         let n = n.min(self.end - self.start);
         let range = self.start..self.start + n;
         self.start += n;
@@ -65,14 +72,20 @@ impl Input {
     /// # Errors
     ///
     /// Fails when the read fails for another reason than the timeout.
-    pub(super) fn fill(&mut self, conn: &mut Connection, timeout: Option<Duration>) -> io::Result<Filled> {
+    pub(crate) fn fill(&mut self, conn: &mut Connection, timeout: Option<Duration>) -> io::Result<Filled> {
         if timeout == Some(Duration::ZERO) {
             return Ok(Filled::TimedOut);
         }
         self.make_room();
+        if !conn.reader().buffer().is_empty() {
+            // Bytes a `setup` left in the connection's own reader come first.
+            let n = conn.reader().read(&mut self.buf[self.end..])?;
+            self.end += n;
+            return Ok(Filled::Data);
+        }
         conn.set_read_timeout(timeout)?;
         loop {
-            match conn.read(&mut self.buf[self.end..]) {
+            match conn.stream().read(&mut self.buf[self.end..]) {
                 Ok(0) => return Ok(Filled::Eof),
                 Ok(n) => {
                     self.end += n;
