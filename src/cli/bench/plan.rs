@@ -1,0 +1,151 @@
+//! A load, checked and resolved: what `bench` runs and what the suite
+//! runs for each scenario.
+
+use super::args::{BenchArgs, Mode};
+use super::exchange::{EchoExchange, Exchange, HttpExchange, LineExchange, Link, UdpExchange};
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+/// The request each worker repeats.
+#[derive(Debug, Clone)]
+pub enum RequestSpec {
+    /// `size` bytes echoed.
+    Echo {
+        /// Bytes per request.
+        size: usize,
+    },
+    /// A line answered by a line.
+    Line {
+        /// The message, without its newline.
+        message: String,
+        /// The answer wanted, if one is.
+        expect: Option<String>,
+    },
+    /// A datagram answered by a datagram.
+    Udp {
+        /// The message.
+        message: String,
+        /// The answer wanted, if one is.
+        expect: Option<String>,
+    },
+    /// An HTTP `GET`.
+    Http {
+        /// The path asked for.
+        path: String,
+    },
+}
+
+impl RequestSpec {
+    /// The protocol this request speaks.
+    pub fn mode(&self) -> Mode {
+        match self {
+            RequestSpec::Echo { .. } => Mode::Echo,
+            RequestSpec::Line { .. } => Mode::Line,
+            RequestSpec::Udp { .. } => Mode::Udp,
+            RequestSpec::Http { .. } => Mode::Http,
+        }
+    }
+
+    /// A fresh exchange, with its own buffers, for one worker.
+    pub fn exchange(&self, addr: SocketAddr, per_request: bool) -> Box<dyn Exchange> {
+        match self {
+            RequestSpec::Echo { size } => Box::new(EchoExchange::new(*size)),
+            RequestSpec::Line { message, expect } => Box::new(LineExchange::new(message, expect.as_deref())),
+            RequestSpec::Udp { message, expect } => Box::new(UdpExchange::new(message, expect.as_deref())),
+            RequestSpec::Http { path } => Box::new(HttpExchange::new(&addr.to_string(), path, per_request)),
+        }
+    }
+
+    /// Opens the link this request travels over.
+    pub fn dial(&self, addr: SocketAddr, timeout: Duration) -> io::Result<Link> {
+        match self {
+            RequestSpec::Udp { .. } => Link::udp(addr, timeout),
+            _ => Link::tcp(addr, timeout),
+        }
+    }
+}
+
+/// Everything one load run needs.
+#[derive(Debug, Clone)]
+pub struct LoadPlan {
+    /// The server.
+    pub addr: SocketAddr,
+    /// Concurrent workers, one connection each.
+    pub conns: usize,
+    /// Measured time.
+    pub duration: Duration,
+    /// Unmeasured time before it.
+    pub warmup: Duration,
+    /// Limit on one connect, send or answer.
+    pub timeout: Duration,
+    /// A new connection for every request.
+    pub per_request: bool,
+    /// Idle connections held open during the run.
+    pub idle: usize,
+    /// The request repeated.
+    pub request: RequestSpec,
+    /// Print a progress line on stderr once per second.
+    pub progress: bool,
+}
+
+impl LoadPlan {
+    /// Checks the flags and resolves the address.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the flag that is wrong and what it accepts.
+    pub fn from_args(args: &BenchArgs) -> Result<LoadPlan, String> {
+        let addr = resolve(args.addr.as_deref())?;
+        let request = request_spec(args)?;
+        if args.per_request && request.mode() == Mode::Udp {
+            return Err("--per-request applies to the TCP modes (echo, line, http), not udp".to_string());
+        }
+        if args.duration.is_zero() {
+            return Err("--duration must be more than zero, such as \"1s\" or \"10s\"".to_string());
+        }
+        if args.timeout.is_zero() {
+            return Err("--timeout must be more than zero, such as \"5s\"".to_string());
+        }
+        Ok(LoadPlan {
+            addr,
+            conns: args.conns as usize,
+            duration: args.duration,
+            warmup: args.warmup,
+            timeout: args.timeout,
+            per_request: args.per_request,
+            idle: args.idle as usize,
+            request,
+            progress: !args.quiet,
+        })
+    }
+}
+
+fn resolve(addr: Option<&str>) -> Result<SocketAddr, String> {
+    let addr = addr.ok_or("bench needs --addr HOST:PORT, the server to load (such as 127.0.0.1:8084)")?;
+    let mut found = addr.to_socket_addrs().map_err(|err| {
+        format!("--addr `{addr}` is not an address ({err}); write HOST:PORT, such as 127.0.0.1:8084")
+    })?;
+    found.next().ok_or_else(|| format!("--addr `{addr}` resolves to no address"))
+}
+
+fn request_spec(args: &BenchArgs) -> Result<RequestSpec, String> {
+    if args.expect.is_some() && !matches!(args.mode, Mode::Line | Mode::Udp) {
+        return Err(format!("--expect applies to --mode line and udp, not {}", args.mode.name()));
+    }
+    if args.message.contains('\n') {
+        return Err("--message must be one line, without a newline".to_string());
+    }
+    Ok(match args.mode {
+        Mode::Echo => RequestSpec::Echo { size: args.size as usize },
+        Mode::Line => RequestSpec::Line { message: args.message.clone(), expect: args.expect.clone() },
+        Mode::Udp if args.message.is_empty() => {
+            return Err("--message must not be empty in udp mode: an empty datagram asks nothing".to_string())
+        }
+        Mode::Udp => RequestSpec::Udp { message: args.message.clone(), expect: args.expect.clone() },
+        Mode::Http if !args.path.starts_with('/') => {
+            return Err(format!("--path `{}` must start with `/`", args.path));
+        }
+        Mode::Http => RequestSpec::Http { path: args.path.clone() },
+    })
+}

@@ -1,0 +1,3 @@
+//! The command line's subcommands, one module each.
+
+pub mod bench;
