@@ -11,7 +11,8 @@ use std::net::{TcpListener, TcpStream};
 
 fn main() -> std::io::Result<()> {
     let Some(addr) = std::env::args().nth(1).filter(|arg| !arg.starts_with("--")) else {
-        return Ok(println!("reference_echo: a server for scripts/benchmark.sh; run it with HOST:PORT"));
+        println!("reference_echo: a server for scripts/benchmark.sh; run it with HOST:PORT");
+        return Ok(());
     };
     let listener = TcpListener::bind(addr)?;
     println!("bound={}", listener.local_addr()?);

@@ -3,6 +3,8 @@
 /// Raises the soft `RLIMIT_NOFILE` toward `wanted` (never above the hard
 /// limit) and returns the soft limit now in force. Children started
 /// afterwards inherit it.
+// `rlim_t` is `u64` on Linux but not on every Unix.
+#[allow(clippy::unnecessary_cast)]
 pub fn raise_to(wanted: u64) -> u64 {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit writes one rlimit through a valid pointer.

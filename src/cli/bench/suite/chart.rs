@@ -45,7 +45,8 @@ fn log_range(rates: &[f64]) -> (f64, f64) {
     let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
     let max = rates.iter().copied().fold(0.0, f64::max);
     let low = 10f64.powf(min.log10().floor());
-    let high = 10f64.powf(max.log10().ceil()).max(low * 10.0);
+    // At least 4× headroom above the tallest bar, for the legend.
+    let high = 10f64.powf((max * 4.0).log10().ceil()).max(low * 10.0);
     (low, high)
 }
 
@@ -69,6 +70,7 @@ fn draw(
         .disable_x_mesh()
         .x_labels(scenarios.len() + 1)
         .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|rate| short_rate(*rate))
         .y_desc("requests per second (log scale)")
         .draw()?;
     let width = GROUP_FILL / Contender::ALL.len() as f64;
@@ -90,7 +92,41 @@ fn draw(
         let style = TextStyle::from(("sans-serif", 15)).pos(Pos::new(HPos::Center, VPos::Top));
         root.draw(&Text::new(scenario.to_string(), (x, y + 10), style))?;
     }
-    chart.configure_series_labels().border_style(BLACK).background_style(WHITE.mix(0.9)).draw()?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.9))
+        .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// `1000` as `1k`, `2500000` as `2.5M`.
+fn short_rate(rate: f64) -> String {
+    let (value, unit) = match rate {
+        r if r >= 1e6 => (r / 1e6, "M"),
+        r if r >= 1e3 => (r / 1e3, "k"),
+        r => (r, ""),
+    };
+    let text = format!("{value:.1}");
+    format!("{}{unit}", text.strip_suffix(".0").unwrap_or(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_short() {
+        assert_eq!(short_rate(1000.0), "1k");
+        assert_eq!(short_rate(2_500_000.0), "2.5M");
+        assert_eq!(short_rate(10.0), "10");
+    }
+
+    #[test]
+    fn the_range_leaves_room_above_the_tallest_bar() {
+        assert_eq!(log_range(&[1500.0, 95_000.0]), (1000.0, 1_000_000.0));
+        assert_eq!(log_range(&[20.0]), (10.0, 100.0));
+    }
 }
