@@ -101,6 +101,9 @@ impl LoadPlan {
         if args.per_request && request.mode() == Mode::Udp {
             return Err("--per-request applies to the TCP modes (echo, line, http), not udp".to_string());
         }
+        if args.idle > 0 && request.mode() == Mode::Udp {
+            return Err("--idle holds TCP connections open; it does not apply to --mode udp".to_string());
+        }
         if args.duration.is_zero() {
             return Err("--duration must be more than zero, such as \"1s\" or \"10s\"".to_string());
         }

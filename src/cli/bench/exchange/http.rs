@@ -89,3 +89,39 @@ impl Exchange for HttpExchange {
         self.buffer.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    #[test]
+    fn bodies_are_skipped_and_only_a_200_is_correct() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0; 1024];
+            let body = "x".repeat(100_000);
+            let answers = [
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
+                "HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\n\r\nnot found".to_string(),
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_string(),
+            ];
+            for answer in answers {
+                let _ = stream.read(&mut request).unwrap();
+                for piece in answer.as_bytes().chunks(7000) {
+                    stream.write_all(piece).unwrap();
+                }
+            }
+        });
+        let mut link = Link::tcp(addr, Duration::from_secs(5)).unwrap();
+        let mut exchange = HttpExchange::new(&addr.to_string(), "/", false);
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Wrong);
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
+        server.join().unwrap();
+    }
+}

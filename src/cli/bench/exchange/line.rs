@@ -66,3 +66,40 @@ impl Exchange for LineExchange {
         self.buffer.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::net::TcpListener;
+    use std::time::Duration;
+
+    #[test]
+    fn the_expected_line_is_correct_and_any_other_wrong() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0; 64];
+            for answer in [&b"C45\r\n"[..], b"C4", b"5\n", b"UNKNOWN NAME: Jon\n"] {
+                if answer != b"5\n" {
+                    let _ = stream.read(&mut request).unwrap();
+                }
+                stream.write_all(answer).unwrap();
+            }
+        });
+        let mut link = Link::tcp(addr, Duration::from_secs(5)).unwrap();
+        let mut exchange = LineExchange::new("John", Some("C45"));
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct, "a line split across reads");
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Wrong);
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn without_an_expectation_any_non_empty_line_is_correct() {
+        assert_eq!(judge(b"anything", None), Verdict::Correct);
+        assert_eq!(judge(strip_newline(b"\r\n"), None), Verdict::Wrong);
+        assert_eq!(judge(strip_newline(b"C45\n"), Some(b"C45")), Verdict::Correct);
+    }
+}

@@ -35,3 +35,31 @@ impl Exchange for UdpExchange {
         Ok(judge(strip_newline(&self.answer[..n]), self.expect.as_deref()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::UdpSocket;
+    use std::time::Duration;
+
+    #[test]
+    fn a_datagram_is_checked_and_a_lost_one_is_an_error() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = server.local_addr().unwrap();
+        let answering = std::thread::spawn(move || {
+            let mut buf = [0; 64];
+            for answer in [&b"OK...hello\n"[..], b"OK...bye\n"] {
+                let (_, peer) = server.recv_from(&mut buf).unwrap();
+                server.send_to(answer, peer).unwrap();
+            }
+            // The third request gets no answer.
+            server.recv_from(&mut buf).unwrap();
+        });
+        let mut link = Link::udp(addr, Duration::from_millis(200)).unwrap();
+        let mut exchange = UdpExchange::new("hello", Some("OK...hello"));
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
+        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Wrong);
+        assert!(exchange.exchange(&mut link).is_err());
+        answering.join().unwrap();
+    }
+}

@@ -8,7 +8,11 @@ use std::time::Duration;
 /// `socketserver bench suite`: every strategy and the reference server,
 /// the same scenarios, one table. `scripts/benchmark.sh` builds the
 /// binaries and runs it.
+///
+/// A flag given twice takes its last value, so `scripts/benchmark.sh
+/// --out DIR` overrides the script's own `--out docs`.
 #[derive(Args, Debug, Clone)]
+#[command(args_override_self = true)]
 pub struct SuiteArgs {
     /// The reference server binary (benches/reference_echo.rs, built by
     /// `cargo bench --no-run`).

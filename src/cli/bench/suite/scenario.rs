@@ -68,7 +68,7 @@ impl Scenario {
             Scenario::PerRequest => "64-byte echo, a new connection per request, 20 clients".to_string(),
             Scenario::Echo64K => "64 KiB echo over 10 persistent connections".to_string(),
             Scenario::AddressBook => format!(
-                "address-book: `{NAME}` → `{OFFICE}` lines over 50 connections \
+                "`{NAME}` → `{OFFICE}` lines to the address book over 50 connections \
                  (the reference echoes the same {} bytes)",
                 NAME.len() + 1
             ),
