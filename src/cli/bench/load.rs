@@ -7,7 +7,8 @@ use super::plan::LoadPlan;
 use super::progress::{self, Progress};
 use super::report::Report;
 use super::stats::WorkerStats;
-use super::worker::{Window, Worker};
+use super::window::Window;
+use super::worker::Worker;
 use crossbeam_channel::bounded;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -104,7 +105,7 @@ fn watch(plan: &LoadPlan, progress: &Progress, began: Instant, window: Window) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::plan::RequestSpec;
+    use crate::cli::bench::request_spec::RequestSpec;
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
     use std::sync::atomic::{AtomicBool, Ordering};

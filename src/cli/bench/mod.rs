@@ -11,13 +11,17 @@
 mod args;
 mod exchange;
 mod idle;
+mod latency;
 mod load;
+mod mode;
 mod nofile;
 mod plan;
 mod progress;
 mod report;
+mod request_spec;
 mod stats;
 mod suite;
+mod window;
 mod worker;
 
 pub use self::args::{BenchArgs, BenchCommand};

@@ -1,7 +1,9 @@
 //! The result of one load run, for people and for scripts (`--json`).
 
-use super::args::Mode;
-use super::plan::{LoadPlan, RequestSpec};
+use super::latency::Latency;
+use super::mode::Mode;
+use super::plan::LoadPlan;
+use super::request_spec::RequestSpec;
 use super::stats::WorkerStats;
 use serde::Serialize;
 use std::fmt;
@@ -39,21 +41,6 @@ pub struct Report {
     pub first_error: Option<String>,
     /// Latency of correct answers, in microseconds.
     pub latency_us: Latency,
-}
-
-/// Latency percentiles in microseconds.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Latency {
-    /// Median.
-    pub p50: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// 99.9th percentile.
-    pub p999: f64,
-    /// Slowest.
-    pub max: f64,
-    /// Mean.
-    pub mean: f64,
 }
 
 impl Report {

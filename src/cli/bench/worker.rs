@@ -4,21 +4,13 @@ use super::exchange::{Exchange, Link, Verdict};
 use super::plan::LoadPlan;
 use super::progress::Progress;
 use super::stats::WorkerStats;
+use super::window::Window;
 use crossbeam_channel::{Receiver, Sender};
 use std::io;
 use std::time::{Duration, Instant};
 
 /// Pause after a failed connect, so a server that refuses is not spun on.
 const RETRY_PAUSE: Duration = Duration::from_millis(10);
-
-/// The measured window: answers completed inside it are counted.
-#[derive(Debug, Clone, Copy)]
-pub struct Window {
-    /// End of the warm-up.
-    pub from: Instant,
-    /// End of the run.
-    pub until: Instant,
-}
 
 /// One worker's loop over its own connection and buffers.
 pub struct Worker<'a> {

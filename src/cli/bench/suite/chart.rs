@@ -2,8 +2,8 @@
 //! requests per second on a log scale, one group per scenario, one bar
 //! per strategy.
 
+use super::cell::Cell;
 use super::contender::Contender;
-use super::outcome::Cell;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;

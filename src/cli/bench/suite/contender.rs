@@ -1,5 +1,6 @@
 //! The servers compared: the reference and each bundled strategy.
 
+use super::bound_on::BoundOn;
 use super::scenario::Scenario;
 use super::SuiteArgs;
 use std::path::Path;
@@ -16,15 +17,6 @@ pub enum Contender {
     Threads,
     /// `--concurrency pool`.
     Pool,
-}
-
-/// Where a server prints its `bound=ADDR` line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BoundOn {
-    /// Standard output (the reference server).
-    Stdout,
-    /// Standard error, in its log (the bundled servers).
-    Stderr,
 }
 
 impl Contender {

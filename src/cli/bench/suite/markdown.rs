@@ -1,7 +1,8 @@
 //! docs/benchmarks.md: the table, the chart, and what each row means.
 
+use super::cell::Cell;
 use super::contender::Contender;
-use super::outcome::{Cell, Outcome};
+use super::outcome::Outcome;
 use super::scenario::Scenario;
 use super::table;
 use super::SuiteArgs;

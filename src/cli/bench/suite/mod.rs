@@ -4,6 +4,8 @@
 //! `benchmarks.svg`.
 
 mod args;
+mod bound_on;
+mod cell;
 mod chart;
 mod contender;
 mod markdown;
@@ -15,8 +17,9 @@ mod table;
 
 pub use self::args::SuiteArgs;
 
+use self::cell::Cell;
 use self::contender::Contender;
-use self::outcome::{Cell, Outcome};
+use self::outcome::Outcome;
 use self::scenario::Scenario;
 use self::server_process::ServerProcess;
 use super::{load, nofile};

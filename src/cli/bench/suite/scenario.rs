@@ -3,7 +3,8 @@
 
 use super::contender::Contender;
 use super::SuiteArgs;
-use crate::cli::bench::plan::{LoadPlan, RequestSpec};
+use crate::cli::bench::plan::LoadPlan;
+use crate::cli::bench::request_spec::RequestSpec;
 use std::net::SocketAddr;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! A server started as a child process: its announced address, its
 //! memory, and a clean stop.
 
-use super::contender::BoundOn;
+use super::bound_on::BoundOn;
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;

@@ -1,7 +1,8 @@
 //! The comparison as one Markdown table (readable in a terminal too).
 
+use super::cell::Cell;
 use super::contender::Contender;
-use super::outcome::{Cell, Outcome};
+use super::outcome::Outcome;
 use crate::cli::bench::report::human_latency;
 
 /// The table: one line per scenario × strategy with the result, p99,
