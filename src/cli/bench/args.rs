@@ -23,8 +23,8 @@ pub struct BenchArgs {
     #[arg(long, value_name = "HOST:PORT")]
     pub addr: Option<String>,
 
-    /// Concurrent client connections (closed loop: one request in flight on each).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Concurrent client connections (closed loop: one request in flight on each), 1 to 10000.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub conns: u32,
 
     /// How long to measure, after the warm-up: "10s", "500ms", "1m".

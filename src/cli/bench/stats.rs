@@ -8,11 +8,12 @@ use std::time::Duration;
 const MAX_LATENCY_NS: u64 = 60_000_000_000;
 
 /// One worker's counts and latency histogram (nanoseconds, three
-/// significant figures), allocated once before the run.
+/// significant figures, 32-bit buckets: about 110 KiB), allocated once
+/// before the run.
 #[derive(Debug)]
 pub struct WorkerStats {
     /// Latency of every correct answer.
-    pub latency: Histogram<u64>,
+    pub latency: Histogram<u32>,
     /// Answers that were complete but wrong.
     pub wrong: u64,
     /// Connects, sends or answers that failed.

@@ -19,7 +19,8 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
                   same scenario (for memory: its KiB per connection divided by the reference's, lower is \
                   better). p99 is the 99th percentile of the round-trip latency seen by the client. A wrong \
                   answer (an echo that differs, a line that is not the expected one) is counted, never \
-                  ignored.\n\n",
+                  ignored. The load generator runs on the same cores as the servers: a figure several \
+                  servers share is the machine's ceiling, not theirs.\n\n",
     );
     out.push_str("## Scenarios\n\n");
     for scenario in scenarios {
