@@ -31,7 +31,9 @@ pub enum Command {
     /// Fetch an http:// URL with a raw HTTP/1.1 request; print the
     /// response, then bytes, time and throughput.
     Get(GetArgs),
-    // The `bench` subcommand (src/cli/bench/) is wired in here.
+    /// Drive a server with a closed-loop load and report req/s and
+    /// latency; `bench suite` compares every strategy with a reference.
+    Bench(super::bench::BenchArgs),
 }
 
 /// `socketserver serve`: every flag may instead come from `--config`;

@@ -2,6 +2,7 @@
 //! config file, settings, the handler registry, serving, and the clients.
 
 mod args;
+mod bench;
 mod bind_address;
 mod client;
 mod config_file;
@@ -24,9 +25,17 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// Parses the command line, runs it, and turns the outcome into an exit
-/// status: 0, 1 for a failure at run time, 2 for bad input.
+/// status: 0, 1 for a failure at run time, 2 for bad input. (`bench`
+/// reports its own: 1 also when answers came back wrong.)
 pub fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let outcome = match Cli::parse().command {
+        Command::Serve(args) => run_server(args),
+        Command::Client(args) => client::run(args),
+        Command::Resolve(args) => resolve::run(&args),
+        Command::Get(args) => get::run(&args),
+        Command::Bench(args) => return ExitCode::from(u8::try_from(bench::run(&args)).unwrap_or(1)),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("socketserver: error: {err}");
@@ -35,15 +44,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command {
-        Command::Serve(args) => {
-            let settings = Settings::resolve(args)?;
-            logging::init(settings.log_level);
-            registry::serve(&settings).map(drop)
-        }
-        Command::Client(args) => client::run(args),
-        Command::Resolve(args) => resolve::run(&args),
-        Command::Get(args) => get::run(&args),
-    }
+fn run_server(args: args::ServeArgs) -> Result<(), CliError> {
+    let settings = Settings::resolve(args)?;
+    logging::init(settings.log_level);
+    registry::serve(&settings).map(drop)
 }

@@ -1,0 +1,87 @@
+//! The flags of `socketserver bench`.
+
+use super::mode::Mode;
+use super::suite::SuiteArgs;
+use clap::{Args, Subcommand};
+use socketserver::config::parse_duration;
+use std::time::Duration;
+
+/// `socketserver bench`: a closed-loop load generator.
+///
+/// Each of `--conns` workers sends one request, waits for the whole
+/// answer, checks it, records the latency and sends the next, for
+/// `--duration` after `--warmup`. With `bench suite` it instead runs every
+/// bundled strategy and the reference server through the same scenarios.
+#[derive(Args, Debug, Clone)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    /// Run the strategy comparison instead of a single load.
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+
+    /// The server under load, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+
+    /// Concurrent client connections (closed loop: one request in flight on each), 1 to 10000.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub conns: u32,
+
+    /// How long to measure, after the warm-up: "10s", "500ms", "1m".
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub duration: Duration,
+
+    /// Load sent before measuring starts, not counted: "2s", "0s".
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    pub warmup: Duration,
+
+    /// The protocol spoken.
+    #[arg(long, value_enum, default_value_t = Mode::Echo)]
+    pub mode: Mode,
+
+    /// Echo mode: bytes per request (1 to 16 MiB); the answer must be the same bytes.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=16 * 1024 * 1024))]
+    pub size: u32,
+
+    /// Line and udp modes: the message sent (a newline is added in line mode).
+    #[arg(long, default_value = "John")]
+    pub message: String,
+
+    /// Line and udp modes: the answer expected, without its newline.
+    /// Without it any one non-empty line (or datagram) counts as correct.
+    #[arg(long)]
+    pub expect: Option<String>,
+
+    /// HTTP mode: the path requested.
+    #[arg(long, default_value = "/")]
+    pub path: String,
+
+    /// A new connection for every request (TCP modes), as `ab` without `-k` does.
+    #[arg(long)]
+    pub per_request: bool,
+
+    /// Extra connections opened before the run and held open, idle, until it ends.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=60_000))]
+    pub idle: u32,
+
+    /// Give up on one request (connect, send or answer) after this long; counted as an error.
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+
+    /// No progress line on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The subcommands of `socketserver bench`.
+#[derive(Subcommand, Debug, Clone)]
+pub enum BenchCommand {
+    /// Start every bundled strategy and the reference server, drive each
+    /// through the same scenarios, print one table, and write
+    /// `benchmarks.md` and `benchmarks.svg`.
+    Suite(SuiteArgs),
+}

@@ -1,0 +1,76 @@
+//! `socketserver bench`: a closed-loop load generator for the crate's
+//! protocols (echo, lines, UDP, HTTP), in the spirit of `wrk` and
+//! `redis-benchmark`, and `bench suite`, the comparison of every bundled
+//! strategy against a hand-written reference server.
+//!
+//! Each worker thread owns one connection and its buffers, sends one
+//! request, waits for the whole answer, checks it (a wrong echo is counted,
+//! never ignored), records the latency in an HDR histogram and sends the
+//! next. Only answers completed inside the measured window count.
+
+mod args;
+mod exchange;
+mod idle;
+mod latency;
+mod load;
+mod mode;
+mod nofile;
+mod plan;
+mod progress;
+mod report;
+mod request_spec;
+mod stats;
+mod suite;
+mod window;
+mod worker;
+
+pub use self::args::{BenchArgs, BenchCommand};
+
+use self::plan::LoadPlan;
+
+/// Runs `socketserver bench` and returns the process exit status: `0`
+/// when the run measured correct answers and no wrong ones, `1` when it
+/// measured none or saw a wrong answer, `2` for bad flags.
+pub fn run(args: &BenchArgs) -> i32 {
+    if let Some(BenchCommand::Suite(suite)) = &args.command {
+        return suite::run(suite);
+    }
+    let plan = match LoadPlan::from_args(args) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("socketserver bench: {message}");
+            return 2;
+        }
+    };
+    let report = match load::measure(&plan) {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("socketserver bench: {message}");
+            return 1;
+        }
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises"));
+    } else {
+        println!("{report}");
+    }
+    status(&report)
+}
+
+/// `0` for a clean run, `1` when nothing correct came back or something
+/// wrong did.
+fn status(report: &report::Report) -> i32 {
+    if report.requests == 0 {
+        eprintln!(
+            "socketserver bench: no correct answer in {:.1} s{}",
+            report.duration_s,
+            report.first_error.as_deref().map(|e| format!(" (first error: {e})")).unwrap_or_default()
+        );
+        return 1;
+    }
+    if report.wrong > 0 {
+        eprintln!("socketserver bench: {} wrong answers", report.wrong);
+        return 1;
+    }
+    0
+}

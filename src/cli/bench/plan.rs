@@ -1,0 +1,95 @@
+//! A load, checked and resolved: what `bench` runs and what the suite
+//! runs for each scenario.
+
+use super::args::BenchArgs;
+use super::mode::Mode;
+use super::request_spec::RequestSpec;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+/// Everything one load run needs.
+#[derive(Debug, Clone)]
+pub struct LoadPlan {
+    /// The server.
+    pub addr: SocketAddr,
+    /// Concurrent workers, one connection each.
+    pub conns: usize,
+    /// Measured time.
+    pub duration: Duration,
+    /// Unmeasured time before it.
+    pub warmup: Duration,
+    /// Limit on one connect, send or answer.
+    pub timeout: Duration,
+    /// A new connection for every request.
+    pub per_request: bool,
+    /// Idle connections held open during the run.
+    pub idle: usize,
+    /// The request repeated.
+    pub request: RequestSpec,
+    /// Print a progress line on stderr once per second.
+    pub progress: bool,
+}
+
+impl LoadPlan {
+    /// Checks the flags and resolves the address.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the flag that is wrong and what it accepts.
+    pub fn from_args(args: &BenchArgs) -> Result<LoadPlan, String> {
+        let addr = resolve(args.addr.as_deref())?;
+        let request = request_spec(args)?;
+        if args.per_request && request.mode() == Mode::Udp {
+            return Err("--per-request applies to the TCP modes (echo, line, http), not udp".to_string());
+        }
+        if args.idle > 0 && request.mode() == Mode::Udp {
+            return Err("--idle holds TCP connections open; it does not apply to --mode udp".to_string());
+        }
+        if args.duration.is_zero() {
+            return Err("--duration must be more than zero, such as \"1s\" or \"10s\"".to_string());
+        }
+        if args.timeout.is_zero() {
+            return Err("--timeout must be more than zero, such as \"5s\"".to_string());
+        }
+        Ok(LoadPlan {
+            addr,
+            conns: args.conns as usize,
+            duration: args.duration,
+            warmup: args.warmup,
+            timeout: args.timeout,
+            per_request: args.per_request,
+            idle: args.idle as usize,
+            request,
+            progress: !args.quiet,
+        })
+    }
+}
+
+fn resolve(addr: Option<&str>) -> Result<SocketAddr, String> {
+    let addr = addr.ok_or("bench needs --addr HOST:PORT, the server to load (such as 127.0.0.1:8084)")?;
+    let mut found = addr.to_socket_addrs().map_err(|err| {
+        format!("--addr `{addr}` is not an address ({err}); write HOST:PORT, such as 127.0.0.1:8084")
+    })?;
+    found.next().ok_or_else(|| format!("--addr `{addr}` resolves to no address"))
+}
+
+fn request_spec(args: &BenchArgs) -> Result<RequestSpec, String> {
+    if args.expect.is_some() && !matches!(args.mode, Mode::Line | Mode::Udp) {
+        return Err(format!("--expect applies to --mode line and udp, not {}", args.mode.name()));
+    }
+    if args.message.contains('\n') {
+        return Err("--message must be one line, without a newline".to_string());
+    }
+    Ok(match args.mode {
+        Mode::Echo => RequestSpec::Echo { size: args.size as usize },
+        Mode::Line => RequestSpec::Line { message: args.message.clone(), expect: args.expect.clone() },
+        Mode::Udp if args.message.is_empty() => {
+            return Err("--message must not be empty in udp mode: an empty datagram asks nothing".to_string())
+        }
+        Mode::Udp => RequestSpec::Udp { message: args.message.clone(), expect: args.expect.clone() },
+        Mode::Http if !args.path.starts_with('/') => {
+            return Err(format!("--path `{}` must start with `/`", args.path));
+        }
+        Mode::Http => RequestSpec::Http { path: args.path.clone() },
+    })
+}

@@ -1,0 +1,164 @@
+//! The scenarios every strategy is driven through, and which strategies
+//! can take part in each.
+
+use super::contender::Contender;
+use super::SuiteArgs;
+use crate::cli::bench::plan::LoadPlan;
+use crate::cli::bench::request_spec::RequestSpec;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The address-book question and the seed's answer to it.
+const NAME: &str = "John";
+const OFFICE: &str = "C45";
+/// The UDP message and the ack server's answer.
+const ACK_MESSAGE: &str = "hello";
+const ACK_ANSWER: &str = "OK...hello";
+
+/// One row group of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// 64-byte echo over 50 persistent connections.
+    Echo64,
+    /// The same with idle connections held open.
+    Echo64Idle,
+    /// 64-byte echo, a new connection per request, 20 clients.
+    PerRequest,
+    /// 64 KiB echo over 10 connections.
+    Echo64K,
+    /// Address-book lines over 50 connections.
+    AddressBook,
+    /// UDP ack from 20 clients.
+    UdpAck,
+    /// Server memory per idle connection.
+    RssPerIdle,
+}
+
+impl Scenario {
+    /// Every scenario, in table order.
+    pub const ALL: [Scenario; 7] = [
+        Scenario::Echo64,
+        Scenario::Echo64Idle,
+        Scenario::PerRequest,
+        Scenario::Echo64K,
+        Scenario::AddressBook,
+        Scenario::UdpAck,
+        Scenario::RssPerIdle,
+    ];
+
+    /// Short name, for `--only` and the table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Echo64 => "echo-64",
+            Scenario::Echo64Idle => "echo-64-idle",
+            Scenario::PerRequest => "per-request",
+            Scenario::Echo64K => "echo-64k",
+            Scenario::AddressBook => "address-book",
+            Scenario::UdpAck => "udp-ack",
+            Scenario::RssPerIdle => "rss-per-idle",
+        }
+    }
+
+    /// What the scenario does, in words.
+    pub fn describe(self, args: &SuiteArgs) -> String {
+        match self {
+            Scenario::Echo64 => "64-byte echo over 50 persistent connections".to_string(),
+            Scenario::Echo64Idle => {
+                format!("64-byte echo over 50 connections, {} more held open idle", args.idle)
+            }
+            Scenario::PerRequest => "64-byte echo, a new connection per request, 20 clients".to_string(),
+            Scenario::Echo64K => "64 KiB echo over 10 persistent connections".to_string(),
+            Scenario::AddressBook => format!(
+                "`{NAME}` → `{OFFICE}` lines to the address book over 50 connections \
+                 (the reference echoes the same {} bytes)",
+                NAME.len() + 1
+            ),
+            Scenario::UdpAck => format!("UDP ack (`{ACK_MESSAGE}` → `{ACK_ANSWER}`) from 20 clients"),
+            Scenario::RssPerIdle => {
+                format!("server RSS growth per connection, {} connections opened and held", args.rss_conns)
+            }
+        }
+    }
+
+    /// The bundled server (`socketserver serve HANDLER`) it runs against.
+    pub fn handler(self) -> &'static str {
+        match self {
+            Scenario::AddressBook => "address-book",
+            Scenario::UdpAck => "ack",
+            _ => "echo",
+        }
+    }
+
+    /// The transport flag of that server.
+    pub fn transport(self) -> &'static str {
+        if self == Scenario::UdpAck {
+            "udp"
+        } else {
+            "tcp"
+        }
+    }
+
+    /// Why `contender` cannot take part, if it cannot.
+    pub fn not_applicable(self, contender: Contender, args: &SuiteArgs) -> Option<String> {
+        use Contender::*;
+        use Scenario::*;
+        let held = |conns: usize| {
+            format!("serves one connection at a time: {} others would wait for it to close", conns - 1)
+        };
+        match (self, contender) {
+            (UdpAck, Reference) => Some("the reference server speaks TCP only".to_string()),
+            (Echo64 | Echo64Idle | AddressBook, Single) => Some(held(50)),
+            (Echo64K, Single) => Some(held(10)),
+            (RssPerIdle, Single) => {
+                Some("holds one connection; the rest wait unaccepted in the backlog".to_string())
+            }
+            (Echo64Idle, Pool) => Some(format!(
+                "each open connection keeps a worker: {} idle would need {} workers",
+                args.idle,
+                args.idle + 50
+            )),
+            (RssPerIdle, Pool) => Some(
+                "connections beyond the workers wait in the queue unserved, holding no thread".to_string(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The load driven against `addr` (`None` for the memory scenario).
+    pub fn plan(self, addr: SocketAddr, contender: Contender, args: &SuiteArgs) -> Option<LoadPlan> {
+        let echo64 = RequestSpec::Echo { size: 64 };
+        let (conns, idle, per_request, request) = match self {
+            Scenario::Echo64 => (50, 0, false, echo64),
+            Scenario::Echo64Idle => (50, args.idle as usize, false, echo64),
+            Scenario::PerRequest => (20, 0, true, echo64),
+            Scenario::Echo64K => (10, 0, false, RequestSpec::Echo { size: 64 * 1024 }),
+            Scenario::AddressBook if contender == Contender::Reference => {
+                (50, 0, false, RequestSpec::Echo { size: NAME.len() + 1 })
+            }
+            Scenario::AddressBook => {
+                let request =
+                    RequestSpec::Line { message: NAME.to_string(), expect: Some(OFFICE.to_string()) };
+                (50, 0, false, request)
+            }
+            Scenario::UdpAck => {
+                let request = RequestSpec::Udp {
+                    message: ACK_MESSAGE.to_string(),
+                    expect: Some(ACK_ANSWER.to_string()),
+                };
+                (20, 0, false, request)
+            }
+            Scenario::RssPerIdle => return None,
+        };
+        Some(LoadPlan {
+            addr,
+            conns,
+            duration: args.duration,
+            warmup: args.warmup,
+            timeout: Duration::from_secs(5),
+            per_request,
+            idle,
+            request,
+            progress: false,
+        })
+    }
+}
