@@ -68,7 +68,10 @@ impl ThreadPool {
     }
 
     /// Sets how many accepted requests may wait for a worker. `0` hands
-    /// each request straight to an idle worker. Default is `4 × workers`.
+    /// each request straight to a worker already waiting for one: with
+    /// [`Overload::Reject`], a request that arrives while every worker is
+    /// busy, or still finishing its last job, is refused. Default is
+    /// `4 × workers`.
     pub fn queue(mut self, capacity: usize) -> ThreadPool {
         self.queue = capacity;
         self

@@ -115,8 +115,12 @@ impl ShutdownHandle {
 
     /// Like [`shutdown`](Self::shutdown), then blocks until
     /// `serve_forever` has drained and returned (at most the drain timeout
-    /// plus a short grace). Returns at once if nothing is serving. Called
-    /// from a handler running on the serving thread, it does not wait.
+    /// plus a short grace). Returns at once if nothing is serving.
+    ///
+    /// Call [`shutdown`](Self::shutdown) from a handler instead: on the
+    /// serving thread (`SingleThread`) this does not wait, and on a worker
+    /// the drain waits for the calling request itself, so it returns only
+    /// after the drain timeout, with that request counted as cut off.
     pub fn shutdown_and_wait(&self) {
         self.shared.begin_shutdown();
         self.shared.wait_stopped();
