@@ -81,3 +81,36 @@ fn normal_client(addr: std::net::SocketAddr) -> Duration {
     assert_eq!(line, "hello\n");
     started.elapsed()
 }
+
+/// The same attack on a pool with far fewer workers than attackers: the
+/// trickling connections park between bytes, so they never hold every
+/// worker, and the normal client is still served during the attack.
+#[test]
+fn a_small_pool_survives_slowloris_too() {
+    let builder = Server::builder(Messages::new(Echo))
+        .concurrency(socketserver::ThreadPool::new(4).queue(512))
+        .read_timeout(READ_TIMEOUT)
+        .idle_timeout(Duration::from_secs(30));
+    let running = start::<Tcp, _, _>(builder, |_| {});
+    let mut attackers: Vec<TcpStream> = (0..ATTACKERS)
+        .map(|_| {
+            let stream = TcpStream::connect(running.addr).unwrap();
+            stream.set_nonblocking(true).unwrap();
+            stream
+        })
+        .collect();
+    let attack_began = Instant::now();
+    let ticker = crossbeam_channel::tick(TRICKLE);
+    let mut served_during_attack = None;
+    while !attackers.is_empty() && attack_began.elapsed() < Duration::from_secs(5) {
+        attackers.retain_mut(|stream| !closed(stream) && stream.write_all(b"x").is_ok());
+        if served_during_attack.is_none() && attack_began.elapsed() > TRICKLE * 2 {
+            served_during_attack = Some(normal_client(running.addr));
+        }
+        let _ = ticker.recv();
+    }
+    assert!(attackers.is_empty(), "{} trickling connections still open", attackers.len());
+    let latency = served_during_attack.expect("the attack ended before the normal client tried");
+    assert!(latency < Duration::from_secs(1), "normal client waited {latency:?} during the attack");
+    running.stop_within(Duration::from_secs(5));
+}

@@ -66,6 +66,28 @@ pub trait Concurrency: Send + Sync + 'static {
     /// Runs or rejects one job.
     fn execute(&self, job: Job);
 
+    /// Whether message connections waiting for bytes should give their
+    /// thread back (park) when the strategy is [`saturated`](Self::saturated).
+    /// Worth it for a fixed set of workers; pointless when each
+    /// connection has a thread of its own. Default: `false`.
+    fn parks_idle(&self) -> bool {
+        false
+    }
+
+    /// Whether every thread is busy, so a connection waiting for bytes is
+    /// holding one that queued work could use. Default: `false`.
+    fn saturated(&self) -> bool {
+        false
+    }
+
+    /// Runs a parked connection that has bytes again (or timed out).
+    /// Unlike [`execute`](Self::execute) it should not refuse the job for
+    /// overload: the connection is already the server's. Default:
+    /// `execute`.
+    fn resume(&self, job: Job) {
+        self.execute(job)
+    }
+
     /// Stops taking jobs and waits until `deadline` for running ones to
     /// finish; returns how many threads were still busy at the deadline.
     /// Default: nothing to wait for, `0`.

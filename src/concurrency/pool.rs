@@ -18,9 +18,14 @@ use std::time::Instant;
 /// the queue is full, the [`Overload`] policy applies. A job that panics is
 /// caught; the worker lives on, so the pool never shrinks.
 ///
-/// Each worker holds one connection for its whole life, so `workers` is
-/// also the number of connections served at once; the rest wait in the
-/// queue, then in the listen backlog.
+/// A raw [`RequestHandler`](crate::RequestHandler) holds its worker for
+/// the connection's whole life, so `workers` is also the number of such
+/// connections served at once; the rest wait in the queue, then in the
+/// listen backlog. A [`MessageHandler`](crate::MessageHandler) connection
+/// does better: when every worker is busy, one waiting for its next
+/// message (or the rest of one) *parks*, giving its worker back until
+/// bytes arrive, so idle and trickling clients cannot hold every worker
+/// ([`Stats::parked`](crate::Stats::parked) counts them).
 ///
 /// # Examples
 ///
@@ -39,6 +44,7 @@ pub struct ThreadPool {
     sender: RwLock<Option<Sender<Job>>>,
     running: Mutex<Option<Running>>,
     live: Arc<AtomicUsize>,
+    idle: Arc<AtomicUsize>,
 }
 
 #[derive(Debug)]
@@ -64,6 +70,7 @@ impl ThreadPool {
             sender: RwLock::new(None),
             running: Mutex::new(None),
             live: Arc::new(AtomicUsize::new(0)),
+            idle: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -105,11 +112,12 @@ impl ThreadPool {
         let (done_tx, all_done) = bounded::<()>(0);
         let mut handles = Vec::with_capacity(self.workers);
         for index in 0..self.workers {
-            let (jobs, live, done) = (jobs.clone(), Arc::clone(&self.live), done_tx.clone());
+            let (jobs, done) = (jobs.clone(), done_tx.clone());
+            let (live, idle) = (Arc::clone(&self.live), Arc::clone(&self.idle));
             live.fetch_add(1, Ordering::SeqCst);
             let spawned = thread::Builder::new()
                 .name(format!("{}-{index}", self.name))
-                .spawn(move || work(&jobs, &live, done));
+                .spawn(move || work(&jobs, &live, &idle, done));
             match spawned {
                 Ok(handle) => handles.push(handle),
                 Err(err) => {
@@ -129,9 +137,14 @@ impl Default for ThreadPool {
     }
 }
 
-/// A worker's life: run jobs until the queue closes.
-fn work(jobs: &Receiver<Job>, live: &AtomicUsize, _done: Sender<()>) {
-    for job in jobs.iter() {
+/// A worker's life: run jobs until the queue closes, counted idle while
+/// it waits for one.
+fn work(jobs: &Receiver<Job>, live: &AtomicUsize, idle: &AtomicUsize, _done: Sender<()>) {
+    loop {
+        idle.fetch_add(1, Ordering::SeqCst);
+        let next = jobs.recv();
+        idle.fetch_sub(1, Ordering::SeqCst);
+        let Ok(job) = next else { break };
         if catch_unwind(AssertUnwindSafe(|| job.run())).is_err() {
             log::error!("a job panicked outside its handler; the worker lives on");
         }
@@ -179,6 +192,24 @@ impl Concurrency for ThreadPool {
                 Ok(()) => {}
                 Err(TrySendError::Full(job) | TrySendError::Disconnected(job)) => job.reject(),
             },
+        }
+    }
+
+    fn parks_idle(&self) -> bool {
+        true
+    }
+
+    /// Every worker is running a job (none waits for the next).
+    fn saturated(&self) -> bool {
+        self.idle.load(Ordering::SeqCst) == 0
+    }
+
+    /// Queues a resumed connection, waiting for room whatever the overload
+    /// policy: the connection is already being served.
+    fn resume(&self, job: Job) {
+        match self.sender.read().as_ref() {
+            Some(queue) => send_or_cancel(queue, job),
+            None => job.reject(),
         }
     }
 

@@ -83,6 +83,18 @@ impl Concurrency for Strategy {
         self.inner().execute(job)
     }
 
+    fn parks_idle(&self) -> bool {
+        self.inner().parks_idle()
+    }
+
+    fn saturated(&self) -> bool {
+        self.inner().saturated()
+    }
+
+    fn resume(&self, job: Job) {
+        self.inner().resume(job)
+    }
+
     fn drain(&self, deadline: Instant) -> usize {
         self.inner().drain(deadline)
     }

@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 const FLUSH_AT: usize = 64 * 1024;
 /// Most unread input discarded when closing.
 const DISCARD_LIMIT: usize = 256 * 1024;
+/// Under a strategy that parks, a wait for bytes checks this often whether
+/// it should give its thread back.
+const PARK_CHECK: Duration = Duration::from_millis(100);
 
 /// What one wait for bytes brought.
 enum Fill {
@@ -22,33 +25,63 @@ enum Fill {
     Stalled,
     /// A partial line was followed by silence: take it as a message.
     Unterminated,
+    /// The strategy is saturated: give the thread back until bytes come.
+    Park,
+}
+
+/// What a connection's loop keeps between messages, and while parked.
+struct LoopState<S> {
+    session: S,
+    decoder: Decoder,
+    input: ReadBuffer,
+    /// When the message now in the buffer began to arrive.
+    message_began: Option<Instant>,
+    /// When the connection last had nothing to do.
+    idle_since: Option<Instant>,
 }
 
 /// One connection's message loop: read, frame, handle, reply.
+///
+/// Under a strategy that parks idle connections (a [`ThreadPool`](crate::ThreadPool)),
+/// a wait for bytes that finds every worker busy returns the loop's state
+/// to the connection and the thread to the pool; the server calls the
+/// handler again when bytes arrive, and the loop picks up where it was.
 pub(crate) struct StreamLoop<'a, M: MessageHandler> {
     messages: &'a Messages<M>,
     conn: &'a mut Connection,
-    session: M::Session,
-    decoder: Decoder,
-    input: ReadBuffer,
+    state: LoopState<M::Session>,
     out: Vec<u8>,
-    message_began: Option<Instant>,
+    resumed: bool,
 }
 
 impl<'a, M: MessageHandler> StreamLoop<'a, M> {
     pub(crate) fn new(messages: &'a Messages<M>, conn: &'a mut Connection) -> Self {
+        let (state, resumed) = match conn.take_parked::<LoopState<M::Session>>() {
+            Some(state) => (state, true),
+            None => (Self::fresh(messages, conn), false),
+        };
+        StreamLoop { messages, conn, state, out: Vec::new(), resumed }
+    }
+
+    fn fresh(messages: &Messages<M>, conn: &Connection) -> LoopState<M::Session> {
         let max = conn.server().config().max_message_size;
-        let session = messages.handler.open(conn.peer_addr());
         let decoder = messages.framing.decoder(max);
-        let input = ReadBuffer::new(decoder.buffer_limit());
-        StreamLoop { messages, conn, session, decoder, input, out: Vec::new(), message_began: None }
+        LoopState {
+            session: messages.handler.open(conn.peer_addr()),
+            input: ReadBuffer::new(decoder.buffer_limit()),
+            decoder,
+            message_began: None,
+            idle_since: None,
+        }
     }
 
     pub(crate) fn run(mut self) -> io::Result<()> {
-        let handler = &self.messages.handler;
-        let session = &mut self.session;
-        if respond(&mut self.out, self.messages.framing, |r| handler.greet(session, r)) == Action::Close {
-            return self.close();
+        if !self.resumed {
+            let handler = &self.messages.handler;
+            let session = &mut self.state.session;
+            if respond(&mut self.out, self.messages.framing, |r| handler.greet(session, r)) == Action::Close {
+                return self.close();
+            }
         }
         loop {
             match self.handle_frames() {
@@ -67,19 +100,39 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
                 },
                 Fill::Idle => return self.closing("idle longer than idle_timeout"),
                 Fill::Stalled => return self.closing("message not completed within read_timeout"),
+                Fill::Park => return self.park(),
             }
         }
+    }
+
+    /// Leaves the loop's state with the connection, to wait without a
+    /// thread until bytes arrive or the current timeout's deadline.
+    fn park(self) -> io::Result<()> {
+        let deadline = self.deadline();
+        self.conn.park(Box::new(self.state), deadline);
+        Ok(())
+    }
+
+    /// When the wait now under way times out: idle, or mid-message.
+    fn deadline(&self) -> Option<Instant> {
+        let config = self.conn.server().config();
+        let (since, limit) = match self.state.message_began {
+            Some(began) if self.state.input.len() > 0 => (began, config.read_timeout),
+            _ => (self.state.idle_since.unwrap_or_else(Instant::now), config.idle_timeout),
+        };
+        non_zero(limit).map(|limit| since + limit)
     }
 
     /// Handles every complete message in the buffer, replies batched.
     fn handle_frames(&mut self) -> Result<Action, FrameError> {
         let (handler, framing) = (&self.messages.handler, self.messages.framing);
-        while let Some(frame) = self.decoder.decode(self.input.pending())? {
-            let message = &self.input.pending()[frame.message];
-            let session = &mut self.session;
+        let state = &mut self.state;
+        while let Some(frame) = state.decoder.decode(state.input.pending())? {
+            let message = &state.input.pending()[frame.message];
+            let session = &mut state.session;
             let action = respond(&mut self.out, framing, |r| handler.handle(session, message, r));
-            self.input.consume(frame.consumed);
-            self.message_began = None;
+            state.input.consume(frame.consumed);
+            (state.message_began, state.idle_since) = (None, None);
             if action == Action::Close {
                 return Ok(Action::Close);
             }
@@ -102,14 +155,15 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
     /// Takes whatever is buffered as one final or unterminated message.
     fn take_rest(&mut self) -> Result<Action, FrameError> {
         let (handler, framing) = (&self.messages.handler, self.messages.framing);
-        let Some(frame) = self.decoder.decode_eof(self.input.pending())? else {
+        let state = &mut self.state;
+        let Some(frame) = state.decoder.decode_eof(state.input.pending())? else {
             return Ok(Action::Continue);
         };
-        let message = &self.input.pending()[frame.message];
-        let session = &mut self.session;
+        let message = &state.input.pending()[frame.message];
+        let session = &mut state.session;
         let action = respond(&mut self.out, framing, |r| handler.handle(session, message, r));
-        self.input.consume(frame.consumed);
-        self.message_began = None;
+        state.input.consume(frame.consumed);
+        (state.message_began, state.idle_since) = (None, None);
         Ok(action)
     }
 
@@ -156,39 +210,65 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         Ok(())
     }
 
-    /// Waits for more bytes, within the timeout that applies now.
+    /// Waits for more bytes, within the timeout that applies now. Under a
+    /// strategy that parks, the wait is cut into short slices, and between
+    /// them the loop parks if every worker has become busy.
     fn fill(&mut self) -> io::Result<Fill> {
-        let Some(timeout) = self.read_timeout() else {
-            return Ok(Fill::Stalled);
-        };
-        let pending = self.input.len();
-        let unterminated = pending > 0 && self.unterminated_grace().is_some_and(|g| Some(g) == timeout);
-        Ok(match self.input.fill(self.conn, timeout)? {
-            Filled::Data => Fill::Data,
-            Filled::Eof => Fill::Eof,
-            Filled::TimedOut if pending == 0 => Fill::Idle,
-            Filled::TimedOut if unterminated => Fill::Unterminated,
-            Filled::TimedOut => Fill::Stalled,
-        })
+        loop {
+            let pending = self.state.input.len();
+            let Some(timeout) = self.read_timeout() else {
+                return Ok(if pending == 0 { Fill::Idle } else { Fill::Stalled });
+            };
+            let unterminated = pending > 0 && self.unterminated_grace().is_some_and(|g| Some(g) == timeout);
+            let slice = self.park_slice(timeout, unterminated);
+            if slice.is_some() && self.conn.server().shared.should_park() {
+                // Bytes already here (a resumed connection has some) are
+                // read now; only a connection with nothing to read parks.
+                return Ok(match self.state.input.try_fill(self.conn)? {
+                    Some(Filled::Data) => Fill::Data,
+                    Some(Filled::Eof | Filled::TimedOut) => Fill::Eof,
+                    None => Fill::Park,
+                });
+            }
+            match self.state.input.fill(self.conn, slice.or(timeout))? {
+                Filled::Data => return Ok(Fill::Data),
+                Filled::Eof => return Ok(Fill::Eof),
+                Filled::TimedOut if slice.is_some() => continue,
+                Filled::TimedOut if pending == 0 => return Ok(Fill::Idle),
+                Filled::TimedOut if unterminated => return Ok(Fill::Unterminated),
+                Filled::TimedOut => return Ok(Fill::Stalled),
+            }
+        }
     }
 
-    /// The read timeout now: idle between messages, what is left of the
-    /// read timeout inside one (shortened to the unterminated-line grace).
-    /// `None` when the message's time is already up.
+    /// A shorter wait than `timeout`, when this server parks and the wait
+    /// is long enough to be worth cutting up; `None` otherwise.
+    fn park_slice(&self, timeout: Option<Duration>, unterminated: bool) -> Option<Duration> {
+        let long = timeout.map_or(true, |timeout| timeout > PARK_CHECK);
+        (long && !unterminated && self.conn.server().shared.parks()).then_some(PARK_CHECK)
+    }
+
+    /// The read timeout now: what is left of the idle timeout between
+    /// messages, of the read timeout inside one (shortened to the
+    /// unterminated-line grace). `None` when that time is already up.
     fn read_timeout(&mut self) -> Option<Option<Duration>> {
         let config = self.conn.server().config();
-        if self.input.len() == 0 {
-            self.message_began = None;
-            return Some(non_zero(config.idle_timeout));
-        }
-        let began = *self.message_began.get_or_insert_with(Instant::now);
-        let limit = non_zero(config.read_timeout);
-        let left = limit.map(|limit| limit.saturating_sub(began.elapsed()));
+        let state = &mut self.state;
+        let now = Instant::now();
+        let (since, limit) = if state.input.len() == 0 {
+            state.message_began = None;
+            (*state.idle_since.get_or_insert(now), non_zero(config.idle_timeout))
+        } else {
+            (*state.message_began.get_or_insert(now), non_zero(config.read_timeout))
+        };
+        let left = limit.map(|limit| limit.saturating_sub(now.duration_since(since)));
         if left == Some(Duration::ZERO) {
             return None;
         }
-        let grace = self.unterminated_grace();
-        Some(match (left, grace) {
+        if state.input.len() == 0 {
+            return Some(left);
+        }
+        Some(match (left, self.unterminated_grace()) {
             (Some(left), Some(grace)) => Some(left.min(grace)),
             (left, grace) => grace.or(left),
         })

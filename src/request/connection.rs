@@ -2,9 +2,10 @@
 
 use super::{Request, Stream};
 use crate::{Address, ServerHandle};
+use std::any::Any;
 use std::io::{self, BufRead, BufReader, IoSlice, Read, Write};
 use std::net::Shutdown;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Size of a connection's read buffer.
 const READ_BUFFER: usize = 8 * 1024;
@@ -45,6 +46,19 @@ pub struct Connection {
     local: Address,
     server: ServerHandle,
     read_timeout: Option<Duration>,
+    parked: Option<Parked>,
+}
+
+/// A message loop's state, kept while its connection is parked.
+struct Parked {
+    state: Box<dyn Any + Send>,
+    deadline: Option<Instant>,
+}
+
+impl std::fmt::Debug for Parked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parked").field("deadline", &self.deadline).finish_non_exhaustive()
+    }
 }
 
 impl Connection {
@@ -55,6 +69,7 @@ impl Connection {
             local,
             server,
             read_timeout: None,
+            parked: None,
         }
     }
 
@@ -96,6 +111,25 @@ impl Connection {
             self.read_timeout = timeout;
         }
         Ok(())
+    }
+
+    /// Asks the server to park this connection when the handler returns:
+    /// to wait for bytes (or `deadline`) without holding a thread, then
+    /// call the handler again, which takes `state` back with
+    /// [`take_parked`](Self::take_parked).
+    pub(crate) fn park(&mut self, state: Box<dyn Any + Send>, deadline: Option<Instant>) {
+        self.parked = Some(Parked { state, deadline });
+    }
+
+    /// Whether the handler asked to park, and until when.
+    pub(crate) fn park_deadline(&self) -> Option<Option<Instant>> {
+        self.parked.as_ref().map(|parked| parked.deadline)
+    }
+
+    /// The state a parked handler left, if it is of type `S`.
+    pub(crate) fn take_parked<S: 'static>(&mut self) -> Option<S> {
+        let parked = self.parked.take()?;
+        parked.state.downcast::<S>().ok().map(|state| *state)
     }
 
     /// Tells the client nothing more will be written (a TCP FIN), while

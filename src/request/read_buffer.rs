@@ -3,6 +3,7 @@
 
 use crate::Connection;
 use std::io::{self, Read};
+use std::os::fd::{AsFd, AsRawFd};
 
 use std::time::Duration;
 
@@ -95,6 +96,38 @@ impl ReadBuffer {
                 Err(err) if is_timeout(&err) => return Ok(Filled::TimedOut),
                 Err(err) => return Err(err),
             }
+        }
+    }
+
+    /// Takes the bytes that are already waiting, without blocking: `None`
+    /// when there are none yet.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the read fails (a reset, say).
+    pub(crate) fn try_fill(&mut self, conn: &mut Connection) -> io::Result<Option<Filled>> {
+        if !conn.reader().buffer().is_empty() {
+            return self.fill(conn, None).map(Some);
+        }
+        self.make_room();
+        let fd = conn.stream().as_fd().as_raw_fd();
+        let spare = &mut self.buf[self.end..];
+        loop {
+            // SAFETY: `spare` is valid for writes of its length, and `fd`
+            // is the connection's open socket.
+            let read = unsafe { libc::recv(fd, spare.as_mut_ptr().cast(), spare.len(), libc::MSG_DONTWAIT) };
+            return match read {
+                0 => Ok(Some(Filled::Eof)),
+                n if n > 0 => {
+                    self.end += n as usize;
+                    Ok(Some(Filled::Data))
+                }
+                _ => match io::Error::last_os_error() {
+                    err if err.kind() == io::ErrorKind::Interrupted => continue,
+                    err if err.kind() == io::ErrorKind::WouldBlock => Ok(None),
+                    err => Err(err),
+                },
+            };
         }
     }
 

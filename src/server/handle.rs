@@ -60,7 +60,8 @@ impl ServerHandle {
 
     /// The server's counters now.
     pub fn stats(&self) -> Stats {
-        self.shared.counters.snapshot(self.shared.tracker.count())
+        let parked = self.shared.parking.get().map_or(0, |parking| parking.parked());
+        self.shared.counters.snapshot(self.shared.tracker.count(), parked)
     }
 
     /// A handle that can shut the server down from any thread.

@@ -4,6 +4,8 @@ mod accept_error;
 mod builder;
 mod drain_report;
 mod handle;
+mod parker;
+mod parking;
 mod serve_request;
 #[allow(clippy::module_inception)]
 mod server;

@@ -1,12 +1,13 @@
 //! The server: a transport, a concurrency strategy and a handler.
 
 use super::accept_error::{classify, AcceptError, Backoff};
-use super::serve_request::{guarded, reject, serve};
+use super::parking::Parking;
+use super::serve_request::{guarded, Admitted, Context};
 use super::shared::Shared;
 use super::stats::Counters;
 use super::{DrainReport, ServerBuilder, ServerHandle, ShutdownHandle, Stats};
 use crate::request::Request;
-use crate::{Address, Concurrency, Hooks, Job, RequestHandler, SingleThread, Tcp, Transport};
+use crate::{Address, Concurrency, Hooks, RequestHandler, SingleThread, Tcp, Transport};
 use parking_lot::Mutex;
 use polling::{Event, Events, PollMode};
 use std::fmt;
@@ -62,9 +63,8 @@ const THREAD_GRACE: Duration = Duration::from_secs(1);
 /// ```
 pub struct Server<T, C, H> {
     transport: T,
-    concurrency: C,
-    handler: Arc<H>,
-    hooks: Arc<dyn Hooks>,
+    concurrency: Arc<C>,
+    context: Arc<Context<T, H>>,
     handle: ServerHandle,
     scratch: Mutex<Vec<u8>>,
     report: Mutex<Option<DrainReport>>,
@@ -99,12 +99,14 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
                 PollMode::Level,
             )?;
         }
+        let concurrency = Arc::new(concurrency);
+        let _ = shared.parking.set(Parking::new(&concurrency)?);
+        let shared = Arc::new(shared);
         Ok(Server {
             transport,
             concurrency,
-            handler: Arc::new(handler),
-            hooks,
-            handle: ServerHandle { shared: Arc::new(shared) },
+            context: Arc::new(Context::new(handler, hooks, Arc::clone(&shared))),
+            handle: ServerHandle { shared },
             scratch: Mutex::new(if T::is_stream() { Vec::new() } else { scratch }),
             report: Mutex::new(None),
             closer: Self::close_now,
@@ -113,6 +115,9 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
 
     fn close_now(&self) {
         self.drain();
+        if let Some(parking) = self.shared().parking.get() {
+            parking.stop();
+        }
         let _ = self.shared().poller.delete(&self.transport);
     }
 
@@ -147,7 +152,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
 
     /// The handler.
     pub fn handler(&self) -> &H {
-        &self.handler
+        &self.context.handler
     }
 
     /// Starts shutting down; returns at once. Same as
@@ -212,7 +217,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
             }
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if remaining == Some(Duration::ZERO) {
-                self.hooks.handle_timeout();
+                self.context.hooks.handle_timeout();
                 return Ok(false);
             }
             events.clear();
@@ -287,7 +292,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
     }
 
     fn run_service_actions(&self) {
-        let hooks = &self.hooks;
+        let hooks = &self.context.hooks;
         if let Err(failure) = guarded(|| {
             hooks.service_actions();
             Ok(())
@@ -299,7 +304,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
     /// Verifies, admits and hands one request to the strategy.
     fn dispatch(&self, mut request: T::Request) {
         let shared = self.shared();
-        if !self.hooks.verify_request(request.peer_addr()) {
+        if !self.context.hooks.verify_request(request.peer_addr()) {
             log::debug!("verify_request refused {}", request.peer_addr());
             return;
         }
@@ -308,14 +313,9 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         }
         let max = shared.config.max_connections;
         let Some(id) = shared.tracker.admit(request_fd(&request), max) else {
-            return reject(&*self.handler, shared, &mut request);
+            return self.context.reject(&mut request);
         };
-        let (handler, hooks) = (Arc::clone(&self.handler), Arc::clone(&self.hooks));
-        let mut admitted = Admitted { request, id, state: Arc::clone(&self.handle.shared) };
-        let job = Job::new(
-            move |run| serve(&*handler, &*hooks, &admitted.state, &mut admitted.request, run),
-            shared.cancelled.clone(),
-        );
+        let job = self.context.job(Admitted { request, id, shared: Arc::clone(&self.handle.shared) });
         self.concurrency.execute(job);
     }
 
@@ -327,7 +327,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
             request.peer_addr(),
             shared.config.max_message_size
         );
-        let handler = &self.handler;
+        let handler = &self.context.handler;
         let _ = guarded(|| {
             handler.oversized(&mut request);
             Ok(())
@@ -346,7 +346,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         shared.begin_shutdown();
         let started = Instant::now();
         let deadline = started + shared.config.drain_timeout;
-        let in_flight = shared.tracker.count();
+        let in_flight = shared.in_flight_at_shutdown.load(std::sync::atomic::Ordering::SeqCst);
         let cut_off = shared.tracker.wait_empty(deadline);
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");
@@ -360,21 +360,6 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         log::debug!("drained {}: {done:?}", self.local_addr());
         *report = Some(done);
         done
-    }
-}
-
-/// A request the tracker admitted. Dropping it, whether its job ran or a
-/// strategy dropped the job unrun, releases it from the tracker before its
-/// socket closes, so the tracker never holds a closed descriptor.
-struct Admitted<R> {
-    request: R,
-    id: u64,
-    state: Arc<Shared>,
-}
-
-impl<R> Drop for Admitted<R> {
-    fn drop(&mut self) {
-        self.state.tracker.release(self.id);
     }
 }
 

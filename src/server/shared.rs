@@ -1,12 +1,14 @@
 //! State shared by a server, its handles and its requests.
 
+use super::parking::Parking;
 use super::stats::Counters;
 use super::tracker::Tracker;
 use crate::{Address, ServerConfig};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use polling::Poller;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::thread::ThreadId;
 
 #[derive(Debug)]
@@ -21,8 +23,12 @@ pub(crate) struct Shared {
     pub(crate) cancelled: Receiver<()>,
     cancel: Mutex<Option<Sender<()>>>,
     shutting_down: AtomicBool,
+    /// Requests in flight when shutdown began, for the drain report.
+    pub(crate) in_flight_at_shutdown: AtomicUsize,
     serving: Mutex<Option<ThreadId>>,
     stopped: Condvar,
+    /// Set once the strategy is known (at the end of bind).
+    pub(crate) parking: OnceLock<Parking>,
 }
 
 impl Shared {
@@ -37,8 +43,10 @@ impl Shared {
             cancelled,
             cancel: Mutex::new(Some(cancel)),
             shutting_down: AtomicBool::new(false),
+            in_flight_at_shutdown: AtomicUsize::new(0),
             serving: Mutex::new(None),
             stopped: Condvar::new(),
+            parking: OnceLock::new(),
         })
     }
 
@@ -51,7 +59,8 @@ impl Shared {
     pub(crate) fn begin_shutdown(&self) {
         if !self.shutting_down.swap(true, Ordering::SeqCst) {
             self.cancel.lock().take();
-            self.tracker.close_reads();
+            let in_flight = self.tracker.close_reads();
+            self.in_flight_at_shutdown.store(in_flight, Ordering::SeqCst);
             if let Err(err) = self.poller.notify() {
                 log::error!("cannot wake the serving loop: {err}");
             }
@@ -60,6 +69,16 @@ impl Shared {
 
     pub(crate) fn is_shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst)
+    }
+
+    /// Whether a connection waiting for bytes should park now.
+    pub(crate) fn should_park(&self) -> bool {
+        self.parking.get().is_some_and(Parking::should_park)
+    }
+
+    /// Whether this server's connections ever park.
+    pub(crate) fn parks(&self) -> bool {
+        self.parking.get().is_some_and(Parking::parks)
     }
 
     /// Marks the calling thread as the one serving, until the guard drops.

@@ -18,6 +18,9 @@ pub struct Stats {
     pub oversized: u64,
     /// Handler runs that ended in a panic.
     pub panics: u64,
+    /// Message connections parked now: waiting for bytes without a
+    /// thread, because every pool worker was busy.
+    pub parked: u64,
 }
 
 #[derive(Debug, Default)]
@@ -33,7 +36,7 @@ impl Counters {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn snapshot(&self, active: usize) -> Stats {
+    pub(crate) fn snapshot(&self, active: usize, parked: usize) -> Stats {
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         Stats {
             served: read(&self.served),
@@ -41,6 +44,7 @@ impl Counters {
             rejected: read(&self.rejected),
             oversized: read(&self.oversized),
             panics: read(&self.panics),
+            parked: parked as u64,
         }
     }
 }
