@@ -262,7 +262,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
     }
 
     fn pause(&self, backoff: &mut Backoff, err: &io::Error) -> io::Result<()> {
-        let first = !backoff.is_paused();
+        let first = !backoff.is_backing_off();
         let delay = backoff.trip();
         let message = format!("cannot accept on {}: {err}; pausing accepts for {delay:?}", self.local_addr());
         if first {
