@@ -9,6 +9,7 @@ mod error;
 mod get;
 mod http_url;
 mod logging;
+mod panics;
 mod registry;
 mod reply_reader;
 mod resolve;
@@ -40,6 +41,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => {
             let settings = Settings::resolve(args)?;
             logging::init(settings.log_level);
+            panics::install();
             registry::serve(&settings).map(drop)
         }
         Command::Client(args) => client::run(args),
