@@ -166,7 +166,8 @@ mod tests {
 
     #[test]
     fn empty_replies_vanish_unless_kept() {
-        for framing in [Framing::Lines, Framing::LengthPrefixed, Framing::FixedLength(3), Framing::UntilClose] {
+        for framing in [Framing::Lines, Framing::LengthPrefixed, Framing::FixedLength(3), Framing::UntilClose]
+        {
             assert!(sealed(framing, b"", false).is_empty(), "{framing}");
         }
         assert_eq!(sealed(Framing::Lines, b"", true), b"\n");
