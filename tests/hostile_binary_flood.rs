@@ -34,7 +34,7 @@ max_connections = 64
 
 #[test]
 fn a_flood_past_max_connections_is_closed_and_the_admitted_are_served() {
-    assert!(raise_fd_limit(8192) >= (2 * WAVE + 256) as u64, "this test needs about 2,300 descriptors");
+    assert!(raise_fd_limit(8192) >= (2 * WAVE + 256) as libc::rlim_t, "this test needs about 2,300 descriptors");
     let config = Cleanup(temp_file("flood.toml", CONFIG));
     let served = Served::start(&["--config", config.0.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
     let addr: SocketAddr = served.bound.parse().unwrap();

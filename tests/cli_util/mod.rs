@@ -25,16 +25,16 @@ pub fn binary() -> Command {
 /// Raises this process's soft limit on open files to its hard limit (at
 /// most `wanted`), for tests that hold thousands of connections; returns
 /// the limit now in force.
-pub fn raise_fd_limit(wanted: u64) -> u64 {
+pub fn raise_fd_limit(wanted: libc::rlim_t) -> libc::rlim_t {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    let target = (wanted as libc::rlim_t).min(limit.rlim_max);
+    let target = wanted.min(limit.rlim_max);
     if limit.rlim_cur < target {
         limit.rlim_cur = target;
         unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
         unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
     }
-    limit.rlim_cur as u64
+    limit.rlim_cur
 }
 
 /// A unique path in the temporary directory (for sockets and files).
