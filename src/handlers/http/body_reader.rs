@@ -3,19 +3,20 @@
 use super::body_length::BodyLength;
 use super::input::{Filled, Input};
 use super::rejection::Rejection;
+use super::source::Source;
 use super::stop::Stop;
 use super::HttpLimits;
-use crate::request::non_zero;
-use crate::Connection;
+use std::time::Duration;
 
 /// Longest chunk-size line (size, extensions, CRLF) accepted.
 const MAX_CHUNK_LINE: usize = 4096;
 
 /// Reads one request body from the pending input and the connection.
-#[derive(Debug)]
 pub(super) struct BodyReader<'a> {
     pub(super) input: &'a mut Input,
-    pub(super) conn: &'a mut Connection,
+    pub(super) source: &'a mut dyn Source,
+    /// How long each read may wait (the server's `read_timeout`).
+    pub(super) read_timeout: Option<Duration>,
     pub(super) limits: &'a HttpLimits,
 }
 
@@ -129,8 +130,8 @@ impl BodyReader<'_> {
 
     /// Waits for more body bytes, up to the server's `read_timeout`.
     fn fill(&mut self) -> Result<(), Stop> {
-        let timeout = non_zero(self.conn.server().config().read_timeout);
-        match self.input.fill(self.conn, timeout)? {
+        let timeout = self.read_timeout;
+        match self.input.fill(self.source, timeout)? {
             Filled::Data => Ok(()),
             Filled::Eof => Err(Stop::Quiet("the client closed the connection in the middle of a body")),
             Filled::TimedOut => Err(Stop::Reject(Rejection::new(

@@ -1,7 +1,7 @@
 //! The bytes a connection has sent and the layer has not yet used.
 
-use crate::Connection;
-use std::io::{self, Read};
+use super::source::Source;
+use std::io;
 use std::time::Duration;
 
 /// First size of the buffer; it grows to what a request head may need.
@@ -39,6 +39,12 @@ impl Input {
         &self.buf[self.start..self.end]
     }
 
+    /// The buffer's size now: at most the limit given to [`Input::new`]
+    /// (or 8 KiB) plus one byte.
+    pub(super) fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
     /// Marks `n` pending bytes as used.
     pub(super) fn consume(&mut self, n: usize) {
         self.start += n.min(self.end - self.start);
@@ -65,14 +71,14 @@ impl Input {
     /// # Errors
     ///
     /// Fails when the read fails for another reason than the timeout.
-    pub(super) fn fill(&mut self, conn: &mut Connection, timeout: Option<Duration>) -> io::Result<Filled> {
+    pub(super) fn fill(&mut self, source: &mut dyn Source, timeout: Option<Duration>) -> io::Result<Filled> {
         if timeout == Some(Duration::ZERO) {
             return Ok(Filled::TimedOut);
         }
         self.make_room();
-        conn.set_read_timeout(timeout)?;
+        source.set_read_timeout(timeout)?;
         loop {
-            match conn.read(&mut self.buf[self.end..]) {
+            match source.read(&mut self.buf[self.end..]) {
                 Ok(0) => return Ok(Filled::Eof),
                 Ok(n) => {
                     self.end += n;
