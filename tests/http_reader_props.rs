@@ -96,3 +96,21 @@ proptest! {
         check_request_reader(&stream, &splits);
     }
 }
+
+#[test]
+fn a_large_trailer_is_refused_however_it_arrives() {
+    let stream = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: {}\r\n\r\n",
+        "v".repeat(600)
+    );
+    assert_eq!(check_request_reader(stream.as_bytes(), &[5]), (0, Some(431)));
+}
+
+#[test]
+fn a_long_chunk_line_is_refused_however_it_arrives() {
+    let stream = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;ext={}\r\na\r\n0\r\n\r\n",
+        "e".repeat(5000)
+    );
+    assert_eq!(check_request_reader(stream.as_bytes(), &[200]), (0, Some(400)));
+}

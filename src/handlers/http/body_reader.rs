@@ -74,15 +74,16 @@ impl BodyReader<'_> {
         loop {
             let pending = self.input.pending();
             match httparse::parse_chunk_size(pending) {
+                Ok(httparse::Status::Complete((len, _))) if len > MAX_CHUNK_LINE => {
+                    return Err(chunk_line_too_long());
+                }
                 Ok(httparse::Status::Complete((len, size))) => {
                     check_chunk_line(&pending[..len])?;
                     self.input.consume(len);
                     return Ok(size);
                 }
                 Ok(httparse::Status::Partial) if pending.len() > MAX_CHUNK_LINE => {
-                    return Err(bad_chunk(&format!(
-                        "a chunk-size line is longer than {MAX_CHUNK_LINE} bytes"
-                    )));
+                    return Err(chunk_line_too_long());
                 }
                 Ok(httparse::Status::Partial) => self.fill()?,
                 Err(httparse::InvalidChunkSize) => return Err(bad_chunk("malformed chunk-size line")),
@@ -109,15 +110,15 @@ impl BodyReader<'_> {
             let mut fields = vec![httparse::EMPTY_HEADER; self.limits.max_headers];
             let pending = self.input.pending();
             match httparse::parse_headers(pending, &mut fields) {
+                Ok(httparse::Status::Complete((len, _))) if len > self.limits.max_head_size => {
+                    return Err(trailer_too_large());
+                }
                 Ok(httparse::Status::Complete((len, _))) => {
                     self.input.consume(len);
                     return Ok(());
                 }
                 Ok(httparse::Status::Partial) if pending.len() > self.limits.max_head_size => {
-                    return Err(Stop::Reject(Rejection::new(
-                        431,
-                        "the chunked trailer section is too large",
-                    )));
+                    return Err(trailer_too_large());
                 }
                 Ok(httparse::Status::Partial) => self.fill()?,
                 Err(httparse::Error::TooManyHeaders) => {
@@ -153,6 +154,16 @@ fn check_chunk_line(line: &[u8]) -> Result<(), Stop> {
         return Err(bad_chunk("a chunk-size line holds a control character"));
     }
     Ok(())
+}
+
+/// Refused whether the line arrived in one read or in several.
+fn chunk_line_too_long() -> Stop {
+    bad_chunk(&format!("a chunk-size line is longer than {MAX_CHUNK_LINE} bytes"))
+}
+
+/// Refused whether the trailer arrived in one read or in several.
+fn trailer_too_large() -> Stop {
+    Stop::Reject(Rejection::new(431, "the chunked trailer section is too large"))
 }
 
 fn bad_chunk(what: &str) -> Stop {
