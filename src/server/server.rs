@@ -346,7 +346,10 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         shared.begin_shutdown();
         let started = Instant::now();
         let deadline = started + shared.config.drain_timeout;
-        let in_flight = shared.tracker.count();
+        // Counted when shutdown began, as the handlers that ended at once
+        // on seeing their read side closed were in flight too (plus any
+        // admitted by a serving loop that had not yet seen the shutdown).
+        let in_flight = shared.in_flight_at_shutdown().max(shared.tracker.count());
         let cut_off = shared.tracker.wait_empty(deadline);
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");

@@ -6,7 +6,7 @@ use crate::{Address, ServerConfig};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use polling::Poller;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::ThreadId;
 
 #[derive(Debug)]
@@ -21,6 +21,9 @@ pub(crate) struct Shared {
     pub(crate) cancelled: Receiver<()>,
     cancel: Mutex<Option<Sender<()>>>,
     shutting_down: AtomicBool,
+    /// Requests in flight when shutdown began (before any of them saw
+    /// its read side end).
+    in_flight_at_shutdown: AtomicUsize,
     serving: Mutex<Option<ThreadId>>,
     stopped: Condvar,
 }
@@ -37,6 +40,7 @@ impl Shared {
             cancelled,
             cancel: Mutex::new(Some(cancel)),
             shutting_down: AtomicBool::new(false),
+            in_flight_at_shutdown: AtomicUsize::new(0),
             serving: Mutex::new(None),
             stopped: Condvar::new(),
         })
@@ -51,11 +55,17 @@ impl Shared {
     pub(crate) fn begin_shutdown(&self) {
         if !self.shutting_down.swap(true, Ordering::SeqCst) {
             self.cancel.lock().take();
-            self.tracker.close_reads();
+            let in_flight = self.tracker.close_reads();
+            self.in_flight_at_shutdown.store(in_flight, Ordering::SeqCst);
             if let Err(err) = self.poller.notify() {
                 log::error!("cannot wake the serving loop: {err}");
             }
         }
+    }
+
+    /// Requests in flight when shutdown began.
+    pub(crate) fn in_flight_at_shutdown(&self) -> usize {
+        self.in_flight_at_shutdown.load(Ordering::SeqCst)
     }
 
     pub(crate) fn is_shutting_down(&self) -> bool {

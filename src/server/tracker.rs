@@ -54,11 +54,13 @@ impl Tracker {
 
     /// Ends the read side of every connection (and of any admitted later):
     /// a handler blocked reading sees end of stream, while replies to what
-    /// it already read can still be written.
-    pub(crate) fn close_reads(&self) {
+    /// it already read can still be written. Returns how many requests
+    /// were in flight at that moment.
+    pub(crate) fn close_reads(&self) -> usize {
         let mut inner = self.inner.lock();
         inner.reads_closed = true;
         inner.live.values().for_each(|fd| shutdown(*fd, Shutdown::Read));
+        inner.live.len()
     }
 
     /// Closes both directions of every connection still in flight.
