@@ -10,6 +10,7 @@ mod error;
 mod get;
 mod http_url;
 mod logging;
+mod panics;
 mod registry;
 mod reply_reader;
 mod resolve;
@@ -47,5 +48,6 @@ pub fn main() -> ExitCode {
 fn run_server(args: args::ServeArgs) -> Result<(), CliError> {
     let settings = Settings::resolve(args)?;
     logging::init(settings.log_level);
+    panics::install();
     registry::serve(&settings).map(drop)
 }

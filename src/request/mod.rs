@@ -5,6 +5,7 @@ mod connection;
 mod datagram;
 mod datagram_socket;
 mod read_buffer;
+mod source;
 mod stream;
 
 pub(crate) use self::connection::non_zero;
@@ -12,6 +13,7 @@ pub use self::connection::Connection;
 pub use self::datagram::Datagram;
 pub use self::datagram_socket::DatagramSocket;
 pub(crate) use self::read_buffer::{Filled, ReadBuffer};
+pub(crate) use self::source::Source;
 pub use self::stream::Stream;
 
 use crate::Address;

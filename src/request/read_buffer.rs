@@ -1,10 +1,10 @@
 //! The bytes a connection has sent and its protocol layer has not yet
 //! used: the buffer under the message loop and the HTTP layer.
 
+use super::source::Source;
 use crate::Connection;
-use std::io::{self, Read};
+use std::io;
 use std::os::fd::{AsFd, AsRawFd};
-
 use std::time::Duration;
 
 /// First size of the buffer; it grows to what a request head may need.
@@ -21,7 +21,7 @@ pub(crate) enum Filled {
     TimedOut,
 }
 
-/// A read buffer that grows to a limit: `buf[start..end]` is pending.
+/// A read buffer: `buf[start..end]` is pending.
 #[derive(Debug)]
 pub(crate) struct ReadBuffer {
     buf: Vec<u8>,
@@ -42,6 +42,17 @@ impl ReadBuffer {
         &self.buf[self.start..self.end]
     }
 
+    /// The buffer's size now: at most the limit given to [`ReadBuffer::new`]
+    /// (or 8 KiB) plus one byte.
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// How many bytes are pending.
+    pub(crate) fn len(&self) -> usize {
+        self.end - self.start
+    }
+
     /// Marks `n` pending bytes as used.
     pub(crate) fn consume(&mut self, n: usize) {
         self.start += n.min(self.end - self.start);
@@ -49,11 +60,6 @@ impl ReadBuffer {
             self.start = 0;
             self.end = 0;
         }
-    }
-
-    /// How many bytes are pending.
-    pub(crate) fn len(&self) -> usize {
-        self.end - self.start
     }
 
     /// Takes up to `n` pending bytes.
@@ -73,20 +79,14 @@ impl ReadBuffer {
     /// # Errors
     ///
     /// Fails when the read fails for another reason than the timeout.
-    pub(crate) fn fill(&mut self, conn: &mut Connection, timeout: Option<Duration>) -> io::Result<Filled> {
+    pub(crate) fn fill(&mut self, source: &mut dyn Source, timeout: Option<Duration>) -> io::Result<Filled> {
         if timeout == Some(Duration::ZERO) {
             return Ok(Filled::TimedOut);
         }
         self.make_room();
-        if !conn.reader().buffer().is_empty() {
-            // Bytes a `setup` left in the connection's own reader come first.
-            let n = conn.reader().read(&mut self.buf[self.end..])?;
-            self.end += n;
-            return Ok(Filled::Data);
-        }
-        conn.set_read_timeout(timeout)?;
+        source.set_read_timeout(timeout)?;
         loop {
-            match conn.stream().read(&mut self.buf[self.end..]) {
+            match source.read(&mut self.buf[self.end..]) {
                 Ok(0) => return Ok(Filled::Eof),
                 Ok(n) => {
                     self.end += n;

@@ -76,8 +76,10 @@ impl Backoff {
         }
     }
 
-    pub(crate) fn is_paused(&self) -> bool {
-        self.until.is_some()
+    /// Whether accepts have failed since the last success: a pause is
+    /// running, or one ran and no accept has succeeded since.
+    pub(crate) fn is_backing_off(&self) -> bool {
+        self.delay.is_some()
     }
 }
 
@@ -106,5 +108,17 @@ mod tests {
         assert_eq!(backoff.trip(), LONGEST_PAUSE);
         backoff.reset();
         assert_eq!(backoff.trip(), FIRST_PAUSE);
+    }
+
+    #[test]
+    fn backing_off_lasts_past_the_pause_until_a_success() {
+        let mut backoff = Backoff::default();
+        assert!(!backoff.is_backing_off());
+        backoff.trip();
+        backoff.until = Some(Instant::now());
+        assert!(backoff.take_expired());
+        assert!(backoff.is_backing_off(), "the retry after a pause is still the same exhaustion");
+        backoff.reset();
+        assert!(!backoff.is_backing_off());
     }
 }

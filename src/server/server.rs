@@ -267,7 +267,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
     }
 
     fn pause(&self, backoff: &mut Backoff, err: &io::Error) -> io::Result<()> {
-        let first = !backoff.is_paused();
+        let first = !backoff.is_backing_off();
         let delay = backoff.trip();
         let message = format!("cannot accept on {}: {err}; pausing accepts for {delay:?}", self.local_addr());
         if first {
@@ -346,7 +346,11 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         shared.begin_shutdown();
         let started = Instant::now();
         let deadline = started + shared.config.drain_timeout;
-        let in_flight = shared.in_flight_at_shutdown.load(std::sync::atomic::Ordering::SeqCst);
+        // Counted when shutdown began, as the handlers that ended at once
+        // on seeing their read side closed were in flight too (plus any
+        // admitted by a serving loop that had not yet seen the shutdown).
+        let at_shutdown = shared.in_flight_at_shutdown.load(std::sync::atomic::Ordering::SeqCst);
+        let in_flight = at_shutdown.max(shared.tracker.count());
         let cut_off = shared.tracker.wait_empty(deadline);
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");

@@ -22,6 +22,21 @@ pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_socketserver"))
 }
 
+/// Raises this process's soft limit on open files to its hard limit (at
+/// most `wanted`), for tests that hold thousands of connections; returns
+/// the limit now in force.
+pub fn raise_fd_limit(wanted: libc::rlim_t) -> libc::rlim_t {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    let target = wanted.min(limit.rlim_max);
+    if limit.rlim_cur < target {
+        limit.rlim_cur = target;
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    }
+    limit.rlim_cur
+}
+
 /// A unique path in the temporary directory (for sockets and files).
 pub fn temp_path(what: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -51,7 +66,14 @@ impl Served {
     /// Runs `socketserver serve ARGS...` and waits (boundedly) for its
     /// `bound=` line.
     pub fn start(args: &[&str]) -> Served {
-        let mut child = binary()
+        Served::start_command(binary(), args)
+    }
+
+    /// Runs `command` (the binary, set up by the caller: limits through
+    /// `pre_exec`, environment) with `serve ARGS...`, and waits (boundedly)
+    /// for its `bound=` line.
+    pub fn start_command(mut command: Command, args: &[&str]) -> Served {
+        let mut child = command
             .arg("serve")
             .args(args)
             .stdin(Stdio::null())
@@ -87,6 +109,53 @@ impl Served {
                 Err(_) => panic!("serve {args:?} logged no bound= line; stderr:\n{}", self.log.join("\n")),
             }
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// Waits up to `limit` for a log line for which `wanted` holds, and
+    /// returns it; every line read meanwhile is kept for [`Served::log`].
+    pub fn wait_for_log(&mut self, limit: Duration, mut wanted: impl FnMut(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self.lines.recv_timeout(left).ok()?;
+            self.log.push(line.clone());
+            if wanted(&line) {
+                return Some(line);
+            }
+        }
+    }
+
+    /// Everything logged so far (as read by [`Served::wait_for_log`]).
+    pub fn log(&self) -> String {
+        self.log.join("\n")
+    }
+
+    /// The server's resident memory now, in KiB (`VmRSS` in
+    /// `/proc/PID/status`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
+    }
+
+    /// The CPU time the server has used so far, user and system
+    /// (`utime + stime` in `/proc/PID/stat`).
+    pub fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap();
+        // Fields after the command name, which is in parentheses and may
+        // hold spaces: state is field 3, utime 14, stime 15.
+        let rest = &stat[stat.rfind(')').expect("comm in /proc/PID/stat") + 2..];
+        let fields: Vec<u64> = rest.split_whitespace().skip(11).take(2).map(|f| f.parse().unwrap()).collect();
+        let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Duration::from_millis((fields[0] + fields[1]) * 1000 / ticks_per_second)
     }
 
     /// Sends SIGTERM, waits for the exit, and returns its status and

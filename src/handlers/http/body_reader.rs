@@ -4,18 +4,19 @@ use super::body_length::BodyLength;
 use super::rejection::Rejection;
 use super::stop::Stop;
 use super::HttpLimits;
-use crate::request::non_zero;
+use crate::request::Source;
 use crate::request::{Filled, ReadBuffer};
-use crate::Connection;
+use std::time::Duration;
 
 /// Longest chunk-size line (size, extensions, CRLF) accepted.
 const MAX_CHUNK_LINE: usize = 4096;
 
 /// Reads one request body from the pending input and the connection.
-#[derive(Debug)]
 pub(super) struct BodyReader<'a> {
     pub(super) input: &'a mut ReadBuffer,
-    pub(super) conn: &'a mut Connection,
+    pub(super) source: &'a mut dyn Source,
+    /// How long each read may wait (the server's `read_timeout`).
+    pub(super) read_timeout: Option<Duration>,
     pub(super) limits: &'a HttpLimits,
 }
 
@@ -73,15 +74,16 @@ impl BodyReader<'_> {
         loop {
             let pending = self.input.pending();
             match httparse::parse_chunk_size(pending) {
+                Ok(httparse::Status::Complete((len, _))) if len > MAX_CHUNK_LINE => {
+                    return Err(chunk_line_too_long());
+                }
                 Ok(httparse::Status::Complete((len, size))) => {
                     check_chunk_line(&pending[..len])?;
                     self.input.consume(len);
                     return Ok(size);
                 }
                 Ok(httparse::Status::Partial) if pending.len() > MAX_CHUNK_LINE => {
-                    return Err(bad_chunk(&format!(
-                        "a chunk-size line is longer than {MAX_CHUNK_LINE} bytes"
-                    )));
+                    return Err(chunk_line_too_long());
                 }
                 Ok(httparse::Status::Partial) => self.fill()?,
                 Err(httparse::InvalidChunkSize) => return Err(bad_chunk("malformed chunk-size line")),
@@ -108,15 +110,15 @@ impl BodyReader<'_> {
             let mut fields = vec![httparse::EMPTY_HEADER; self.limits.max_headers];
             let pending = self.input.pending();
             match httparse::parse_headers(pending, &mut fields) {
+                Ok(httparse::Status::Complete((len, _))) if len > self.limits.max_head_size => {
+                    return Err(trailer_too_large());
+                }
                 Ok(httparse::Status::Complete((len, _))) => {
                     self.input.consume(len);
                     return Ok(());
                 }
                 Ok(httparse::Status::Partial) if pending.len() > self.limits.max_head_size => {
-                    return Err(Stop::Reject(Rejection::new(
-                        431,
-                        "the chunked trailer section is too large",
-                    )));
+                    return Err(trailer_too_large());
                 }
                 Ok(httparse::Status::Partial) => self.fill()?,
                 Err(httparse::Error::TooManyHeaders) => {
@@ -129,8 +131,8 @@ impl BodyReader<'_> {
 
     /// Waits for more body bytes, up to the server's `read_timeout`.
     fn fill(&mut self) -> Result<(), Stop> {
-        let timeout = non_zero(self.conn.server().config().read_timeout);
-        match self.input.fill(self.conn, timeout)? {
+        let timeout = self.read_timeout;
+        match self.input.fill(self.source, timeout)? {
             Filled::Data => Ok(()),
             Filled::Eof => Err(Stop::Quiet("the client closed the connection in the middle of a body")),
             Filled::TimedOut => Err(Stop::Reject(Rejection::new(
@@ -152,6 +154,16 @@ fn check_chunk_line(line: &[u8]) -> Result<(), Stop> {
         return Err(bad_chunk("a chunk-size line holds a control character"));
     }
     Ok(())
+}
+
+/// Refused whether the line arrived in one read or in several.
+fn chunk_line_too_long() -> Stop {
+    bad_chunk(&format!("a chunk-size line is longer than {MAX_CHUNK_LINE} bytes"))
+}
+
+/// Refused whether the trailer arrived in one read or in several.
+fn trailer_too_large() -> Stop {
+    Stop::Reject(Rejection::new(431, "the chunked trailer section is too large"))
 }
 
 fn bad_chunk(what: &str) -> Stop {

@@ -2,13 +2,14 @@
 
 use super::body_length::BodyLength;
 use super::body_reader::BodyReader;
-use super::head::{parse_head, RequestHead};
+use super::head::RequestHead;
+use super::head_reader::{read_head, HeadWaits};
 use super::rejection::Rejection;
 use super::stop::Stop;
 use super::writer::{write_response, Framing};
 use super::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
 use crate::request::non_zero;
-use crate::request::{Filled, ReadBuffer};
+use crate::request::ReadBuffer;
 use crate::{log_failure, Connection, Failure};
 use std::io::{self, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -75,8 +76,10 @@ impl<'a, A: HttpHandler> Exchange<'a, A> {
         let length = BodyLength::of(&head)?;
         BodyReader::check_declared(length, &self.http.limits)?;
         self.expect_continue(&head, length)?;
+        let read_timeout = non_zero(self.conn.server().config().read_timeout);
+        let limits = &self.http.limits;
         let body =
-            BodyReader { input: &mut self.input, conn: self.conn, limits: &self.http.limits }.read(length)?;
+            BodyReader { input: &mut self.input, source: self.conn, read_timeout, limits }.read(length)?;
         let keep_alive = wants_keep_alive(&head) && !self.conn.server().is_shutting_down();
         let http10 = head.minor == 0;
         let request = HttpRequest::new(head, method, body, self.conn.peer_addr().clone());
@@ -94,39 +97,12 @@ impl<'a, A: HttpHandler> Exchange<'a, A> {
     /// Reads until a whole head has arrived: waits `idle_timeout` for its
     /// first byte, then `header_timeout` for the rest.
     fn read_head(&mut self) -> Result<RequestHead, Stop> {
-        let limits = &self.http.limits;
-        let mut began: Option<Instant> = None;
-        loop {
-            if !self.input.pending().is_empty() {
-                if let Some((head, len)) = parse_head(self.input.pending(), limits)? {
-                    self.input.consume(len);
-                    return Ok(head);
-                }
-                began.get_or_insert_with(Instant::now);
-            }
-            let config = self.conn.server().config();
-            let timeout = match began {
-                None => non_zero(config.idle_timeout),
-                Some(began) => limits
-                    .header_timeout
-                    .or(non_zero(config.read_timeout))
-                    .map(|limit| limit.saturating_sub(began.elapsed())),
-            };
-            match (self.input.fill(self.conn, timeout)?, began) {
-                (Filled::Data, _) => {}
-                (Filled::Eof, None) => return Err(Stop::Quiet("the client closed the connection")),
-                (Filled::Eof, Some(_)) => {
-                    return Err(Stop::Quiet("the client closed the connection mid-head"))
-                }
-                (Filled::TimedOut, None) => return Err(Stop::Quiet("idle longer than idle_timeout")),
-                (Filled::TimedOut, Some(began)) => {
-                    return Err(Stop::Reject(Rejection::new(
-                        408,
-                        format!("the request head did not arrive within {:?}", began.elapsed()),
-                    )))
-                }
-            }
-        }
+        let config = self.conn.server().config();
+        let waits = HeadWaits {
+            idle: non_zero(config.idle_timeout),
+            head: self.http.limits.header_timeout.or(non_zero(config.read_timeout)),
+        };
+        read_head(&mut self.input, self.conn, &self.http.limits, waits)
     }
 
     /// Answers `Expect: 100-continue` before reading the body; refuses
@@ -207,7 +183,7 @@ impl<'a, A: HttpHandler> Exchange<'a, A> {
 }
 
 /// HTTP/1.1 requests need exactly one `Host` (RFC 9112 §3.2).
-fn check_host(head: &RequestHead) -> Result<(), Rejection> {
+pub(super) fn check_host(head: &RequestHead) -> Result<(), Rejection> {
     if head.minor == 1 && head.values("host").count() != 1 {
         return Err(Rejection::new(400, "an HTTP/1.1 request needs exactly one Host header"));
     }

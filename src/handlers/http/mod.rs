@@ -35,9 +35,11 @@
 mod body;
 mod body_length;
 mod body_reader;
+mod check;
 mod exchange;
 mod handler;
 mod head;
+mod head_reader;
 mod hello;
 mod layer;
 mod limits;
@@ -52,6 +54,8 @@ mod stop;
 mod version;
 mod writer;
 
+#[doc(hidden)]
+pub use self::check::check_request_reader;
 pub use self::handler::HttpHandler;
 pub use self::hello::Hello;
 pub use self::layer::Http;

@@ -1,0 +1,197 @@
+//! SIGTERM under load, against the built binary (`serve static` on a
+//! pool, `drain_timeout = "2s"`). Fifty keep-alive clients are
+//! mid-conversation, each with a request just sent; a silent client holds a
+//! connection; a client downloading a large file never reads it, so the
+//! server is blocked writing to it. After SIGTERM: every request gets its
+//! response and then the end of the stream, the silent client gets EOF at
+//! once, the process exits 0 once the drain timeout has passed (not
+//! before, not much after), and the blocked connection is cut off and
+//! closed, not abandoned.
+//!
+//! (The blocked writer is an HTTP download rather than a line server's
+//! unread replies: on Linux, ending the read side of a socket whose peer
+//! is still sending can let a blocked send go on, so only a writer with
+//! nothing left to read stays reliably blocked until the deadline.)
+
+mod cli_util;
+mod http_common;
+
+use cli_util::{temp_file, temp_path, Cleanup, Served};
+use http_common::Client;
+use socket2::{Domain, Socket, Type};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Clients mid-conversation.
+const CLIENTS: usize = 50;
+/// The configured drain timeout.
+const DRAIN: Duration = Duration::from_secs(2);
+/// Most the exit may come after the drain timeout.
+const EXIT_SLACK: Duration = Duration::from_millis(1500);
+/// Upper bound for every wait in this test.
+const PATIENCE: Duration = Duration::from_secs(15);
+/// The file the blocked client asks for: far more than socket buffers
+/// hold (sparse, so it costs no disk).
+const LARGE: u64 = 64 * 1024 * 1024;
+/// The small file the conversations ask for.
+const SMALL: &[u8] = b"a small file\n";
+
+#[test]
+fn sigterm_answers_what_was_read_and_closes_the_rest_at_the_deadline() {
+    let site = Site::new();
+    let config = Cleanup(temp_file("sigterm.toml", &config(&site.0)));
+    let served = Served::start(&["--config", config.0.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
+    let addr: SocketAddr = served.bound.parse().unwrap();
+    let silent = served.tcp();
+    let blocked = block_the_server(addr);
+
+    let (sent_tx, sent) = channel();
+    let (done_tx, done) = channel();
+    for id in 0..CLIENTS {
+        let (sent_tx, done_tx) = (sent_tx.clone(), done_tx.clone());
+        thread::spawn(move || {
+            let replies = converse(addr, &sent_tx);
+            let _ = done_tx.send((id, replies));
+        });
+    }
+    for _ in 0..CLIENTS {
+        sent.recv_timeout(PATIENCE).expect("a client did not get through its first exchange");
+    }
+
+    let signalled = Instant::now();
+    let silent_eof = watch_for_eof(silent);
+    let (status, log) = served.stop();
+    let exited = signalled.elapsed();
+
+    let silent_after = silent_eof.recv_timeout(PATIENCE).expect("the silent client was never closed");
+    let silent_after = silent_after.duration_since(signalled);
+    for _ in 0..CLIENTS {
+        let (id, replies) = done.recv_timeout(PATIENCE).expect("a client failed or never finished");
+        assert_eq!(replies, 2, "client {id}: responses before the end of stream");
+    }
+    let end = read_to_close(blocked);
+    eprintln!(
+        "exit {exited:.2?} after SIGTERM (drain timeout {DRAIN:?}); silent client closed after {silent_after:.1?}; \
+         blocked client: {end}"
+    );
+
+    assert_eq!(status.code(), Some(0), "exit status after SIGTERM; log:\n{log}");
+    assert!(
+        exited >= DRAIN - Duration::from_millis(100),
+        "exited after {exited:?}, before the drain timeout"
+    );
+    assert!(exited <= DRAIN + EXIT_SLACK, "exited {exited:?} after SIGTERM; log:\n{log}");
+    assert!(silent_after < DRAIN / 2, "the silent client got EOF only after {silent_after:?}");
+    assert!(log.contains("drain timeout passed with 1 requests in flight"), "log:\n{log}");
+    let in_flight = CLIENTS + 2;
+    let report =
+        format!("{in_flight} in-flight request(s) at shutdown, {} completed, 1 cut off", in_flight - 1);
+    assert!(log.contains(&report), "drain report; log:\n{log}");
+    assert!(!log.contains("[ERROR]"), "log:\n{log}");
+}
+
+fn config(dir: &std::path::Path) -> String {
+    format!(
+        r#"
+handler = "static"
+dir = "{}"
+concurrency = "pool"
+workers = 64
+queue = 64
+
+[limits]
+drain_timeout = "2s"
+"#,
+        dir.display()
+    )
+}
+
+/// One keep-alive client: an exchange, then a request sent without
+/// waiting; tells `sent` when it is out, then reads its response and the
+/// end of the stream. Returns the number of responses, all checked.
+fn converse(addr: SocketAddr, sent: &Sender<()>) -> usize {
+    let mut client = Client::connect(addr);
+    let request = b"GET /small.txt HTTP/1.1\r\nHost: test\r\n\r\n";
+    client.send(request);
+    let mut replies = check(client.response(false));
+    client.send(request);
+    let _ = sent.send(());
+    replies += check(client.response(false));
+    assert!(client.at_eof(), "the connection stayed open after the drain");
+    replies
+}
+
+fn check(response: http_common::Response) -> usize {
+    assert_eq!(response.status, 200, "{response:?}");
+    assert_eq!(response.body, SMALL);
+    1
+}
+
+/// A client that asks for the large file and, once the response has
+/// begun, stops reading: the server is left writing the body, blocked on
+/// full socket buffers. Its receive buffer is kept small.
+fn block_the_server(addr: SocketAddr) -> TcpStream {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.connect(&addr.into()).unwrap();
+    let mut conn: TcpStream = socket.into();
+    conn.set_read_timeout(Some(PATIENCE)).unwrap();
+    conn.write_all(b"GET /large.bin HTTP/1.1\r\nHost: test\r\n\r\n").unwrap();
+    let mut start = [0; 12];
+    conn.read_exact(&mut start).unwrap();
+    assert_eq!(&start, b"HTTP/1.1 200", "the download did not start");
+    conn
+}
+
+/// Reads in a thread until the end of the stream; sends when it came.
+fn watch_for_eof(mut conn: TcpStream) -> Receiver<Instant> {
+    let (tx, rx) = channel();
+    thread::spawn(move || {
+        let mut buf = [0; 64];
+        if let Ok(0) = conn.read(&mut buf) {
+            let _ = tx.send(Instant::now());
+        }
+    });
+    rx
+}
+
+/// Reads what the server had sent until the connection ends; panics if
+/// it stays open.
+fn read_to_close(mut conn: TcpStream) -> String {
+    let mut total = 0u64;
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => total += n as u64,
+            Err(err) if err.kind() == io::ErrorKind::ConnectionReset => break,
+            Err(err) => panic!("the blocked connection was left open: {err} after {total} bytes"),
+        }
+    }
+    assert!(total < LARGE, "the whole file arrived: the download was not cut off");
+    format!("closed after {total} of {LARGE} bytes")
+}
+
+/// A directory with the two files, removed on drop.
+struct Site(PathBuf);
+
+impl Site {
+    fn new() -> Site {
+        let dir = temp_path("site");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("small.txt"), SMALL).unwrap();
+        File::create(dir.join("large.bin")).unwrap().set_len(LARGE).unwrap();
+        Site(dir)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
