@@ -74,6 +74,15 @@ pub trait RequestHandler<T: Transport>: Send + Sync + 'static {
     /// connection is closed).
     fn busy(&self, _request: &mut T::Request) {}
 
+    /// Whether `handle` may return early, leaving the connection parked,
+    /// and expects to be called again when bytes arrive. Only the
+    /// framework's own loops say yes; a wrapper that delegates to one
+    /// keeps the default, and its connections never park.
+    #[doc(hidden)]
+    fn resumable(&self) -> bool {
+        false
+    }
+
     /// Called instead of `setup`/`handle`/`finish` for a datagram larger
     /// than `max_message_size` (already logged and counted), with its data
     /// cut to the limit: a chance to answer with an error. Default: nothing

@@ -82,8 +82,11 @@ pub trait Concurrency: Send + Sync + 'static {
 
     /// Runs a parked connection that has bytes again (or timed out).
     /// Unlike [`execute`](Self::execute) it should not refuse the job for
-    /// overload: the connection is already the server's. Default:
-    /// `execute`.
+    /// overload: the connection is already the server's, so it waits for
+    /// room (selecting on [`Job::cancelled`], which for these jobs fires at
+    /// the drain deadline). It is called on the parking thread, so it must
+    /// not run the job inline. Default: `execute`; a strategy that returns
+    /// `true` from [`parks_idle`](Self::parks_idle) should override it.
     fn resume(&self, job: Job) {
         self.execute(job)
     }

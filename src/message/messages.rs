@@ -189,6 +189,10 @@ macro_rules! stream_transport {
             fn busy(&self, conn: &mut Connection) {
                 self.busy_stream(conn)
             }
+
+            fn resumable(&self) -> bool {
+                true
+            }
         }
     };
 }

@@ -98,8 +98,8 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
                     Ok(Action::Close) => return self.close(),
                     Err(err) => return self.refuse(&err),
                 },
-                Fill::Idle => return self.closing("idle longer than idle_timeout"),
-                Fill::Stalled => return self.closing("message not completed within read_timeout"),
+                Fill::Idle => return self.close_after("idle longer than idle_timeout"),
+                Fill::Stalled => return self.close_after("message not completed within read_timeout"),
                 Fill::Park => return self.park(),
             }
         }
@@ -197,6 +197,12 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         Ok(())
     }
 
+    /// Closes (without a reset, see [`close`](Self::close)) for `why`.
+    fn close_after(&mut self, why: &str) -> io::Result<()> {
+        self.closing(why)?;
+        self.close()
+    }
+
     fn closing(&self, why: &str) -> io::Result<()> {
         log::debug!("closing connection from {}: {why}", self.conn.peer_addr());
         Ok(())
@@ -217,6 +223,11 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
         loop {
             let pending = self.state.input.len();
             let Some(timeout) = self.read_timeout() else {
+                // Bytes that came in time but waited for a worker (a
+                // resumed connection) are not a timeout.
+                if let Some(Filled::Data) = self.state.input.try_fill(self.conn)? {
+                    return Ok(Fill::Data);
+                }
                 return Ok(if pending == 0 { Fill::Idle } else { Fill::Stalled });
             };
             let unterminated = pending > 0 && self.unterminated_grace().is_some_and(|g| Some(g) == timeout);
@@ -245,7 +256,8 @@ impl<'a, M: MessageHandler> StreamLoop<'a, M> {
     /// is long enough to be worth cutting up; `None` otherwise.
     fn park_slice(&self, timeout: Option<Duration>, unterminated: bool) -> Option<Duration> {
         let long = timeout.map_or(true, |timeout| timeout > PARK_CHECK);
-        (long && !unterminated && self.conn.server().shared.parks()).then_some(PARK_CHECK)
+        (long && !unterminated && self.conn.may_park() && self.conn.server().shared.parks())
+            .then_some(PARK_CHECK)
     }
 
     /// The read timeout now: what is left of the idle timeout between

@@ -47,6 +47,8 @@ pub struct Connection {
     server: ServerHandle,
     read_timeout: Option<Duration>,
     parked: Option<Parked>,
+    /// Whether the outermost handler can be resumed after parking.
+    may_park: bool,
 }
 
 /// A message loop's state, kept while its connection is parked.
@@ -70,6 +72,7 @@ impl Connection {
             server,
             read_timeout: None,
             parked: None,
+            may_park: false,
         }
     }
 
@@ -119,6 +122,16 @@ impl Connection {
     /// [`take_parked`](Self::take_parked).
     pub(crate) fn park(&mut self, state: Box<dyn Any + Send>, deadline: Option<Instant>) {
         self.parked = Some(Parked { state, deadline });
+    }
+
+    /// Lets the server's handler park this connection (it is resumable).
+    pub(crate) fn allow_park(&mut self) {
+        self.may_park = true;
+    }
+
+    /// Whether this connection may park.
+    pub(crate) fn may_park(&self) -> bool {
+        self.may_park
     }
 
     /// Whether the handler asked to park, and until when.

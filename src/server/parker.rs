@@ -69,6 +69,12 @@ impl Parker {
         }
         self.ensure_thread()?;
         let mut entries = self.inner.entries.lock();
+        // Checked again under the lock `stop` takes after setting the
+        // flag: an entry added after `stop` emptied the table would never
+        // be woken or closed (and would keep the server's state alive).
+        if self.inner.stopped.load(Ordering::SeqCst) {
+            return Err(io::Error::other("the server is closed"));
+        }
         let key = entries.next_key;
         entries.next_key += 1;
         // SAFETY: the entry keeps the connection (and so `fd`) open until
@@ -79,7 +85,12 @@ impl Parker {
         }
         entries.parked.insert(key, Entry { fd, deadline, wake });
         drop(entries);
-        self.inner.poller.notify()
+        // The entry is parked either way; a failed notify only delays
+        // noticing an earlier deadline until the next wake.
+        if let Err(err) = self.inner.poller.notify() {
+            log::debug!("parked connections: cannot wake the parker: {err}");
+        }
+        Ok(())
     }
 
     /// How many connections are parked now.
@@ -126,7 +137,9 @@ impl Inner {
             }
             let due = self.take_due(events.iter().map(|event| event.key));
             for entry in due {
-                (entry.wake)();
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(entry.wake)).is_err() {
+                    log::error!("waking a parked connection panicked; it is closed");
+                }
             }
         }
     }

@@ -60,6 +60,11 @@ impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
         if let Err(failure) = guarded(|| self.handler.setup(request)) {
             return self.report(request, failure);
         }
+        if self.handler.resumable() {
+            if let Some(conn) = (request as &mut dyn Any).downcast_mut::<Connection>() {
+                conn.allow_park();
+            }
+        }
         self.handle(admitted)
     }
 
@@ -93,7 +98,10 @@ impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
         let Some(fd) = admitted.request.raw_fd() else {
             return self.finish(admitted);
         };
-        let (context, cancelled) = (Arc::clone(&self), self.shared.cancelled.clone());
+        // A resumed job waits for room through a drain, until its deadline
+        // (`cut_off`), not only until shutdown begins: its bytes were sent
+        // before the shutdown and deserve their replies.
+        let (context, cancelled) = (Arc::clone(&self), self.shared.cut_off.clone());
         let resumed = move || Job::new(move |run| context.resume(admitted, run), cancelled);
         // SAFETY: `resumed` owns the connection, so `fd` stays open until
         // the job is built (and beyond).
@@ -102,8 +110,9 @@ impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
         }
     }
 
-    /// A parked connection is back: handle on, or (when the server is
-    /// shutting down and the strategy refused it) finish.
+    /// A parked connection is back: handle on, or, when the strategy
+    /// refused it (only once a drain's deadline has passed: resumed jobs
+    /// wait for room until then), finish.
     fn resume(self: Arc<Self>, admitted: Admitted<T::Request>, run: bool) {
         if run {
             self.handle(admitted)

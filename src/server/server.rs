@@ -352,6 +352,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         let at_shutdown = shared.in_flight_at_shutdown.load(std::sync::atomic::Ordering::SeqCst);
         let in_flight = at_shutdown.max(shared.tracker.count());
         let cut_off = shared.tracker.wait_empty(deadline);
+        shared.cut_off();
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");
             shared.tracker.close_all();

@@ -22,6 +22,10 @@ pub(crate) struct Shared {
     /// queue select on it.
     pub(crate) cancelled: Receiver<()>,
     cancel: Mutex<Option<Sender<()>>>,
+    /// Disconnected when the drain deadline passes: resumed (parked)
+    /// connections wait for a worker until then.
+    pub(crate) cut_off: Receiver<()>,
+    cut_off_now: Mutex<Option<Sender<()>>>,
     shutting_down: AtomicBool,
     /// Requests in flight when shutdown began, for the drain report.
     pub(crate) in_flight_at_shutdown: AtomicUsize,
@@ -34,6 +38,7 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(config: ServerConfig, local: Address) -> std::io::Result<Shared> {
         let (cancel, cancelled) = bounded(0);
+        let (cut_off_now, cut_off) = bounded(0);
         Ok(Shared {
             config,
             local,
@@ -42,6 +47,8 @@ impl Shared {
             counters: Counters::default(),
             cancelled,
             cancel: Mutex::new(Some(cancel)),
+            cut_off,
+            cut_off_now: Mutex::new(Some(cut_off_now)),
             shutting_down: AtomicBool::new(false),
             in_flight_at_shutdown: AtomicUsize::new(0),
             serving: Mutex::new(None),
@@ -65,6 +72,12 @@ impl Shared {
                 log::error!("cannot wake the serving loop: {err}");
             }
         }
+    }
+
+    /// The drain deadline has passed: work still waiting for a worker is
+    /// refused from now on.
+    pub(crate) fn cut_off(&self) {
+        self.cut_off_now.lock().take();
     }
 
     pub(crate) fn is_shutting_down(&self) -> bool {
