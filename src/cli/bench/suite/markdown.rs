@@ -30,8 +30,14 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push_str(&servers(args));
     out.push_str(&not_applicable(cells));
     out.push_str(&failures(cells));
+    out.push('\n');
+    out.push_str(STRATEGY_LIMITS);
     out
 }
+
+/// The hand-written analysis of what limits each strategy, kept beside the
+/// generated page and appended to it.
+const STRATEGY_LIMITS: &str = include_str!("../../../../docs/strategy-limits.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
