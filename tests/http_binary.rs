@@ -197,12 +197,13 @@ fn chromium_screenshots_a_directory_listing() {
 /// with an upper bound: chromium has no timeout flag of its own).
 fn wait_bounded(child: &mut Child, limit: Duration) {
     let deadline = std::time::Instant::now() + limit;
+    let ticker = crossbeam_channel::tick(Duration::from_millis(100));
     while child.try_wait().expect("cannot wait for chromium").is_none() {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
             panic!("chromium did not finish within {limit:?}");
         }
-        std::thread::sleep(Duration::from_millis(100));
+        let _ = ticker.recv();
     }
 }

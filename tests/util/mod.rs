@@ -276,9 +276,10 @@ impl Drop for TempDir {
 /// `what` otherwise. For state with no event to wait on (a counter).
 pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + PATIENCE;
+    let ticker = crossbeam_channel::tick(Duration::from_millis(1));
     while !ready() {
         assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        thread::sleep(Duration::from_millis(1));
+        let _ = ticker.recv();
     }
 }
 
