@@ -46,6 +46,9 @@ pub struct Connection {
     local: Address,
     server: ServerHandle,
     read_timeout: Option<Duration>,
+    /// Whether the socket came with the server's timeouts already set
+    /// (inherited from the listener), so `prepare` has nothing to do.
+    timeouts_preset: bool,
     parked: Option<Parked>,
     /// Whether the outermost handler can be resumed after parking.
     may_park: bool,
@@ -71,9 +74,23 @@ impl Connection {
             local,
             server,
             read_timeout: None,
+            timeouts_preset: false,
             parked: None,
             may_park: false,
         }
+    }
+
+    /// A connection whose socket inherited the server's read and write
+    /// timeouts from the listener (TCP on Linux), saving two system calls
+    /// per connection.
+    pub(crate) fn with_preset_timeouts(
+        stream: Stream,
+        peer: Address,
+        local: Address,
+        server: ServerHandle,
+    ) -> Self {
+        let read_timeout = non_zero(server.config().read_timeout);
+        Connection { read_timeout, timeouts_preset: true, ..Connection::new(stream, peer, local, server) }
     }
 
     /// The client's address.
@@ -168,6 +185,9 @@ impl Request for Connection {
 
     /// Sets both socket timeouts from the server's config.
     fn prepare(&mut self) -> io::Result<()> {
+        if self.timeouts_preset {
+            return Ok(());
+        }
         let config = self.server.config();
         let (read, write) = (config.read_timeout, config.write_timeout);
         self.set_read_timeout(non_zero(read))?;

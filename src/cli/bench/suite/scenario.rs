@@ -30,19 +30,22 @@ pub enum Scenario {
     AddressBook,
     /// UDP ack from 20 clients.
     UdpAck,
+    /// `GET /` to the HTTP hello server over 50 keep-alive connections.
+    HttpHello,
     /// Server memory per idle connection.
     RssPerIdle,
 }
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 7] = [
+    pub const ALL: [Scenario; 8] = [
         Scenario::Echo64,
         Scenario::Echo64Idle,
         Scenario::PerRequest,
         Scenario::Echo64K,
         Scenario::AddressBook,
         Scenario::UdpAck,
+        Scenario::HttpHello,
         Scenario::RssPerIdle,
     ];
 
@@ -55,6 +58,7 @@ impl Scenario {
             Scenario::Echo64K => "echo-64k",
             Scenario::AddressBook => "address-book",
             Scenario::UdpAck => "udp-ack",
+            Scenario::HttpHello => "http-hello",
             Scenario::RssPerIdle => "rss-per-idle",
         }
     }
@@ -74,6 +78,9 @@ impl Scenario {
                 NAME.len() + 1
             ),
             Scenario::UdpAck => format!("UDP ack (`{ACK_MESSAGE}` → `{ACK_ANSWER}`) from 20 clients"),
+            Scenario::HttpHello => {
+                "`GET /` to `serve http` over 50 keep-alive connections (as `wrk -c 50`)".to_string()
+            }
             Scenario::RssPerIdle => {
                 format!("server RSS growth per connection, {} connections opened and held", args.rss_conns)
             }
@@ -85,6 +92,7 @@ impl Scenario {
         match self {
             Scenario::AddressBook => "address-book",
             Scenario::UdpAck => "ack",
+            Scenario::HttpHello => "http",
             _ => "echo",
         }
     }
@@ -107,7 +115,8 @@ impl Scenario {
         };
         match (self, contender) {
             (UdpAck, Reference) => Some("the reference server speaks TCP only".to_string()),
-            (Echo64 | Echo64Idle | AddressBook, Single) => Some(held(50)),
+            (HttpHello, Reference) => Some("the reference server speaks echo only".to_string()),
+            (Echo64 | Echo64Idle | AddressBook | HttpHello, Single) => Some(held(50)),
             (Echo64K, Single) => Some(held(10)),
             (RssPerIdle, Single) => {
                 Some("holds one connection; the rest wait unaccepted in the backlog".to_string())
@@ -147,6 +156,7 @@ impl Scenario {
                 };
                 (20, 0, false, request)
             }
+            Scenario::HttpHello => (50, 0, false, RequestSpec::Http { path: "/".to_string() }),
             Scenario::RssPerIdle => return None,
         };
         Some(LoadPlan {
