@@ -8,20 +8,9 @@ mod util;
 
 use crossbeam_channel::{unbounded, Sender};
 use parking_lot::Mutex;
-use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};
+use socketserver::{Messages, Server, Tcp, ThreadPool};
 use std::os::fd::AsRawFd;
-use util::{serve, LineClient, PATIENCE};
-
-struct Upper;
-
-impl MessageHandler for Upper {
-    type Session = ();
-
-    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
-        reply.push(&message.to_ascii_uppercase());
-        Action::Continue
-    }
-}
+use util::{serve, LineClient, Upper, PATIENCE};
 
 /// Forwards warnings to the test.
 struct Warnings(Mutex<Sender<String>>);

@@ -3,20 +3,9 @@
 
 mod util;
 
-use socketserver::{Action, Concurrency, Job, MessageHandler, Messages, Reply, Server, Tcp};
+use socketserver::{Concurrency, Job, Messages, Server, Tcp};
 use std::time::Duration;
-use util::{serve, LineClient};
-
-struct Upper;
-
-impl MessageHandler for Upper {
-    type Session = ();
-
-    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
-        reply.push(&message.to_ascii_uppercase());
-        Action::Continue
-    }
-}
+use util::{serve, LineClient, Upper};
 
 /// A fresh, uncapped thread per request, as in the trait's docs.
 #[derive(Debug)]

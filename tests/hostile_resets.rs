@@ -2,25 +2,16 @@
 //! nothing; a client that shuts down its write side still gets its reply.
 
 mod hostile_util;
+mod util;
 
 use hostile_util::{capture_logs, eventually, logs, start};
 use socket2::SockRef;
 use socketserver::handlers::Echo;
-use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};
+use socketserver::{Messages, Server, Tcp, ThreadPool};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
-
-struct Upper;
-
-impl MessageHandler for Upper {
-    type Session = ();
-
-    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
-        reply.push(&message.to_ascii_uppercase());
-        Action::Continue
-    }
-}
+use util::Upper;
 
 /// Connects, sends half a request, and resets (SO_LINGER 0, then close).
 fn reset_midway(addr: std::net::SocketAddr, partial: &[u8]) {

@@ -4,24 +4,11 @@
 mod util;
 
 use socketserver::{
-    Action, Address, Concurrency, Connection, Datagram, MessageHandler, Messages, Overload, Reply,
-    RequestHandler, Server, SingleThread, Strategy, StrategyKind, Tcp, ThreadPerConnection, ThreadPool,
-    Transport, Udp, UnixDatagram, UnixStream,
+    Address, Concurrency, Connection, Datagram, Messages, Overload, RequestHandler, Server, SingleThread,
+    Strategy, StrategyKind, Tcp, ThreadPerConnection, ThreadPool, Transport, Udp, UnixDatagram, UnixStream,
 };
 use std::io::{self, BufRead, Write};
-use util::{serve, DatagramClient, LineClient, TempDir};
-
-/// Answers each message with it in capitals.
-struct Upper;
-
-impl MessageHandler for Upper {
-    type Session = ();
-
-    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
-        reply.push(&message.to_ascii_uppercase());
-        Action::Continue
-    }
-}
+use util::{serve, DatagramClient, LineClient, TempDir, Upper};
 
 /// The same protocol written as a raw handler: lines over streams, one
 /// datagram at a time over datagrams.

@@ -8,7 +8,10 @@
 
 use crossbeam_channel::{bounded, Receiver};
 use parking_lot::{Condvar, Mutex};
-use socketserver::{Address, Concurrency, DrainReport, RequestHandler, Server, ShutdownHandle, Transport};
+use socketserver::{
+    Action, Address, Concurrency, DrainReport, MessageHandler, Reply, RequestHandler, Server, ShutdownHandle,
+    Transport,
+};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::os::unix::net;
@@ -330,5 +333,18 @@ impl Gate {
             }
         }
         true
+    }
+}
+
+/// Answers each message with it in upper case: the plainest message
+/// handler, shared by the tests that need one.
+pub struct Upper;
+
+impl MessageHandler for Upper {
+    type Session = ();
+
+    fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
+        reply.push(&message.to_ascii_uppercase());
+        Action::Continue
     }
 }
