@@ -1,10 +1,14 @@
 //! The request handler: Python's `BaseRequestHandler`.
 
-use crate::Transport;
+use crate::protocol::Protocol;
 use std::io;
+use std::sync::Arc;
 
-/// Serves one request: a connection on a stream transport, a datagram on a
-/// datagram transport.
+/// Serves one request `R`: a [`Connection`](crate::Connection) from a
+/// stream transport (TCP, Unix stream), a [`Datagram`](crate::Datagram)
+/// from a datagram transport (UDP, Unix datagram). One implementation
+/// serves every transport of its kind, as Python's
+/// `StreamRequestHandler` serves TCP and Unix alike.
 ///
 /// The server calls [`setup`](Self::setup), then [`handle`](Self::handle),
 /// then [`finish`](Self::finish), with Python's semantics: `finish` runs
@@ -13,22 +17,28 @@ use std::io;
 /// [`Hooks::handle_error`](crate::Hooks::handle_error); the connection is
 /// closed and the server and its workers live on.
 ///
+/// A raw handler owns its connection for the length of `handle`, as in
+/// Python: it is dispatched as soon as the connection is accepted (so a
+/// server-speaks-first protocol can greet), and it holds a thread while
+/// its client is slow. For many slow or idle clients, write a
+/// [`MessageHandler`](crate::MessageHandler) or use the HTTP layer (their
+/// connections wait in the server's poller, not in a thread), or serve
+/// with [`ThreadPerConnection`](crate::ThreadPerConnection).
+///
 /// One handler value serves every request, from many threads at once, so
 /// it is `Send + Sync`; state for one request lives in `handle`'s locals.
-/// For a protocol of messages, write a [`MessageHandler`](crate::MessageHandler)
-/// instead and let the framework own the read loop.
 ///
 /// # Examples
 ///
-/// A line echo for both stream transports:
+/// A line echo for every stream transport:
 ///
 /// ```
-/// use socketserver::{Connection, RequestHandler, Transport};
+/// use socketserver::{Connection, RequestHandler};
 /// use std::io::{self, BufRead, Write};
 ///
 /// struct LineEcho;
 ///
-/// impl<T: Transport<Request = Connection>> RequestHandler<T> for LineEcho {
+/// impl RequestHandler<Connection> for LineEcho {
 ///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
 ///         let mut line = String::new();
 ///         while conn.read_line(&mut line)? > 0 {
@@ -39,14 +49,14 @@ use std::io;
 ///     }
 /// }
 /// ```
-pub trait RequestHandler<T: Transport>: Send + Sync + 'static {
+pub trait RequestHandler<R>: Send + Sync + 'static {
     /// Prepares the request; an error skips `handle` and `finish`.
     /// Default: nothing.
     ///
     /// # Errors
     ///
     /// Whatever the handler decides; the error goes to `handle_error`.
-    fn setup(&self, _request: &mut T::Request) -> io::Result<()> {
+    fn setup(&self, _request: &mut R) -> io::Result<()> {
         Ok(())
     }
 
@@ -56,14 +66,14 @@ pub trait RequestHandler<T: Transport>: Send + Sync + 'static {
     ///
     /// Whatever the handler decides; the error goes to `handle_error` and
     /// `finish` still runs.
-    fn handle(&self, request: &mut T::Request) -> io::Result<()>;
+    fn handle(&self, request: &mut R) -> io::Result<()>;
 
     /// Cleans up after `handle`, whatever it did. Default: nothing.
     ///
     /// # Errors
     ///
     /// Whatever the handler decides; the error goes to `handle_error`.
-    fn finish(&self, _request: &mut T::Request) -> io::Result<()> {
+    fn finish(&self, _request: &mut R) -> io::Result<()> {
         Ok(())
     }
 
@@ -72,20 +82,23 @@ pub trait RequestHandler<T: Transport>: Send + Sync + 'static {
     /// short "busy" answer before the connection closes. It must not block
     /// for long; the serving thread is waiting. Default: nothing (the
     /// connection is closed).
-    fn busy(&self, _request: &mut T::Request) {}
-
-    /// Whether `handle` may return early, leaving the connection parked,
-    /// and expects to be called again when bytes arrive. Only the
-    /// framework's own loops say yes; a wrapper that delegates to one
-    /// keeps the default, and its connections never park.
-    #[doc(hidden)]
-    fn resumable(&self) -> bool {
-        false
-    }
+    fn busy(&self, _request: &mut R) {}
 
     /// Called instead of `setup`/`handle`/`finish` for a datagram larger
     /// than `max_message_size` (already logged and counted), with its data
     /// cut to the limit: a chance to answer with an error. Default: nothing
     /// (the datagram is dropped).
-    fn oversized(&self, _request: &mut T::Request) {}
+    fn oversized(&self, _request: &mut R) {}
+
+    /// The resumable protocol this handler speaks, for stream connections:
+    /// when there is one, the server drives each connection in
+    /// non-blocking [`Protocol`] steps between `setup` and `finish`,
+    /// instead of calling `handle`, so the connection waits in the poller
+    /// rather than in a thread. [`Messages`](crate::Messages) and the HTTP
+    /// layer return theirs; a handler that wraps one of them keeps the
+    /// default, and its `handle` runs the layer's loop on its own thread.
+    /// Default: `None`, Python's contract. Not consulted for datagrams.
+    fn protocol(self: &Arc<Self>) -> Option<Box<dyn Protocol<R>>> {
+        None
+    }
 }

@@ -75,6 +75,7 @@ pub mod config;
 pub mod framing;
 pub mod handlers;
 pub mod message;
+pub mod protocol;
 pub mod request;
 pub mod server;
 pub mod transport;
@@ -86,7 +87,8 @@ mod hooks;
 
 pub use self::address::{Address, IntoAddress};
 pub use self::concurrency::{
-    Concurrency, Job, Overload, SingleThread, Strategy, StrategyKind, ThreadPerConnection, ThreadPool,
+    Concurrency, Dispatch, Job, Overload, SingleThread, Strategy, StrategyKind, ThreadPerConnection,
+    ThreadPool,
 };
 pub use self::config::ServerConfig;
 pub use self::failure::Failure;

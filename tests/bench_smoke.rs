@@ -24,7 +24,7 @@ fn field<'a>(json: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
 
 #[test]
 fn bench_reports_json_with_no_wrong_answers() {
-    let server = Server::builder(Echo).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let server = Server::builder(Echo::messages()).bind::<Tcp>("127.0.0.1:0").unwrap();
     let addr = server.local_addr().as_inet().unwrap();
     let stop = server.shutdown_handle();
     let serving = std::thread::spawn(move || server.serve_forever());
@@ -73,7 +73,7 @@ fn bench_reports_json_with_no_wrong_answers() {
 
 #[test]
 fn bench_per_request_opens_a_connection_each_time() {
-    let server = Arc::new(Server::builder(Echo).bind::<Tcp>("127.0.0.1:0").unwrap());
+    let server = Arc::new(Server::builder(Echo::messages()).bind::<Tcp>("127.0.0.1:0").unwrap());
     let addr = server.local_addr().as_inet().unwrap();
     let serving = std::thread::spawn({
         let server = server.clone();

@@ -29,25 +29,19 @@ impl MessageHandler for Seen {
 /// A raw handler that reports what `handle` and `oversized` see.
 struct RawSeen(Sender<(&'static str, usize)>);
 
-macro_rules! raw_seen {
-    ($transport:ty) => {
-        impl RequestHandler<$transport> for RawSeen {
-            fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
-                let _ = self.0.send(("handle", datagram.data().len()));
-                datagram.reply(b"ok")
-            }
+impl RequestHandler<Datagram> for RawSeen {
+    fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
+        let _ = self.0.send(("handle", datagram.data().len()));
+        datagram.reply(b"ok")
+    }
 
-            fn oversized(&self, datagram: &mut Datagram) {
-                assert!(datagram.is_oversized());
-                let _ = self.0.send(("oversized", datagram.data().len()));
-                let _ = datagram.reply(b"too big");
-            }
-        }
-    };
+    fn oversized(&self, datagram: &mut Datagram) {
+        assert!(datagram.is_oversized());
+        let _ = self.0.send(("oversized", datagram.data().len()));
+        let _ = datagram.reply(b"too big");
+    }
 }
 
-raw_seen!(Udp);
-raw_seen!(UnixDatagram);
 
 /// An oversized datagram gets the ERROR line, is counted, never reaches
 /// `handle`; the next datagram of the right size is served.
@@ -56,7 +50,7 @@ fn oversized_with_messages<T>(
     client: impl Fn(&socketserver::Address) -> DatagramClient,
 ) where
     T: Transport,
-    Messages<Seen>: RequestHandler<T>,
+    Messages<Seen>: RequestHandler<T::Request>,
 {
     let (tx, seen) = unbounded();
     let server = Server::builder(Messages::new(Seen(tx)))
@@ -80,7 +74,7 @@ fn oversized_with_messages<T>(
 fn oversized_raw<T>(bind: socketserver::Address, client: impl Fn(&socketserver::Address) -> DatagramClient)
 where
     T: Transport,
-    RawSeen: RequestHandler<T>,
+    RawSeen: RequestHandler<T::Request>,
 {
     let (tx, seen) = unbounded();
     let server = Server::builder(RawSeen(tx))

@@ -12,7 +12,7 @@ use util::{LineClient, PATIENCE};
 /// Reads one line and answers it in capitals.
 struct OneLine;
 
-impl RequestHandler<Tcp> for OneLine {
+impl RequestHandler<Connection> for OneLine {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         let mut line = String::new();
         conn.read_line(&mut line)?;

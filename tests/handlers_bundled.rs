@@ -100,7 +100,7 @@ fn start<T, H>(messages: Messages<H>, addr: impl socketserver::IntoAddress, scra
 where
     T: Transport,
     H: MessageHandler,
-    Messages<H>: RequestHandler<T>,
+    Messages<H>: RequestHandler<T::Request>,
 {
     let server = Server::builder(messages).concurrency(ThreadPool::new(4)).bind::<T>(addr).unwrap();
     let addr = server.local_addr().clone();

@@ -29,7 +29,7 @@ fn resets_are_quiet_and_leak_nothing() {
         start::<Tcp, _, _>(Server::builder(Messages::new(Upper)).concurrency(ThreadPool::new(4)), |s| {
             messages_handle = Some(s.handle().clone())
         });
-    let echo = start::<Tcp, _, _>(Server::builder(Echo).concurrency(ThreadPool::new(4)), |s| {
+    let echo = start::<Tcp, _, _>(Server::builder(Echo::messages()).concurrency(ThreadPool::new(4)), |s| {
         echo_handle = Some(s.handle().clone())
     });
     let (messages_handle, echo_handle) = (messages_handle.unwrap(), echo_handle.unwrap());

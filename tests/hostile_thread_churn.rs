@@ -15,7 +15,7 @@ use std::time::Duration;
 /// Writes one byte and closes.
 struct Once;
 
-impl RequestHandler<Tcp> for Once {
+impl RequestHandler<Connection> for Once {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         conn.write_all(b"!")
     }

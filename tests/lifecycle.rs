@@ -27,7 +27,7 @@ struct Recorder {
     calls: Arc<Mutex<Vec<&'static str>>>,
 }
 
-impl RequestHandler<Tcp> for Recorder {
+impl RequestHandler<Connection> for Recorder {
     fn setup(&self, _: &mut Connection) -> io::Result<()> {
         self.calls.lock().push("setup");
         match self.mode {

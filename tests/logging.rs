@@ -45,7 +45,7 @@ fn levels_mentioning(peer: &str) -> Vec<log::Level> {
 #[test]
 fn a_client_reset_is_logged_at_debug() {
     record_logs();
-    let server = Server::builder(Echo).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let server = Server::builder(Echo::messages()).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
     let serving = serve(server);
     let client = TcpStream::connect(serving.inet()).unwrap();
     let peer = client.local_addr().unwrap().to_string();
@@ -62,7 +62,7 @@ fn a_client_reset_is_logged_at_debug() {
 /// Fails on `fail`, panics on `panic`.
 struct Faulty;
 
-impl RequestHandler<Tcp> for Faulty {
+impl RequestHandler<Connection> for Faulty {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         let mut line = String::new();
         conn.read_line(&mut line)?;

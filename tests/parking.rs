@@ -60,7 +60,7 @@ fn idle_connections_give_their_workers_back() {
         assert_eq!(client.ask("hello"), "1 hello\n");
     }
     assert!(
-        eventually(Duration::from_secs(5), || handle.stats().parked as usize >= IDLE_CLIENTS - WORKERS),
+        eventually(Duration::from_secs(5), || handle.stats().waiting as usize >= IDLE_CLIENTS - WORKERS),
         "idle connections did not park: {:?}",
         handle.stats()
     );
@@ -110,7 +110,7 @@ fn shutdown_closes_parked_connections_promptly() {
     for client in &mut clients {
         assert_eq!(client.ask("hi"), "1 hi\n");
     }
-    assert!(eventually(Duration::from_secs(5), || handle.stats().parked >= 9), "{:?}", handle.stats());
+    assert!(eventually(Duration::from_secs(5), || handle.stats().waiting >= 9), "{:?}", handle.stats());
     let report = running.stop_within(Duration::from_secs(2));
     assert_eq!(report.cut_off, 0, "{report:?}");
     for client in &mut clients {
@@ -164,7 +164,7 @@ fn waiting_for_a_worker_is_not_idleness() {
     let mut a = Client::connect(running.addr);
     assert_eq!(a.ask("hi"), "1 hi\n");
     let idle_from = Instant::now();
-    assert!(eventually(Duration::from_secs(2), || handle.stats().parked == 1));
+    assert!(eventually(Duration::from_secs(2), || handle.stats().waiting == 1));
     let mut b = TcpStream::connect(running.addr).unwrap();
     b.write_all(b"block\n").unwrap();
     started.recv_timeout(Duration::from_secs(5)).unwrap();
@@ -182,10 +182,10 @@ fn waiting_for_a_worker_is_not_idleness() {
 /// a farewell) is never cut short by parking: its connections do not park.
 struct Banner(Messages<Echo>);
 
-impl RequestHandler<Tcp> for Banner {
+impl RequestHandler<Connection> for Banner {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         conn.write_all(b"welcome\n")?;
-        RequestHandler::<Tcp>::handle(&self.0, conn)?;
+        RequestHandler::<Connection>::handle(&self.0, conn)?;
         conn.write_all(b"bye\n")
     }
 }
@@ -220,14 +220,14 @@ fn a_message_sent_before_shutdown_is_answered_during_the_drain() {
     let handle = handle.unwrap();
     let mut a = Client::connect(running.addr);
     assert_eq!(a.ask("hi"), "1 hi\n");
-    assert!(eventually(Duration::from_secs(2), || handle.stats().parked == 1));
+    assert!(eventually(Duration::from_secs(2), || handle.stats().waiting == 1));
     let mut b = TcpStream::connect(running.addr).unwrap();
     b.write_all(b"block\n").unwrap();
     started.recv_timeout(Duration::from_secs(5)).unwrap();
     let queued = TcpStream::connect(running.addr).unwrap();
     assert!(eventually(Duration::from_secs(2), || handle.stats().active == 3), "{:?}", handle.stats());
     a.0.get_mut().write_all(b"hello\n").unwrap();
-    assert!(eventually(Duration::from_secs(2), || handle.stats().parked == 0), "{:?}", handle.stats());
+    assert!(eventually(Duration::from_secs(2), || handle.stats().waiting == 0), "{:?}", handle.stats());
     running.stop.shutdown();
     release.send(()).unwrap();
     let mut answer = String::new();

@@ -12,7 +12,7 @@ use util::{serve, Gate, LineClient};
 /// Writes `ok` and closes; with a gate, waits at it first.
 struct Ok(Option<Arc<Gate>>);
 
-impl RequestHandler<Tcp> for Ok {
+impl RequestHandler<Connection> for Ok {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         if let Some(gate) = &self.0 {
             gate.wait();

@@ -17,7 +17,7 @@ struct Held {
     gate: Arc<Gate>,
 }
 
-impl RequestHandler<Tcp> for Held {
+impl RequestHandler<Connection> for Held {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         let mut line = String::new();
         conn.read_line(&mut line)?;

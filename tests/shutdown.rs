@@ -14,7 +14,7 @@ use util::{serve, serve_as, threads_named, unique, wait_no_threads_named, wait_u
 /// `stop-and-wait` does the same with `shutdown_and_wait`.
 struct Stopper;
 
-impl RequestHandler<Tcp> for Stopper {
+impl RequestHandler<Connection> for Stopper {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         let mut line = String::new();
         while conn.read_line(&mut line)? > 0 {

@@ -15,7 +15,7 @@ type Options = (Option<Duration>, Option<Duration>, bool);
 /// Reports the options its connection has, then ends.
 struct Inspect(Mutex<Sender<Options>>);
 
-impl RequestHandler<Tcp> for Inspect {
+impl RequestHandler<Connection> for Inspect {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         let Stream::Tcp(tcp) = conn.stream() else { unreachable!("a TCP server's connection is TCP") };
         let options = (tcp.read_timeout()?, tcp.write_timeout()?, tcp.nodelay()?);

@@ -14,35 +14,23 @@ use util::{serve, DatagramClient, LineClient, TempDir, Upper};
 /// datagram at a time over datagrams.
 struct RawUpper;
 
-macro_rules! raw_stream {
-    ($transport:ty) => {
-        impl RequestHandler<$transport> for RawUpper {
-            fn handle(&self, conn: &mut Connection) -> io::Result<()> {
-                let mut line = String::new();
-                while conn.read_line(&mut line)? > 0 {
-                    conn.write_all(line.to_ascii_uppercase().as_bytes())?;
-                    line.clear();
-                }
-                Ok(())
-            }
+impl RequestHandler<Connection> for RawUpper {
+    fn handle(&self, conn: &mut Connection) -> io::Result<()> {
+        let mut line = String::new();
+        while conn.read_line(&mut line)? > 0 {
+            conn.write_all(line.to_ascii_uppercase().as_bytes())?;
+            line.clear();
         }
-    };
+        Ok(())
+    }
 }
 
-macro_rules! raw_datagram {
-    ($transport:ty) => {
-        impl RequestHandler<$transport> for RawUpper {
-            fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
-                datagram.reply(&datagram.data().to_ascii_uppercase())
-            }
-        }
-    };
+impl RequestHandler<Datagram> for RawUpper {
+    fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
+        datagram.reply(&datagram.data().to_ascii_uppercase())
+    }
 }
 
-raw_stream!(Tcp);
-raw_stream!(UnixStream);
-raw_datagram!(Udp);
-raw_datagram!(UnixDatagram);
 
 /// Asks one question, gets one line back.
 trait Ask {
@@ -69,7 +57,7 @@ fn exercise<T, C, H>(bind: Address, concurrency: C, handler: H, connect: Connect
 where
     T: Transport,
     C: Concurrency,
-    H: RequestHandler<T>,
+    H: RequestHandler<T::Request>,
 {
     let described = concurrency.describe();
     let server = Server::builder(handler).concurrency(concurrency).bind::<T>(bind).unwrap();
@@ -90,7 +78,7 @@ where
 
 /// Runs [`exercise`] with every strategy, `Strategy` of every kind
 /// included.
-fn every_strategy<T: Transport, H: RequestHandler<T>>(
+fn every_strategy<T: Transport, H: RequestHandler<T::Request>>(
     bind: &dyn Fn() -> Address,
     handler: &dyn Fn() -> H,
     connect: Connect<'_>,
@@ -191,7 +179,7 @@ fn unix_stream_raw() {
     every_strategy::<UnixStream, _>(&|| dir.unique_path("srv").into(), &|| RawUpper, &unix_client);
 }
 
-fn unix_datagram_case<H: RequestHandler<UnixDatagram>>(handler: &dyn Fn() -> H) {
+fn unix_datagram_case<H: RequestHandler<Datagram>>(handler: &dyn Fn() -> H) {
     let dir = TempDir::new("ud");
     let connect = |addr: &Address| -> Box<dyn Ask> {
         Box::new(DatagramClient::unix(addr.as_path().unwrap(), &dir.unique_path("cli")))

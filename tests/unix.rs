@@ -6,18 +6,18 @@
 mod util;
 
 use socketserver::handlers::Echo;
-use socketserver::{Server, SingleThread, UnixDatagram, UnixStream};
+use socketserver::{Messages, Server, SingleThread, UnixDatagram, UnixStream};
 use std::io::{self, Read, Write};
 use std::os::unix::net;
 use std::path::Path;
 use util::{serve, TempDir};
 
-fn stream_server(path: &Path) -> io::Result<Server<UnixStream, SingleThread, Echo>> {
-    Server::builder(Echo).concurrency(SingleThread).bind::<UnixStream>(path)
+fn stream_server(path: &Path) -> io::Result<Server<UnixStream, SingleThread, Messages<Echo>>> {
+    Server::builder(Echo::messages()).concurrency(SingleThread).bind::<UnixStream>(path)
 }
 
-fn datagram_server(path: &Path) -> io::Result<Server<UnixDatagram, SingleThread, Echo>> {
-    Server::builder(Echo).concurrency(SingleThread).bind::<UnixDatagram>(path)
+fn datagram_server(path: &Path) -> io::Result<Server<UnixDatagram, SingleThread, Messages<Echo>>> {
+    Server::builder(Echo::messages()).concurrency(SingleThread).bind::<UnixDatagram>(path)
 }
 
 /// Leaves a socket file no one listens on, as a crashed server does.

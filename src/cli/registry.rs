@@ -85,7 +85,7 @@ pub fn serve(settings: &Settings) -> Result<DrainReport, CliError> {
     match settings.handler.name {
         "address-book" => serve::on_any_transport(lines(address_book(settings)?), settings),
         "datetime" => serve::on_any_transport(lines(DateTime::default()), settings),
-        "echo" => serve::on_any_transport(Echo, settings),
+        "echo" => serve::on_any_transport(Echo::messages(), settings),
         "reverse" => serve::on_any_transport(lines(Reverse), settings),
         "daytime" => serve::on_any_transport(lines(Daytime::default()), settings),
         "qotd" => serve::on_any_transport(lines(qotd(settings)?), settings),

@@ -6,7 +6,8 @@ use super::settings::Settings;
 use super::signals::SignalWatch;
 use super::transport_kind::TransportKind;
 use socketserver::{
-    Concurrency, DrainReport, RequestHandler, Server, Tcp, Transport, Udp, UnixDatagram, UnixStream,
+    Concurrency, Connection, Datagram, DrainReport, RequestHandler, Server, Tcp, Transport, Udp,
+    UnixDatagram, UnixStream,
 };
 use std::io;
 
@@ -14,7 +15,7 @@ use std::io;
 /// the settings name.
 pub fn on_any_transport<H>(handler: H, settings: &Settings) -> Result<DrainReport, CliError>
 where
-    H: RequestHandler<Tcp> + RequestHandler<Udp> + RequestHandler<UnixStream> + RequestHandler<UnixDatagram>,
+    H: RequestHandler<Connection> + RequestHandler<Datagram>,
 {
     match settings.transport {
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
@@ -28,7 +29,7 @@ where
 /// the settings name.
 pub fn on_streams<H>(handler: H, settings: &Settings) -> Result<DrainReport, CliError>
 where
-    H: RequestHandler<Tcp> + RequestHandler<UnixStream>,
+    H: RequestHandler<Connection>,
 {
     match settings.transport {
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
@@ -42,7 +43,7 @@ where
 
 /// Binds, logs the bound address, serves until SIGINT or SIGTERM, and
 /// logs what the drain did.
-pub fn run<T: Transport, H: RequestHandler<T>>(
+pub fn run<T: Transport, H: RequestHandler<T::Request>>(
     handler: H,
     settings: &Settings,
 ) -> Result<DrainReport, CliError> {

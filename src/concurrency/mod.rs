@@ -6,6 +6,7 @@
 //! and every strategy can drain: stop taking work and wait, up to a
 //! deadline, for its threads to finish.
 
+mod dispatch;
 mod job;
 mod overload;
 mod per_connection;
@@ -15,6 +16,7 @@ mod strategy;
 #[cfg(feature = "threadpool")]
 mod threadpool_crate;
 
+pub use self::dispatch::Dispatch;
 pub use self::job::Job;
 pub use self::overload::Overload;
 pub use self::per_connection::ThreadPerConnection;
@@ -66,29 +68,11 @@ pub trait Concurrency: Send + Sync + 'static {
     /// Runs or rejects one job.
     fn execute(&self, job: Job);
 
-    /// Whether message connections waiting for bytes should give their
-    /// thread back (park) when the strategy is [`saturated`](Self::saturated).
-    /// Worth it for a fixed set of workers; pointless when each
-    /// connection has a thread of its own. Default: `false`.
-    fn parks_idle(&self) -> bool {
-        false
-    }
-
-    /// Whether every thread is busy, so a connection waiting for bytes is
-    /// holding one that queued work could use. Default: `false`.
-    fn saturated(&self) -> bool {
-        false
-    }
-
-    /// Runs a parked connection that has bytes again (or timed out).
-    /// Unlike [`execute`](Self::execute) it should not refuse the job for
-    /// overload: the connection is already the server's, so it waits for
-    /// room (selecting on [`Job::cancelled`], which for these jobs fires at
-    /// the drain deadline). It is called on the parking thread, so it must
-    /// not run the job inline. Default: `execute`; a strategy that returns
-    /// `true` from [`parks_idle`](Self::parks_idle) should override it.
-    fn resume(&self, job: Job) {
-        self.execute(job)
+    /// How the server runs its connections with this strategy: with a
+    /// reactor on the serving thread or on long-running jobs, or a job per
+    /// connection. Default: [`Dispatch::Blocking`], a job per connection.
+    fn dispatch(&self) -> Dispatch {
+        Dispatch::Blocking
     }
 
     /// Stops taking jobs and waits until `deadline` for running ones to

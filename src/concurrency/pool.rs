@@ -1,6 +1,6 @@
 //! A fixed set of named workers fed by a bounded queue.
 
-use super::{Concurrency, Job, Overload};
+use super::{Concurrency, Dispatch, Job, Overload};
 use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Select, Sender, TrySendError};
 use parking_lot::{Mutex, RwLock};
 use std::io;
@@ -195,22 +195,8 @@ impl Concurrency for ThreadPool {
         }
     }
 
-    fn parks_idle(&self) -> bool {
-        true
-    }
-
-    /// Every worker is running a job (none waits for the next).
-    fn saturated(&self) -> bool {
-        self.idle.load(Ordering::SeqCst) == 0
-    }
-
-    /// Queues a resumed connection, waiting for room whatever the overload
-    /// policy: the connection is already being served.
-    fn resume(&self, job: Job) {
-        match self.sender.read().as_ref() {
-            Some(queue) => send_or_cancel(queue, job),
-            None => job.reject(),
-        }
+    fn dispatch(&self) -> Dispatch {
+        Dispatch::Loops { loops: self.workers, queue: self.queue, overload: self.overload }
     }
 
     fn drain(&self, deadline: Instant) -> usize {

@@ -1,6 +1,6 @@
 //! Serving in the serving thread itself.
 
-use super::{Concurrency, Job};
+use super::{Concurrency, Dispatch, Job};
 
 /// Serves each request in the thread that runs the server, one at a time:
 /// Python's plain `TCPServer`.
@@ -29,6 +29,10 @@ pub struct SingleThread;
 impl Concurrency for SingleThread {
     fn execute(&self, job: Job) {
         job.run()
+    }
+
+    fn dispatch(&self) -> Dispatch {
+        Dispatch::Serving
     }
 
     fn describe(&self) -> String {

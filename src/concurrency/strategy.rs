@@ -1,6 +1,6 @@
 //! The strategy a config file or flag selects.
 
-use super::{Concurrency, Job, Overload, SingleThread, ThreadPerConnection, ThreadPool};
+use super::{Concurrency, Dispatch, Job, Overload, SingleThread, ThreadPerConnection, ThreadPool};
 use serde::Deserialize;
 use std::fmt;
 use std::io;
@@ -83,16 +83,8 @@ impl Concurrency for Strategy {
         self.inner().execute(job)
     }
 
-    fn parks_idle(&self) -> bool {
-        self.inner().parks_idle()
-    }
-
-    fn saturated(&self) -> bool {
-        self.inner().saturated()
-    }
-
-    fn resume(&self, job: Job) {
-        self.inner().resume(job)
+    fn dispatch(&self) -> Dispatch {
+        self.inner().dispatch()
     }
 
     fn drain(&self, deadline: Instant) -> usize {

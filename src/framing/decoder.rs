@@ -53,6 +53,7 @@ impl Decoder {
     pub fn buffer_limit(&self) -> usize {
         match self.framing {
             Framing::FixedLength(len) => len.max(1),
+            Framing::Bytes => self.max.max(1),
             _ => self.max.saturating_add(PREFIX + 2),
         }
     }
@@ -71,6 +72,7 @@ impl Decoder {
             Framing::LengthPrefixed => self.prefixed(buf),
             Framing::FixedLength(len) => Ok((buf.len() >= len).then(|| whole(len))),
             Framing::UntilClose => self.check_len(buf.len()).map(|()| None),
+            Framing::Bytes => Ok((!buf.is_empty()).then(|| whole(buf.len().min(self.max)))),
         }
     }
 
@@ -90,7 +92,7 @@ impl Decoder {
             return Ok(None);
         }
         match self.framing {
-            Framing::Lines | Framing::UntilClose => {
+            Framing::Lines | Framing::UntilClose | Framing::Bytes => {
                 self.scanned = 0;
                 // Only a line loses a trailing `\r`; until-close data is
                 // taken whole, whatever its last byte.

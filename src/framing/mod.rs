@@ -23,7 +23,7 @@ use std::str::FromStr;
 /// from it and added to the reply, so `nc -u` works as expected.
 ///
 /// Config files and flags spell these `lines`, `length-prefixed`,
-/// `fixed:N` and `until-close`.
+/// `fixed:N`, `until-close` and `bytes`.
 ///
 /// # Examples
 ///
@@ -53,6 +53,11 @@ pub enum Framing {
     /// down its write side (seed 001's fourth way). Over datagrams, one
     /// datagram. Replies are sent as they are.
     UntilClose,
+    /// Every read is a message, as it comes: whatever bytes one read of
+    /// the socket brought (at most `max_message_size`). For protocols
+    /// without message boundaries, such as echo. Replies are sent as
+    /// they are.
+    Bytes,
 }
 
 impl Framing {
@@ -120,13 +125,14 @@ impl FromStr for Framing {
     fn from_str(text: &str) -> Result<Framing, String> {
         let bad = || {
             format!(
-                "`{text}` is not a framing; accepted: lines, length-prefixed, fixed:N (N > 0), until-close"
+                "`{text}` is not a framing; accepted: lines, length-prefixed, fixed:N (N > 0), until-close, bytes"
             )
         };
         match text {
             "lines" => Ok(Framing::Lines),
             "length-prefixed" => Ok(Framing::LengthPrefixed),
             "until-close" => Ok(Framing::UntilClose),
+            "bytes" => Ok(Framing::Bytes),
             _ => match text.strip_prefix("fixed:").map(str::parse::<usize>) {
                 Some(Ok(len)) if len > 0 => Ok(Framing::FixedLength(len)),
                 _ => Err(bad()),
@@ -142,6 +148,7 @@ impl fmt::Display for Framing {
             Framing::LengthPrefixed => f.write_str("length-prefixed"),
             Framing::FixedLength(len) => write!(f, "fixed:{len}"),
             Framing::UntilClose => f.write_str("until-close"),
+            Framing::Bytes => f.write_str("bytes"),
         }
     }
 }
@@ -166,8 +173,13 @@ mod tests {
 
     #[test]
     fn empty_replies_vanish_unless_kept() {
-        for framing in [Framing::Lines, Framing::LengthPrefixed, Framing::FixedLength(3), Framing::UntilClose]
-        {
+        for framing in [
+            Framing::Lines,
+            Framing::LengthPrefixed,
+            Framing::FixedLength(3),
+            Framing::UntilClose,
+            Framing::Bytes,
+        ] {
             assert!(sealed(framing, b"", false).is_empty(), "{framing}");
         }
         assert_eq!(sealed(Framing::Lines, b"", true), b"\n");

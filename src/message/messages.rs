@@ -1,13 +1,14 @@
 //! Serving a message handler over any transport.
 
+use super::message_protocol::MessageProtocol;
 use super::reply::respond;
 use super::session_table::SessionTable;
 use super::stream_loop::StreamLoop;
 use super::{Action, MessageHandler};
-use crate::{Connection, Datagram, FrameError, Framing, RequestHandler, Tcp, Udp};
-#[cfg(unix)]
-use crate::{UnixDatagram, UnixStream};
+use crate::protocol::Protocol;
+use crate::{Connection, Datagram, FrameError, Framing, RequestHandler};
 use std::io::{self, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Serves a [`MessageHandler`] as a [`RequestHandler`] on every transport:
@@ -122,8 +123,9 @@ impl<M: MessageHandler> Messages<M> {
         self.framing
     }
 
-    fn serve_stream(&self, conn: &mut Connection) -> io::Result<()> {
-        StreamLoop::new(self, conn).run()
+    fn serve_stream(&self, conn: &mut Connection) {
+        let mut state = StreamLoop::new(self, conn);
+        crate::protocol::drive(conn, |conn, wake| state.step(self, conn, wake));
     }
 
     fn busy_stream(&self, conn: &mut Connection) {
@@ -179,45 +181,36 @@ fn send(datagram: &Datagram, out: &[u8]) -> io::Result<()> {
     datagram.reply(out)
 }
 
-macro_rules! stream_transport {
-    ($transport:ty) => {
-        impl<M: MessageHandler> RequestHandler<$transport> for Messages<M> {
-            fn handle(&self, conn: &mut Connection) -> io::Result<()> {
-                self.serve_stream(conn)
-            }
+/// Serves every stream transport: the server drives each connection's
+/// message loop in steps ([`protocol`](RequestHandler::protocol)); `handle`
+/// runs the same loop on the calling thread, for a handler that wraps
+/// this one.
+impl<M: MessageHandler> RequestHandler<Connection> for Messages<M> {
+    fn handle(&self, conn: &mut Connection) -> io::Result<()> {
+        self.serve_stream(conn);
+        Ok(())
+    }
 
-            fn busy(&self, conn: &mut Connection) {
-                self.busy_stream(conn)
-            }
+    fn busy(&self, conn: &mut Connection) {
+        self.busy_stream(conn)
+    }
 
-            fn resumable(&self) -> bool {
-                true
-            }
-        }
-    };
+    fn protocol(self: &Arc<Self>) -> Option<Box<dyn Protocol>> {
+        Some(Box::new(MessageProtocol::new(Arc::clone(self))))
+    }
 }
 
-macro_rules! datagram_transport {
-    ($transport:ty) => {
-        impl<M: MessageHandler> RequestHandler<$transport> for Messages<M> {
-            fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
-                self.serve_datagram(datagram)
-            }
+/// Serves every datagram transport: each datagram is one message.
+impl<M: MessageHandler> RequestHandler<Datagram> for Messages<M> {
+    fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
+        self.serve_datagram(datagram)
+    }
 
-            fn busy(&self, datagram: &mut Datagram) {
-                self.busy_datagram(datagram)
-            }
+    fn busy(&self, datagram: &mut Datagram) {
+        self.busy_datagram(datagram)
+    }
 
-            fn oversized(&self, datagram: &mut Datagram) {
-                self.oversized_datagram(datagram)
-            }
-        }
-    };
+    fn oversized(&self, datagram: &mut Datagram) {
+        self.oversized_datagram(datagram)
+    }
 }
-
-stream_transport!(Tcp);
-#[cfg(unix)]
-stream_transport!(UnixStream);
-datagram_transport!(Udp);
-#[cfg(unix)]
-datagram_transport!(UnixDatagram);

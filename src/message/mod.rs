@@ -2,6 +2,7 @@
 //! answers one at a time.
 
 mod handler;
+mod message_protocol;
 mod messages;
 mod reply;
 mod session_table;

@@ -1,295 +1,268 @@
-//! The read loop of a message handler over a stream connection.
+//! The message loop of one stream connection, as a resumable state
+//! machine: read until the socket would block, frame, handle, write until
+//! it would block, and say what to wait for next.
 
 use super::reply::respond;
 use super::{Action, MessageHandler, Messages};
-use crate::request::{non_zero, Filled, ReadBuffer};
+use crate::protocol::{Wait, Wake};
+use crate::request::{non_zero, Filled, ReadBuffer, WriteBuffer};
 use crate::{Connection, Decoder, FrameError, Framing};
-use std::io::{self, Read, Write};
+use std::io;
 use std::time::{Duration, Instant};
 
-/// Replies buffered past this are written before more messages are read.
+/// Replies buffered past this are written before more messages are handled.
 const FLUSH_AT: usize = 64 * 1024;
-/// Most unread input discarded when closing.
-const DISCARD_LIMIT: usize = 256 * 1024;
-/// Under a strategy that parks, a wait for bytes checks this often whether
-/// it should give its thread back.
-const PARK_CHECK: Duration = Duration::from_millis(100);
 
-/// What one wait for bytes brought.
-enum Fill {
-    Data,
-    Eof,
-    /// No message begun, and nothing arrived within the idle timeout.
-    Idle,
-    /// A message begun, and it did not complete within the read timeout.
-    Stalled,
-    /// A partial line was followed by silence: take it as a message.
-    Unterminated,
-    /// The strategy is saturated: give the thread back until bytes come.
-    Park,
-}
-
-/// What a connection's loop keeps between messages, and while parked.
-struct LoopState<S> {
+/// What a connection's message loop keeps between steps: its session,
+/// the bytes of a message begun, the replies not yet written, and when
+/// each wait began. While the connection waits between messages the
+/// buffers are empty and hold no memory.
+#[derive(Debug)]
+pub(crate) struct StreamLoop<S> {
     session: S,
     decoder: Decoder,
     input: ReadBuffer,
-    /// When the message now in the buffer began to arrive.
+    out: WriteBuffer,
+    /// When the connection began waiting for its next message.
+    idle_since: Instant,
+    /// When the first byte of the message now in the buffer arrived.
     message_began: Option<Instant>,
-    /// When the connection last had nothing to do.
-    idle_since: Option<Instant>,
+    /// When bytes last arrived: the unterminated-line grace counts from here.
+    last_bytes: Instant,
+    /// When the reply now being written began to wait for the client.
+    write_blocked: Option<Instant>,
+    /// The replies are being flushed before the connection closes.
+    closing: bool,
 }
 
-/// One connection's message loop: read, frame, handle, reply.
-///
-/// Under a strategy that parks idle connections (a [`ThreadPool`](crate::ThreadPool)),
-/// a wait for bytes that finds every worker busy returns the loop's state
-/// to the connection and the thread to the pool; the server calls the
-/// handler again when bytes arrive, and the loop picks up where it was.
-pub(crate) struct StreamLoop<'a, M: MessageHandler> {
-    messages: &'a Messages<M>,
-    conn: &'a mut Connection,
-    state: LoopState<M::Session>,
-    out: Vec<u8>,
-    resumed: bool,
-}
-
-impl<'a, M: MessageHandler> StreamLoop<'a, M> {
-    pub(crate) fn new(messages: &'a Messages<M>, conn: &'a mut Connection) -> Self {
-        let (state, resumed) = match conn.take_parked::<LoopState<M::Session>>() {
-            Some(state) => (state, true),
-            None => (Self::fresh(messages, conn), false),
-        };
-        StreamLoop { messages, conn, state, out: Vec::new(), resumed }
-    }
-
-    fn fresh(messages: &Messages<M>, conn: &Connection) -> LoopState<M::Session> {
+impl<S: Send + 'static> StreamLoop<S> {
+    /// A loop for a new connection, its session opened.
+    pub(crate) fn new<M: MessageHandler<Session = S>>(messages: &Messages<M>, conn: &Connection) -> Self {
         let max = conn.server().config().max_message_size;
         let decoder = messages.framing.decoder(max);
-        LoopState {
+        let now = Instant::now();
+        StreamLoop {
             session: messages.handler.open(conn.peer_addr()),
             input: ReadBuffer::new(decoder.buffer_limit()),
             decoder,
+            out: WriteBuffer::default(),
+            idle_since: now,
             message_began: None,
-            idle_since: None,
+            last_bytes: now,
+            write_blocked: None,
+            closing: false,
         }
     }
 
-    pub(crate) fn run(mut self) -> io::Result<()> {
-        if !self.resumed {
-            let handler = &self.messages.handler;
-            let session = &mut self.state.session;
-            if respond(&mut self.out, self.messages.framing, |r| handler.greet(session, r)) == Action::Close {
-                return self.close();
+    /// Runs the loop as far as the connection allows; see
+    /// [`Protocol::step`](crate::protocol::Protocol::step).
+    pub(crate) fn step<M>(&mut self, messages: &Messages<M>, conn: &mut Connection, wake: Wake) -> Wait
+    where
+        M: MessageHandler<Session = S>,
+    {
+        match self.advance(messages, conn, wake) {
+            Ok(wait) => wait,
+            Err(err) => {
+                log::debug!("closing connection from {}: {err}", conn.peer_addr());
+                Wait::Close
             }
+        }
+    }
+
+    fn advance<M>(&mut self, messages: &Messages<M>, conn: &mut Connection, wake: Wake) -> io::Result<Wait>
+    where
+        M: MessageHandler<Session = S>,
+    {
+        match wake {
+            Wake::Start => self.greet(messages),
+            Wake::TimedOut => {
+                if let Some(wait) = self.timed_out(messages, conn) {
+                    return Ok(wait);
+                }
+            }
+            Wake::Ready | Wake::Drain => {}
         }
         loop {
-            match self.handle_frames() {
-                Ok(Action::Continue) => {}
-                Ok(Action::Close) => return self.close(),
-                Err(err) => return self.refuse(&err),
+            if !self.flush(conn)? {
+                let limit = non_zero(conn.server().config().write_timeout);
+                return Ok(Wait::Write(
+                    limit.map(|limit| self.write_blocked.unwrap_or_else(Instant::now) + limit),
+                ));
             }
-            self.flush()?;
-            match self.fill()? {
-                Fill::Data => {}
-                Fill::Eof => return self.finish_at_eof(),
-                Fill::Unterminated => match self.take_rest() {
-                    Ok(Action::Continue) => {}
-                    Ok(Action::Close) => return self.close(),
-                    Err(err) => return self.refuse(&err),
-                },
-                Fill::Idle => return self.close_after("idle longer than idle_timeout"),
-                Fill::Stalled => return self.close_after("message not completed within read_timeout"),
-                Fill::Park => return self.park(),
+            if self.closing {
+                conn.discard_and_shut();
+                return Ok(Wait::Close);
             }
+            if self.handle_frames(messages) {
+                continue;
+            }
+            match self.input.fill_now(conn)? {
+                Some(Filled::Data) => self.arrived(),
+                Some(_) => {
+                    self.take_rest(messages);
+                    self.closing = true;
+                }
+                None => return Ok(self.read_wait(messages, conn)),
+            }
+        }
+    }
+
+    /// Writes the greeting, if the handler has one.
+    fn greet<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>) {
+        let (handler, session) = (&messages.handler, &mut self.session);
+        if respond(self.out.buf(), messages.framing, |r| handler.greet(session, r)) == Action::Close {
+            self.closing = true;
         }
     }
 
-    /// Leaves the loop's state with the connection, to wait without a
-    /// thread until bytes arrive or the current timeout's deadline.
-    fn park(self) -> io::Result<()> {
-        let deadline = self.deadline();
-        self.conn.park(Box::new(self.state), deadline);
-        Ok(())
+    /// Bytes came: note when, for the timeouts.
+    fn arrived(&mut self) {
+        self.last_bytes = Instant::now();
+        self.message_began.get_or_insert(self.last_bytes);
     }
 
-    /// When the wait now under way times out: idle, or mid-message.
-    fn deadline(&self) -> Option<Instant> {
-        let config = self.conn.server().config();
-        let (since, limit) = match self.state.message_began {
-            Some(began) if self.state.input.len() > 0 => (began, config.read_timeout),
-            _ => (self.state.idle_since.unwrap_or_else(Instant::now), config.idle_timeout),
-        };
-        non_zero(limit).map(|limit| since + limit)
-    }
-
-    /// Handles every complete message in the buffer, replies batched.
-    fn handle_frames(&mut self) -> Result<Action, FrameError> {
-        let (handler, framing) = (&self.messages.handler, self.messages.framing);
-        let state = &mut self.state;
-        while let Some(frame) = state.decoder.decode(state.input.pending())? {
-            let message = &state.input.pending()[frame.message];
-            let session = &mut state.session;
-            let action = respond(&mut self.out, framing, |r| handler.handle(session, message, r));
-            state.input.consume(frame.consumed);
-            (state.message_began, state.idle_since) = (None, None);
-            if action == Action::Close {
-                return Ok(Action::Close);
-            }
-            if self.out.len() >= FLUSH_AT {
-                break;
+    /// Handles the complete messages in the buffer, replies batched up to
+    /// [`FLUSH_AT`]. Returns whether there are replies to write.
+    fn handle_frames<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>) -> bool {
+        let mut handled = false;
+        while !self.closing && self.out.len() < FLUSH_AT {
+            match self.decoder.decode(self.input.pending()) {
+                Ok(Some(frame)) => {
+                    let action = self.answer(messages, frame.message, frame.consumed);
+                    self.closing = action == Action::Close;
+                    handled = true;
+                }
+                Ok(None) => break,
+                Err(err) => self.refuse(messages, &err),
             }
         }
-        Ok(Action::Continue)
+        if handled {
+            self.handled();
+        }
+        !self.out.is_empty() || self.closing
     }
 
-    /// At end of stream: the last, unterminated message (the seeds'
-    /// clients send one and shut down their write side), then close.
-    fn finish_at_eof(&mut self) -> io::Result<()> {
-        match self.take_rest() {
-            Ok(_) => self.flush(),
-            Err(err) => self.refuse(&err),
-        }
+    /// Runs the handler on one message and consumes its bytes.
+    fn answer<M>(
+        &mut self,
+        messages: &Messages<M>,
+        message: std::ops::Range<usize>,
+        consumed: usize,
+    ) -> Action
+    where
+        M: MessageHandler<Session = S>,
+    {
+        let (handler, session) = (&messages.handler, &mut self.session);
+        let message = &self.input.pending()[message];
+        let action = respond(self.out.buf(), messages.framing, |r| handler.handle(session, message, r));
+        self.input.consume(consumed);
+        action
+    }
+
+    /// After handling messages: the wait for the next one starts now.
+    fn handled(&mut self) {
+        let now = Instant::now();
+        self.idle_since = now;
+        self.message_began = (self.input.len() > 0).then_some(now);
     }
 
     /// Takes whatever is buffered as one final or unterminated message.
-    fn take_rest(&mut self) -> Result<Action, FrameError> {
-        let (handler, framing) = (&self.messages.handler, self.messages.framing);
-        let state = &mut self.state;
-        let Some(frame) = state.decoder.decode_eof(state.input.pending())? else {
-            return Ok(Action::Continue);
-        };
-        let message = &state.input.pending()[frame.message];
-        let session = &mut state.session;
-        let action = respond(&mut self.out, framing, |r| handler.handle(session, message, r));
-        state.input.consume(frame.consumed);
-        (state.message_began, state.idle_since) = (None, None);
-        Ok(action)
+    fn take_rest<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>) {
+        match self.decoder.decode_eof(self.input.pending()) {
+            Ok(Some(frame)) => {
+                if self.answer(messages, frame.message, frame.consumed) == Action::Close {
+                    self.closing = true;
+                }
+                self.handled();
+            }
+            Ok(None) => {}
+            Err(err) => self.refuse(messages, &err),
+        }
     }
 
     /// Answers a framing error (the handler's `bad_message`) and closes.
-    fn refuse(&mut self, err: &FrameError) -> io::Result<()> {
-        let handler = &self.messages.handler;
-        respond(&mut self.out, self.messages.framing, |r| handler.bad_message(err, r));
-        self.closing(&err.to_string())?;
-        self.close()
+    fn refuse<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>, err: &FrameError) {
+        let handler = &messages.handler;
+        respond(self.out.buf(), messages.framing, |r| handler.bad_message(err, r));
+        log::debug!("closing a connection: {err}");
+        self.closing = true;
     }
 
-    /// Sends the replies, then closes without losing them: input the
-    /// client sent that we will never read would make the close a reset,
-    /// and a reset can destroy replies the client has not read yet. So
-    /// the write side is shut first and unread input already here is
-    /// discarded (without waiting for more).
-    fn close(&mut self) -> io::Result<()> {
-        self.flush()?;
-        let stream = self.conn.stream();
-        let _ = stream.shutdown(std::net::Shutdown::Write);
-        if stream.set_nonblocking(true).is_ok() {
-            let mut discard = [0u8; 4096];
-            let mut budget = DISCARD_LIMIT;
-            while budget > 0 {
-                match (&*stream).read(&mut discard) {
-                    Ok(n) if n > 0 => budget = budget.saturating_sub(n),
-                    _ => break,
-                }
-            }
+    /// Writes the replies; `false` when the socket would block.
+    fn flush(&mut self, conn: &mut Connection) -> io::Result<bool> {
+        if self.out.write_to(conn)? {
+            self.write_blocked = None;
+            return Ok(true);
         }
-        Ok(())
+        self.write_blocked.get_or_insert_with(Instant::now);
+        Ok(false)
     }
 
-    /// Closes (without a reset, see [`close`](Self::close)) for `why`.
-    fn close_after(&mut self, why: &str) -> io::Result<()> {
-        self.closing(why)?;
-        self.close()
-    }
-
-    fn closing(&self, why: &str) -> io::Result<()> {
-        log::debug!("closing connection from {}: {why}", self.conn.peer_addr());
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if !self.out.is_empty() {
-            self.conn.write_all(&self.out)?;
-            self.out.clear();
+    /// What to wait for when the socket has no more bytes: the next
+    /// message (idle) or the rest of this one.
+    fn read_wait<M: MessageHandler<Session = S>>(
+        &mut self,
+        messages: &Messages<M>,
+        conn: &Connection,
+    ) -> Wait {
+        let config = conn.server().config();
+        if self.input.len() == 0 {
+            self.input.release_if_empty();
+            self.message_began = None;
+            return Wait::Idle(non_zero(config.idle_timeout).map(|limit| self.idle_since + limit));
         }
-        Ok(())
+        let began = *self.message_began.get_or_insert(self.last_bytes);
+        let stalled = non_zero(config.read_timeout).map(|limit| began + limit);
+        let grace = unterminated_grace(messages).map(|grace| self.last_bytes + grace);
+        Wait::Read(earliest(stalled, grace))
     }
 
-    /// Waits for more bytes, within the timeout that applies now. Under a
-    /// strategy that parks, the wait is cut into short slices, and between
-    /// them the loop parks if every worker has become busy.
-    fn fill(&mut self) -> io::Result<Fill> {
-        loop {
-            let pending = self.state.input.len();
-            let Some(timeout) = self.read_timeout() else {
-                // Bytes that came in time but waited for a worker (a
-                // resumed connection) are not a timeout.
-                if let Some(Filled::Data) = self.state.input.try_fill(self.conn)? {
-                    return Ok(Fill::Data);
-                }
-                return Ok(if pending == 0 { Fill::Idle } else { Fill::Stalled });
-            };
-            let unterminated = pending > 0 && self.unterminated_grace().is_some_and(|g| Some(g) == timeout);
-            let slice = self.park_slice(timeout, unterminated);
-            if slice.is_some() && self.conn.server().shared.should_park() {
-                // Bytes already here (a resumed connection has some) are
-                // read now; only a connection with nothing to read parks.
-                return Ok(match self.state.input.try_fill(self.conn)? {
-                    Some(Filled::Data) => Fill::Data,
-                    Some(Filled::Eof | Filled::TimedOut) => Fill::Eof,
-                    None => Fill::Park,
-                });
-            }
-            match self.state.input.fill(self.conn, slice.or(timeout))? {
-                Filled::Data => return Ok(Fill::Data),
-                Filled::Eof => return Ok(Fill::Eof),
-                Filled::TimedOut if slice.is_some() => continue,
-                Filled::TimedOut if pending == 0 => return Ok(Fill::Idle),
-                Filled::TimedOut if unterminated => return Ok(Fill::Unterminated),
-                Filled::TimedOut => return Ok(Fill::Stalled),
-            }
-        }
-    }
-
-    /// A shorter wait than `timeout`, when this server parks and the wait
-    /// is long enough to be worth cutting up; `None` otherwise.
-    fn park_slice(&self, timeout: Option<Duration>, unterminated: bool) -> Option<Duration> {
-        let long = timeout.map_or(true, |timeout| timeout > PARK_CHECK);
-        (long && !unterminated && self.conn.may_park() && self.conn.server().shared.parks())
-            .then_some(PARK_CHECK)
-    }
-
-    /// The read timeout now: what is left of the idle timeout between
-    /// messages, of the read timeout inside one (shortened to the
-    /// unterminated-line grace). `None` when that time is already up.
-    fn read_timeout(&mut self) -> Option<Option<Duration>> {
-        let config = self.conn.server().config();
-        let state = &mut self.state;
+    /// The deadline of the last wait passed: close for a timeout, or take
+    /// an unterminated line as a message and go on (`None`).
+    fn timed_out<M>(&mut self, messages: &Messages<M>, conn: &mut Connection) -> Option<Wait>
+    where
+        M: MessageHandler<Session = S>,
+    {
+        let config = conn.server().config();
         let now = Instant::now();
-        let (since, limit) = if state.input.len() == 0 {
-            state.message_began = None;
-            (*state.idle_since.get_or_insert(now), non_zero(config.idle_timeout))
+        let passed = |since: Instant, limit: Duration| non_zero(limit).is_some_and(|l| now >= since + l);
+        let why = if !self.out.is_empty() {
+            if !self.write_blocked.is_some_and(|since| passed(since, config.write_timeout)) {
+                return None;
+            }
+            log::debug!("closing connection from {}: reply not read within write_timeout", conn.peer_addr());
+            return Some(Wait::Close);
+        } else if self.input.len() == 0 {
+            if !passed(self.idle_since, config.idle_timeout) {
+                return None;
+            }
+            "idle longer than idle_timeout"
+        } else if self.message_began.is_some_and(|began| passed(began, config.read_timeout)) {
+            "message not completed within read_timeout"
         } else {
-            (*state.message_began.get_or_insert(now), non_zero(config.read_timeout))
-        };
-        let left = limit.map(|limit| limit.saturating_sub(now.duration_since(since)));
-        if left == Some(Duration::ZERO) {
+            if unterminated_grace(messages).is_some_and(|grace| now >= self.last_bytes + grace) {
+                self.take_rest(messages);
+            }
             return None;
-        }
-        if state.input.len() == 0 {
-            return Some(left);
-        }
-        Some(match (left, self.unterminated_grace()) {
-            (Some(left), Some(grace)) => Some(left.min(grace)),
-            (left, grace) => grace.or(left),
-        })
+        };
+        log::debug!("closing connection from {}: {why}", conn.peer_addr());
+        conn.discard_and_shut();
+        Some(Wait::Close)
     }
+}
 
-    fn unterminated_grace(&self) -> Option<Duration> {
-        match self.messages.framing {
-            Framing::Lines => self.messages.unterminated,
-            _ => None,
-        }
+/// The unterminated-line grace, when the framing is lines and one is set.
+fn unterminated_grace<M: MessageHandler>(messages: &Messages<M>) -> Option<Duration> {
+    match messages.framing {
+        Framing::Lines => messages.unterminated,
+        _ => None,
+    }
+}
+
+/// The earlier of two optional deadlines; `None` only when both are.
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }

@@ -2,19 +2,21 @@
 
 use super::{Request, Stream};
 use crate::{Address, ServerHandle};
-use std::any::Any;
-use std::io::{self, BufRead, BufReader, IoSlice, Read, Write};
+use std::io::{self, BufRead, IoSlice, Read, Write};
 use std::net::Shutdown;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Size of a connection's read buffer.
 const READ_BUFFER: usize = 8 * 1024;
+/// Most unread input discarded when closing.
+const DISCARD_LIMIT: usize = 256 * 1024;
 
 /// An accepted TCP or Unix stream connection: the request of a stream
 /// transport.
 ///
 /// It reads through a buffer (Python's `rfile`: [`BufRead`] lines and
-/// chunks) and writes straight to the socket (Python's unbuffered `wfile`).
+/// chunks; the buffer is allocated on first use) and writes straight to
+/// the socket (Python's unbuffered `wfile`).
 /// The server has already set its read timeout to
 /// [`read_timeout`](crate::ServerConfig::read_timeout) and its write timeout
 /// to [`write_timeout`](crate::ServerConfig::write_timeout).
@@ -41,7 +43,13 @@ const READ_BUFFER: usize = 8 * 1024;
 /// ```
 #[derive(Debug)]
 pub struct Connection {
-    reader: BufReader<Stream>,
+    stream: Stream,
+    /// Python's `rfile` buffer: allocated on the first buffered read, so
+    /// a connection driven by a protocol layer (which has its own) or one
+    /// that waits idle costs nothing here.
+    buffer: Vec<u8>,
+    pos: usize,
+    filled: usize,
     peer: Address,
     local: Address,
     server: ServerHandle,
@@ -49,34 +57,20 @@ pub struct Connection {
     /// Whether the socket came with the server's timeouts already set
     /// (inherited from the listener), so `prepare` has nothing to do.
     timeouts_preset: bool,
-    parked: Option<Parked>,
-    /// Whether the outermost handler can be resumed after parking.
-    may_park: bool,
-}
-
-/// A message loop's state, kept while its connection is parked.
-struct Parked {
-    state: Box<dyn Any + Send>,
-    deadline: Option<Instant>,
-}
-
-impl std::fmt::Debug for Parked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Parked").field("deadline", &self.deadline).finish_non_exhaustive()
-    }
 }
 
 impl Connection {
     pub(crate) fn new(stream: Stream, peer: Address, local: Address, server: ServerHandle) -> Self {
         Connection {
-            reader: BufReader::with_capacity(READ_BUFFER, stream),
+            stream,
+            buffer: Vec::new(),
+            pos: 0,
+            filled: 0,
             peer,
             local,
             server,
             read_timeout: None,
             timeouts_preset: false,
-            parked: None,
-            may_park: false,
         }
     }
 
@@ -109,14 +103,15 @@ impl Connection {
         &self.server
     }
 
-    /// The socket itself, for options this type does not wrap.
+    /// The socket itself, for options this type does not wrap. Reading
+    /// from it directly skips bytes already buffered by [`BufRead`] calls.
     pub fn stream(&self) -> &Stream {
-        self.reader.get_ref()
+        &self.stream
     }
 
-    /// The buffered reader (Python's `rfile`).
-    pub fn reader(&mut self) -> &mut BufReader<Stream> {
-        &mut self.reader
+    /// The bytes read ahead by [`BufRead`] calls and not yet consumed.
+    pub fn buffered(&self) -> &[u8] {
+        &self.buffer[self.pos..self.filled]
     }
 
     /// Sets the limit on each read, skipping the system call when the
@@ -133,35 +128,6 @@ impl Connection {
         Ok(())
     }
 
-    /// Asks the server to park this connection when the handler returns:
-    /// to wait for bytes (or `deadline`) without holding a thread, then
-    /// call the handler again, which takes `state` back with
-    /// [`take_parked`](Self::take_parked).
-    pub(crate) fn park(&mut self, state: Box<dyn Any + Send>, deadline: Option<Instant>) {
-        self.parked = Some(Parked { state, deadline });
-    }
-
-    /// Lets the server's handler park this connection (it is resumable).
-    pub(crate) fn allow_park(&mut self) {
-        self.may_park = true;
-    }
-
-    /// Whether this connection may park.
-    pub(crate) fn may_park(&self) -> bool {
-        self.may_park
-    }
-
-    /// Whether the handler asked to park, and until when.
-    pub(crate) fn park_deadline(&self) -> Option<Option<Instant>> {
-        self.parked.as_ref().map(|parked| parked.deadline)
-    }
-
-    /// The state a parked handler left, if it is of type `S`.
-    pub(crate) fn take_parked<S: 'static>(&mut self) -> Option<S> {
-        let parked = self.parked.take()?;
-        parked.state.downcast::<S>().ok().map(|state| *state)
-    }
-
     /// Tells the client nothing more will be written (a TCP FIN), while
     /// reading may go on.
     ///
@@ -170,6 +136,24 @@ impl Connection {
     /// Fails when the socket is no longer connected.
     pub fn shutdown_write(&self) -> io::Result<()> {
         self.stream().shutdown(Shutdown::Write)
+    }
+
+    /// Closes without destroying replies in flight: input the client sent
+    /// that will never be read would turn the close into a reset, and a
+    /// reset can destroy replies the client has not read yet. So the
+    /// write side is shut first and the unread input already here (up to
+    /// 256 KiB) is discarded, without waiting for more. The socket must
+    /// be non-blocking.
+    pub(crate) fn discard_and_shut(&mut self) {
+        let _ = self.shutdown_write();
+        let mut discard = [0u8; 4096];
+        let mut budget = DISCARD_LIMIT;
+        while budget > 0 {
+            match self.read(&mut discard) {
+                Ok(n) if n > 0 => budget = budget.saturating_sub(n),
+                _ => break,
+            }
+        }
     }
 }
 
@@ -194,6 +178,10 @@ impl Request for Connection {
         self.stream().set_write_timeout(non_zero(write))
     }
 
+    fn set_nonblocking(&self) -> io::Result<()> {
+        self.stream().set_nonblocking(true)
+    }
+
     #[cfg(unix)]
     fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
         Some(self.stream().raw_fd())
@@ -201,28 +189,42 @@ impl Request for Connection {
 }
 
 impl Read for Connection {
+    /// Buffered bytes first; then straight from the socket.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.reader.read(buf)
+        if self.pos < self.filled {
+            let n = buf.len().min(self.filled - self.pos);
+            buf[..n].copy_from_slice(&self.buffer[self.pos..self.pos + n]);
+            self.consume(n);
+            return Ok(n);
+        }
+        (&self.stream).read(buf)
     }
 }
 
 impl BufRead for Connection {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.reader.fill_buf()
+        if self.pos == self.filled {
+            if self.buffer.is_empty() {
+                self.buffer = vec![0; READ_BUFFER];
+            }
+            self.filled = (&self.stream).read(&mut self.buffer)?;
+            self.pos = 0;
+        }
+        Ok(&self.buffer[self.pos..self.filled])
     }
 
     fn consume(&mut self, amount: usize) {
-        self.reader.consume(amount)
+        self.pos = (self.pos + amount).min(self.filled);
     }
 }
 
 impl Write for Connection {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.reader.get_ref().write(buf)
+        (&self.stream).write(buf)
     }
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.reader.get_ref().write_vectored(bufs)
+        (&self.stream).write_vectored(bufs)
     }
 
     fn flush(&mut self) -> io::Result<()> {

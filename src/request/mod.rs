@@ -7,6 +7,7 @@ mod datagram_socket;
 mod read_buffer;
 mod source;
 mod stream;
+mod write_buffer;
 
 pub(crate) use self::connection::non_zero;
 pub use self::connection::Connection;
@@ -15,6 +16,7 @@ pub use self::datagram_socket::DatagramSocket;
 pub(crate) use self::read_buffer::{Filled, ReadBuffer};
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
+pub(crate) use self::write_buffer::WriteBuffer;
 
 use crate::Address;
 
@@ -37,6 +39,16 @@ pub trait Request: Send + 'static {
     /// only; a stream is framed by its handler).
     fn is_oversized(&self) -> bool {
         false
+    }
+
+    /// Switches the request's socket to non-blocking mode, before a
+    /// [`Protocol`](crate::protocol::Protocol) steps it. Default: nothing.
+    ///
+    /// # Errors
+    ///
+    /// Fails only if the system call does.
+    fn set_nonblocking(&self) -> std::io::Result<()> {
+        Ok(())
     }
 
     /// The socket to shut down when the server drains, for requests that

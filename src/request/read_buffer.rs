@@ -2,9 +2,7 @@
 //! used: the buffer under the message loop and the HTTP layer.
 
 use super::source::Source;
-use crate::Connection;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd};
 use std::time::Duration;
 
 /// First size of the buffer; it grows to what a request head may need.
@@ -99,35 +97,33 @@ impl ReadBuffer {
         }
     }
 
-    /// Takes the bytes that are already waiting, without blocking: `None`
-    /// when there are none yet.
+    /// Reads what the socket has now, once, without waiting (the
+    /// socket is non-blocking): `None` when nothing is there yet.
     ///
     /// # Errors
     ///
     /// Fails when the read fails (a reset, say).
-    pub(crate) fn try_fill(&mut self, conn: &mut Connection) -> io::Result<Option<Filled>> {
-        if !conn.reader().buffer().is_empty() {
-            return self.fill(conn, None).map(Some);
-        }
+    pub(crate) fn fill_now(&mut self, source: &mut dyn Source) -> io::Result<Option<Filled>> {
         self.make_room();
-        let fd = conn.stream().as_fd().as_raw_fd();
-        let spare = &mut self.buf[self.end..];
         loop {
-            // SAFETY: `spare` is valid for writes of its length, and `fd`
-            // is the connection's open socket.
-            let read = unsafe { libc::recv(fd, spare.as_mut_ptr().cast(), spare.len(), libc::MSG_DONTWAIT) };
-            return match read {
-                0 => Ok(Some(Filled::Eof)),
-                n if n > 0 => {
-                    self.end += n as usize;
+            return match source.read(&mut self.buf[self.end..]) {
+                Ok(0) => Ok(Some(Filled::Eof)),
+                Ok(n) => {
+                    self.end += n;
                     Ok(Some(Filled::Data))
                 }
-                _ => match io::Error::last_os_error() {
-                    err if err.kind() == io::ErrorKind::Interrupted => continue,
-                    err if err.kind() == io::ErrorKind::WouldBlock => Ok(None),
-                    err => Err(err),
-                },
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => Ok(None),
+                Err(err) => Err(err),
             };
+        }
+    }
+
+    /// Gives the memory back when nothing is pending, so a connection
+    /// waiting for its next message costs no buffer.
+    pub(crate) fn release_if_empty(&mut self) {
+        if self.len() == 0 {
+            self.buf = Vec::new();
         }
     }
 

@@ -25,10 +25,6 @@ impl Source for Connection {
     /// Bytes a `setup` left in the connection's own reader come first;
     /// after that, reads go straight to the socket (no second copy).
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.reader().buffer().is_empty() {
-            self.stream().read(buf)
-        } else {
-            self.reader().read(buf)
-        }
+        Read::read(self, buf)
     }
 }

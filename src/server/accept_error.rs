@@ -60,9 +60,9 @@ impl Backoff {
         self.delay = None;
     }
 
-    /// How long the loop may sleep: until the pause ends, or forever.
-    pub(crate) fn timeout(&self) -> Option<Duration> {
-        self.until.map(|until| until.saturating_duration_since(Instant::now()))
+    /// When the running pause ends, if one runs.
+    pub(crate) fn until(&self) -> Option<Instant> {
+        self.until
     }
 
     /// Whether a pause was running and is over (it is then cleared).

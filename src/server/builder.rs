@@ -18,7 +18,7 @@ use std::time::Duration;
 /// use socketserver::{Connection, RequestHandler, Server, Tcp, ThreadPool};
 /// use std::time::Duration;
 /// # struct Quiet;
-/// # impl RequestHandler<Tcp> for Quiet {
+/// # impl RequestHandler<Connection> for Quiet {
 /// #     fn handle(&self, _: &mut Connection) -> std::io::Result<()> { Ok(()) }
 /// # }
 ///
@@ -164,7 +164,7 @@ impl<H, C> ServerBuilder<H, C> {
     where
         T: Transport,
         C: Concurrency,
-        H: RequestHandler<T>,
+        H: RequestHandler<T::Request>,
     {
         let transport = T::bind(&addr.into_address()?, &self.config)?;
         let shared = Shared::new(self.config, transport.local_addr().clone())?;

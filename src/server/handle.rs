@@ -60,8 +60,7 @@ impl ServerHandle {
 
     /// The server's counters now.
     pub fn stats(&self) -> Stats {
-        let parked = self.shared.parking.get().map_or(0, |parking| parking.parked());
-        self.shared.counters.snapshot(self.shared.tracker.count(), parked)
+        self.shared.counters.snapshot(self.shared.tracker.count())
     }
 
     /// A handle that can shut the server down from any thread.

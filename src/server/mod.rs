@@ -4,13 +4,14 @@ mod accept_error;
 mod builder;
 mod drain_report;
 mod handle;
-mod parker;
-mod parking;
+mod reactor;
 mod serve_request;
 #[allow(clippy::module_inception)]
 mod server;
 mod shared;
 mod stats;
+mod table;
+mod timers;
 mod tracker;
 
 pub use self::builder::ServerBuilder;

@@ -1,21 +1,19 @@
-//! Running one request through its handler, with panics contained, and
-//! parking it between messages when the strategy asks.
+//! Running one request through its handler, with panics contained.
 
 use super::shared::Shared;
 use super::stats::Counters;
+use crate::protocol::{drive, Protocol};
 use crate::request::Request;
-use crate::{Connection, Failure, Hooks, Job, RequestHandler, Transport};
-use std::any::Any;
+use crate::{Failure, Hooks, Job, RequestHandler, Transport};
 use std::io;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::Instant;
 
 /// What every request of a server needs: the handler, the hooks and the
 /// server's shared state. One per server, shared by its jobs.
 pub(crate) struct Context<T, H> {
-    pub(crate) handler: H,
+    pub(crate) handler: Arc<H>,
     pub(crate) hooks: Arc<dyn Hooks>,
     pub(crate) shared: Arc<Shared>,
     transport: PhantomData<fn() -> T>,
@@ -36,20 +34,29 @@ impl<R> Drop for Admitted<R> {
     }
 }
 
-impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
+impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
     pub(crate) fn new(handler: H, hooks: Arc<dyn Hooks>, shared: Arc<Shared>) -> Self {
-        Context { handler, hooks, shared, transport: PhantomData }
+        Context { handler: Arc::new(handler), hooks, shared, transport: PhantomData }
     }
 
-    /// The job that serves an admitted request.
-    pub(crate) fn job(self: &Arc<Self>, admitted: Admitted<T::Request>) -> Job {
+    /// The job that serves an admitted request on a strategy's thread:
+    /// the raw handler, or the protocol with blocking waits.
+    pub(crate) fn job(
+        self: &Arc<Self>,
+        admitted: Admitted<T::Request>,
+        protocol: Option<Box<dyn Protocol<T::Request>>>,
+    ) -> Job {
         let context = Arc::clone(self);
-        Job::new(move |run| context.serve(admitted, run), self.shared.cancelled.clone())
+        let work = move |run: bool| match (run, protocol) {
+            (true, Some(protocol)) => context.serve_blocking(admitted, protocol),
+            (run, _) => context.serve(admitted, run),
+        };
+        Job::new(work, self.shared.cancelled.clone())
     }
 
     /// Runs `setup`, `handle`, `finish` with Python's semantics, or `busy`
     /// for a rejected request. Errors and panics go to `handle_error`.
-    fn serve(self: Arc<Self>, mut admitted: Admitted<T::Request>, run: bool) {
+    pub(crate) fn serve(self: Arc<Self>, mut admitted: Admitted<T::Request>, run: bool) {
         let request = &mut admitted.request;
         if !run {
             return self.reject(request);
@@ -57,68 +64,48 @@ impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
         if let Err(err) = request.prepare() {
             return self.report(request, Failure::Io(err));
         }
-        if let Err(failure) = guarded(|| self.handler.setup(request)) {
+        if let Err(failure) = self.set_up(request) {
             return self.report(request, failure);
         }
-        if self.handler.resumable() {
-            if let Some(conn) = (request as &mut dyn Any).downcast_mut::<Connection>() {
-                conn.allow_park();
-            }
+        let _blocking = self.shared.counters.enter_blocking();
+        if let Err(failure) = guarded(|| self.handler.handle(&mut admitted.request)) {
+            self.report(&admitted.request, failure);
         }
-        self.handle(admitted)
+        self.finish(admitted)
     }
 
-    /// Runs `handle`; then parks the request if it asked to, or finishes it.
-    fn handle(self: Arc<Self>, mut admitted: Admitted<T::Request>) {
-        let outcome = guarded(|| self.handler.handle(&mut admitted.request));
-        match (outcome, park_deadline(&admitted.request)) {
-            (Ok(()), Some(deadline)) => self.park(admitted, deadline),
-            (Ok(()), None) => self.finish(admitted),
-            (Err(failure), _) => {
-                self.report(&admitted.request, failure);
-                self.finish(admitted)
-            }
+    /// Runs a protocol on the calling thread, its waits blocking on the
+    /// socket, between `setup` and `finish`.
+    pub(crate) fn serve_blocking(
+        self: Arc<Self>,
+        mut admitted: Admitted<T::Request>,
+        mut protocol: Box<dyn Protocol<T::Request>>,
+    ) {
+        if let Err(failure) = self.set_up(&mut admitted.request) {
+            return self.report(&admitted.request, failure);
         }
+        let _blocking = self.shared.counters.enter_blocking();
+        let stepped = guarded(|| {
+            drive(&mut admitted.request, |request, wake| protocol.step(request, wake));
+            Ok(())
+        });
+        if let Err(failure) = stepped {
+            self.report(&admitted.request, failure);
+        }
+        self.finish(admitted)
+    }
+
+    /// Runs `setup`.
+    pub(crate) fn set_up(&self, request: &mut T::Request) -> Result<(), Failure> {
+        guarded(|| self.handler.setup(request))
     }
 
     /// Runs `finish` and counts the request served.
-    fn finish(&self, mut admitted: Admitted<T::Request>) {
+    pub(crate) fn finish(&self, mut admitted: Admitted<T::Request>) {
         if let Err(failure) = guarded(|| self.handler.finish(&mut admitted.request)) {
             self.report(&admitted.request, failure);
         }
         Counters::bump(&self.shared.counters.served);
-    }
-
-    /// Hands the connection to the parker; it comes back as a job running
-    /// `handle` again when bytes arrive or the deadline passes.
-    fn park(self: Arc<Self>, admitted: Admitted<T::Request>, deadline: Option<Instant>) {
-        let Some(parking) = self.shared.parking.get() else {
-            return self.finish(admitted);
-        };
-        let Some(fd) = admitted.request.raw_fd() else {
-            return self.finish(admitted);
-        };
-        // A resumed job waits for room through a drain, until its deadline
-        // (`cut_off`), not only until shutdown begins: its bytes were sent
-        // before the shutdown and deserve their replies.
-        let (context, cancelled) = (Arc::clone(&self), self.shared.cut_off.clone());
-        let resumed = move || Job::new(move |run| context.resume(admitted, run), cancelled);
-        // SAFETY: `resumed` owns the connection, so `fd` stays open until
-        // the job is built (and beyond).
-        if let Err(err) = unsafe { parking.park(fd, deadline, resumed) } {
-            log::warn!("cannot park a connection, closing it: {err}");
-        }
-    }
-
-    /// A parked connection is back: handle on, or, when the strategy
-    /// refused it (only once a drain's deadline has passed: resumed jobs
-    /// wait for room until then), finish.
-    fn resume(self: Arc<Self>, admitted: Admitted<T::Request>, run: bool) {
-        if run {
-            self.handle(admitted)
-        } else {
-            self.finish(admitted)
-        }
     }
 
     /// Refuses a request, letting the handler send a busy reply.
@@ -132,7 +119,21 @@ impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
         });
     }
 
-    fn report(&self, request: &T::Request, failure: Failure) {
+    /// Drops a datagram over the size limit, letting the handler answer.
+    pub(crate) fn drop_oversized(&self, mut request: T::Request) {
+        Counters::bump(&self.shared.counters.oversized);
+        log::warn!(
+            "dropped a datagram from {} longer than max_message_size ({} bytes)",
+            request.peer_addr(),
+            self.shared.config.max_message_size
+        );
+        let _ = guarded(|| {
+            self.handler.oversized(&mut request);
+            Ok(())
+        });
+    }
+
+    pub(crate) fn report(&self, request: &T::Request, failure: Failure) {
         if matches!(failure, Failure::Panic(_)) {
             Counters::bump(&self.shared.counters.panics);
         }
@@ -141,12 +142,6 @@ impl<T: Transport, H: RequestHandler<T>> Context<T, H> {
             log::error!("handle_error panicked while reporting a failure from {peer}: {failure}");
         }
     }
-}
-
-/// Whether a request asked to be parked (only a [`Connection`] can), and
-/// until when.
-fn park_deadline<R: Request>(request: &R) -> Option<Option<Instant>> {
-    (request as &dyn Any).downcast_ref::<Connection>().and_then(Connection::park_deadline)
 }
 
 /// Runs `f`, turning an error or a panic into a [`Failure`].

@@ -1,26 +1,16 @@
 //! The server: a transport, a concurrency strategy and a handler.
 
-use super::accept_error::{classify, AcceptError, Backoff};
-use super::parking::Parking;
-use super::serve_request::{guarded, Admitted, Context};
+use super::reactor::Reactor;
+use super::serve_request::Context;
 use super::shared::Shared;
-use super::stats::Counters;
 use super::{DrainReport, ServerBuilder, ServerHandle, ShutdownHandle, Stats};
-use crate::request::Request;
-use crate::{Address, Concurrency, Hooks, RequestHandler, SingleThread, Tcp, Transport};
+use crate::{Address, Concurrency, Dispatch, Hooks, Job, RequestHandler, SingleThread, Tcp, Transport};
 use parking_lot::Mutex;
-use polling::{Event, Events, PollMode};
 use std::fmt;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Most requests accepted per wake-up before hooks run and shutdown is
-/// checked again.
-const ACCEPT_BATCH: usize = 64;
-/// The poller key of the listening socket.
-const LISTENER: usize = 0;
 /// Time after the drain deadline for threads to notice their closed
 /// connections.
 const THREAD_GRACE: Duration = Duration::from_secs(1);
@@ -42,7 +32,7 @@ const THREAD_GRACE: Duration = Duration::from_secs(1);
 ///
 /// struct Hello;
 ///
-/// impl RequestHandler<Tcp> for Hello {
+/// impl RequestHandler<Connection> for Hello {
 ///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
 ///         conn.write_all(b"hello\n")
 ///     }
@@ -61,15 +51,13 @@ const THREAD_GRACE: Duration = Duration::from_secs(1);
 /// serving.join().unwrap()?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub struct Server<T, C, H> {
-    transport: T,
+pub struct Server<T: Transport, C, H> {
+    reactor: Arc<Reactor<T, H>>,
     concurrency: Arc<C>,
-    context: Arc<Context<T, H>>,
     handle: ServerHandle,
-    scratch: Mutex<Vec<u8>>,
     report: Mutex<Option<DrainReport>>,
     /// Drains and unregisters the listener; a function pointer so `Drop`
-    /// needs no trait bounds (and `Server::builder` can live on a plain
+    /// needs no handler bounds (and `Server::builder` can live on a plain
     /// `impl`).
     closer: fn(&Self),
 }
@@ -81,7 +69,7 @@ impl Server<Tcp, SingleThread, ()> {
     }
 }
 
-impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
+impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H> {
     pub(crate) fn assemble(
         transport: T,
         concurrency: C,
@@ -89,25 +77,15 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         hooks: Arc<dyn Hooks>,
         shared: Shared,
     ) -> io::Result<Self> {
-        let scratch = vec![0; shared.config.max_message_size.saturating_add(1)];
-        // SAFETY: the listener is deleted from the poller in `Drop`, before
-        // the transport (and so its socket) is dropped.
-        unsafe {
-            shared.poller.add_with_mode(
-                transport.as_fd().as_raw_fd(),
-                Event::readable(LISTENER),
-                PollMode::Level,
-            )?;
-        }
         let concurrency = Arc::new(concurrency);
-        let _ = shared.parking.set(Parking::new(&concurrency)?);
         let shared = Arc::new(shared);
+        let context = Arc::new(Context::new(handler, hooks, Arc::clone(&shared)));
+        let as_dyn: Arc<dyn Concurrency> = concurrency.clone();
+        let reactor = Arc::new(Reactor::new(transport, context, as_dyn)?);
         Ok(Server {
-            transport,
+            reactor,
             concurrency,
-            context: Arc::new(Context::new(handler, hooks, Arc::clone(&shared))),
             handle: ServerHandle { shared },
-            scratch: Mutex::new(if T::is_stream() { Vec::new() } else { scratch }),
             report: Mutex::new(None),
             closer: Self::close_now,
         })
@@ -115,10 +93,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
 
     fn close_now(&self) {
         self.drain();
-        if let Some(parking) = self.shared().parking.get() {
-            parking.stop();
-        }
-        let _ = self.shared().poller.delete(&self.transport);
+        self.reactor.close_listener();
     }
 
     fn shared(&self) -> &Shared {
@@ -127,7 +102,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
 
     /// The address actually bound: the real port when bound to port 0.
     pub fn local_addr(&self) -> &Address {
-        self.transport.local_addr()
+        self.reactor.transport.local_addr()
     }
 
     /// A handle that stops this server from any thread.
@@ -152,7 +127,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
 
     /// The handler.
     pub fn handler(&self) -> &H {
-        &self.context.handler
+        &self.reactor.context.handler
     }
 
     /// Starts shutting down; returns at once. Same as
@@ -163,44 +138,63 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
 
     /// Serves until shut down, then drains and returns what the drain did.
     ///
-    /// The loop waits for the listener and the shutdown notifier together,
-    /// so it sleeps until there is work and wakes at once on shutdown.
-    /// Accept errors never end it: a connection aborted or reset before it
-    /// was accepted is skipped; running out of descriptors, buffers or
-    /// memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) is logged and
-    /// accepting pauses (10 ms, doubling to 1 s) while other connections
-    /// finish. After shutdown the loop stops accepting, ends the read side
-    /// of open connections (requests already read still get their replies),
-    /// waits up to the drain timeout, and closes what is left. The
-    /// listening socket stays open until the server is dropped.
+    /// Under [`SingleThread`] the calling thread runs the server's reactor
+    /// and every step; under [`ThreadPool`](crate::ThreadPool) the pool's
+    /// workers run it and the calling thread waits for the shutdown; under
+    /// [`ThreadPerConnection`](crate::ThreadPerConnection) (and a pool of
+    /// your own) the calling thread accepts and hands each connection to
+    /// the strategy. See [`Dispatch`].
+    ///
+    /// The reactor sleeps until there is work and wakes at once on
+    /// shutdown. Accept errors never end it: a connection aborted or reset
+    /// before it was accepted is skipped; running out of descriptors,
+    /// buffers or memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) is
+    /// logged and accepting pauses (10 ms, doubling to 1 s) while other
+    /// connections finish. After shutdown it stops accepting, closes the
+    /// connections waiting between requests, ends the read side of raw
+    /// handlers' connections (requests already read still get their
+    /// replies), lets the rest finish until the drain timeout, and closes
+    /// what is left. The listening socket stays open until the server is
+    /// dropped.
     ///
     /// # Errors
     ///
-    /// Only when waiting for readiness itself fails, which does not happen
-    /// in normal operation.
+    /// Only when a strategy's loop cannot be started, which does not
+    /// happen in normal operation.
     pub fn serve_forever(&self) -> io::Result<DrainReport> {
         let _serving = self.shared().enter_serving();
         log::debug!("serving {} on {} with {}", T::NAME, self.local_addr(), self.concurrency.describe());
-        let mut events = Events::new();
-        let mut backoff = Backoff::default();
-        while !self.shared().is_shutting_down() {
-            events.clear();
-            self.wait(&mut events, backoff.timeout())?;
-            if backoff.take_expired() {
-                self.listen(true)?;
+        self.reactor.listen();
+        let shared = Arc::clone(&self.handle.shared);
+        match self.concurrency.dispatch() {
+            Dispatch::Loops { loops, .. } => {
+                for _ in 0..loops {
+                    let reactor = Arc::clone(&self.reactor);
+                    let job = Job::new(
+                        move |run| {
+                            if run {
+                                reactor.run(|| false, None)
+                            }
+                        },
+                        shared.cancelled.clone(),
+                    );
+                    self.concurrency.execute(job);
+                }
+                let _ = shared.cancelled.recv();
             }
-            if !events.is_empty() && !self.shared().is_shutting_down() {
-                self.accept_batch(&mut backoff)?;
-            }
-            self.run_service_actions();
+            _ => self.reactor.run(|| shared.is_shutting_down(), None),
         }
         Ok(self.drain())
     }
 
-    /// Serves at most one request, waiting up to `timeout` for it (`None`
-    /// waits until one arrives or the server shuts down). When the wait
-    /// runs out, calls [`Hooks::handle_timeout`]. Returns whether a
-    /// request was dispatched.
+    /// Serves at most one request on the calling thread, waiting up to
+    /// `timeout` for it (`None` waits until one arrives or the server
+    /// shuts down): Python's `handle_request`. A connection is served to
+    /// its end (a message or HTTP connection until it closes), except
+    /// under [`Dispatch::Blocking`] strategies, which get it as a job.
+    /// When the wait runs out, calls [`Hooks::handle_timeout`]. Returns
+    /// whether a request was dispatched. Not for use while
+    /// [`serve_forever`](Self::serve_forever) runs.
     ///
     /// # Errors
     ///
@@ -209,19 +203,17 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
     /// skipped silently.
     pub fn handle_request(&self, timeout: Option<Duration>) -> io::Result<bool> {
         let deadline = timeout.map(|t| Instant::now() + t);
-        let mut events = Events::new();
         while !self.shared().is_shutting_down() {
-            if let Some(request) = self.accept_one()? {
-                self.dispatch(request);
+            if let Some(request) = self.reactor.accept_one()? {
+                self.reactor.serve_one(request);
                 return Ok(true);
             }
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if remaining == Some(Duration::ZERO) {
-                self.context.hooks.handle_timeout();
+                self.reactor.context.hooks.handle_timeout();
                 return Ok(false);
             }
-            events.clear();
-            self.wait(&mut events, remaining)?;
+            self.reactor.wait_for_listener(remaining)?;
         }
         Ok(false)
     }
@@ -230,108 +222,6 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
     /// returning what the drain did. Dropping the server does the same.
     pub fn close(self) -> DrainReport {
         self.drain()
-    }
-
-    fn wait(&self, events: &mut Events, timeout: Option<Duration>) -> io::Result<()> {
-        match self.shared().poller.wait(events, timeout) {
-            Err(err) if err.kind() != io::ErrorKind::Interrupted => Err(err),
-            _ => Ok(()),
-        }
-    }
-
-    /// Turns the listener's readiness interest on or off.
-    fn listen(&self, on: bool) -> io::Result<()> {
-        let interest = if on { Event::readable(LISTENER) } else { Event::none(LISTENER) };
-        self.shared().poller.modify_with_mode(&self.transport, interest, PollMode::Level)
-    }
-
-    fn accept_batch(&self, backoff: &mut Backoff) -> io::Result<()> {
-        for _ in 0..ACCEPT_BATCH {
-            let accepted = self.transport.accept(&self.handle, &mut self.scratch.lock());
-            match accepted {
-                Ok(request) => {
-                    backoff.reset();
-                    self.dispatch(request);
-                }
-                Err(err) => match classify(&err) {
-                    AcceptError::Drained => return Ok(()),
-                    AcceptError::Skip => log::debug!("skipped a failed {} accept: {err}", T::NAME),
-                    AcceptError::BackOff => return self.pause(backoff, &err),
-                },
-            }
-            if self.shared().is_shutting_down() {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    fn pause(&self, backoff: &mut Backoff, err: &io::Error) -> io::Result<()> {
-        let first = !backoff.is_backing_off();
-        let delay = backoff.trip();
-        let message = format!("cannot accept on {}: {err}; pausing accepts for {delay:?}", self.local_addr());
-        if first {
-            log::warn!("{message}");
-        } else {
-            log::debug!("{message}");
-        }
-        self.listen(false)
-    }
-
-    fn accept_one(&self) -> io::Result<Option<T::Request>> {
-        loop {
-            match self.transport.accept(&self.handle, &mut self.scratch.lock()) {
-                Ok(request) => return Ok(Some(request)),
-                Err(err) => match classify(&err) {
-                    AcceptError::Drained => return Ok(None),
-                    AcceptError::Skip => continue,
-                    AcceptError::BackOff => return Err(err),
-                },
-            }
-        }
-    }
-
-    fn run_service_actions(&self) {
-        let hooks = &self.context.hooks;
-        if let Err(failure) = guarded(|| {
-            hooks.service_actions();
-            Ok(())
-        }) {
-            log::error!("service_actions failed: {failure}");
-        }
-    }
-
-    /// Verifies, admits and hands one request to the strategy.
-    fn dispatch(&self, mut request: T::Request) {
-        let shared = self.shared();
-        if !self.context.hooks.verify_request(request.peer_addr()) {
-            log::debug!("verify_request refused {}", request.peer_addr());
-            return;
-        }
-        if request.is_oversized() {
-            return self.drop_oversized(request);
-        }
-        let max = shared.config.max_connections;
-        let Some(id) = shared.tracker.admit(request_fd(&request), max) else {
-            return self.context.reject(&mut request);
-        };
-        let job = self.context.job(Admitted { request, id, shared: Arc::clone(&self.handle.shared) });
-        self.concurrency.execute(job);
-    }
-
-    fn drop_oversized(&self, mut request: T::Request) {
-        let shared = self.shared();
-        Counters::bump(&shared.counters.oversized);
-        log::warn!(
-            "dropped a datagram from {} longer than max_message_size ({} bytes)",
-            request.peer_addr(),
-            shared.config.max_message_size
-        );
-        let handler = &self.context.handler;
-        let _ = guarded(|| {
-            handler.oversized(&mut request);
-            Ok(())
-        });
     }
 
     /// Stops accepting and waits for in-flight requests; see
@@ -346,17 +236,20 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         shared.begin_shutdown();
         let started = Instant::now();
         let deadline = started + shared.config.drain_timeout;
-        // Counted when shutdown began, as the handlers that ended at once
-        // on seeing their read side closed were in flight too (plus any
-        // admitted by a serving loop that had not yet seen the shutdown).
-        let at_shutdown = shared.in_flight_at_shutdown.load(std::sync::atomic::Ordering::SeqCst);
-        let in_flight = at_shutdown.max(shared.tracker.count());
-        let cut_off = shared.tracker.wait_empty(deadline);
-        shared.cut_off();
+        // Counted when shutdown began (or now, for any admitted by a loop
+        // that had not yet seen the shutdown), less the connections
+        // waiting between requests, which close at once: raw handlers'
+        // connections and protocol connections with a request under way.
+        let at_shutdown = shared.in_flight_at_shutdown.load(Ordering::SeqCst).max(shared.tracker.count());
+        let idle = self.reactor.begin_drain();
+        let in_flight = at_shutdown.saturating_sub(idle);
+        let cut_off = self.wait_for_requests(deadline);
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");
+            self.reactor.cut_off();
             shared.tracker.close_all();
         }
+        self.reactor.stop();
         let threads_left = self.concurrency.drain(deadline.max(Instant::now()) + THREAD_GRACE);
         if threads_left > 0 {
             log::warn!("{threads_left} worker threads still busy after the drain; leaving them");
@@ -366,19 +259,30 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Server<T, C, H> {
         *report = Some(done);
         done
     }
+
+    /// Waits until every request is done or `deadline`; returns how many
+    /// were still in flight then. With no loop on other threads the
+    /// calling thread runs the reactor meanwhile.
+    fn wait_for_requests(&self, deadline: Instant) -> usize {
+        let tracker = &self.shared().tracker;
+        match self.concurrency.dispatch() {
+            Dispatch::Loops { .. } => tracker.wait_empty(deadline),
+            _ => {
+                let done = || tracker.count() == 0 || Instant::now() >= deadline;
+                self.reactor.run(done, Some(deadline));
+                tracker.wait_empty(deadline)
+            }
+        }
+    }
 }
 
-fn request_fd<R: Request>(request: &R) -> Option<std::os::fd::RawFd> {
-    request.raw_fd()
-}
-
-impl<T, C, H> Drop for Server<T, C, H> {
+impl<T: Transport, C, H> Drop for Server<T, C, H> {
     fn drop(&mut self) {
         (self.closer)(self)
     }
 }
 
-impl<T, C, H> fmt::Debug for Server<T, C, H> {
+impl<T: Transport, C, H> fmt::Debug for Server<T, C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Server").field("local", &self.handle.shared.local).finish_non_exhaustive()
     }

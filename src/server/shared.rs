@@ -1,6 +1,5 @@
 //! State shared by a server, its handles and its requests.
 
-use super::parking::Parking;
 use super::stats::Counters;
 use super::tracker::Tracker;
 use crate::{Address, ServerConfig};
@@ -8,7 +7,6 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use polling::Poller;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::thread::ThreadId;
 
 #[derive(Debug)]
@@ -22,23 +20,16 @@ pub(crate) struct Shared {
     /// queue select on it.
     pub(crate) cancelled: Receiver<()>,
     cancel: Mutex<Option<Sender<()>>>,
-    /// Disconnected when the drain deadline passes: resumed (parked)
-    /// connections wait for a worker until then.
-    pub(crate) cut_off: Receiver<()>,
-    cut_off_now: Mutex<Option<Sender<()>>>,
     shutting_down: AtomicBool,
     /// Requests in flight when shutdown began, for the drain report.
     pub(crate) in_flight_at_shutdown: AtomicUsize,
     serving: Mutex<Option<ThreadId>>,
     stopped: Condvar,
-    /// Set once the strategy is known (at the end of bind).
-    pub(crate) parking: OnceLock<Parking>,
 }
 
 impl Shared {
     pub(crate) fn new(config: ServerConfig, local: Address) -> std::io::Result<Shared> {
         let (cancel, cancelled) = bounded(0);
-        let (cut_off_now, cut_off) = bounded(0);
         Ok(Shared {
             config,
             local,
@@ -47,13 +38,10 @@ impl Shared {
             counters: Counters::default(),
             cancelled,
             cancel: Mutex::new(Some(cancel)),
-            cut_off,
-            cut_off_now: Mutex::new(Some(cut_off_now)),
             shutting_down: AtomicBool::new(false),
             in_flight_at_shutdown: AtomicUsize::new(0),
             serving: Mutex::new(None),
             stopped: Condvar::new(),
-            parking: OnceLock::new(),
         })
     }
 
@@ -74,24 +62,8 @@ impl Shared {
         }
     }
 
-    /// The drain deadline has passed: work still waiting for a worker is
-    /// refused from now on.
-    pub(crate) fn cut_off(&self) {
-        self.cut_off_now.lock().take();
-    }
-
     pub(crate) fn is_shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst)
-    }
-
-    /// Whether a connection waiting for bytes should park now.
-    pub(crate) fn should_park(&self) -> bool {
-        self.parking.get().is_some_and(Parking::should_park)
-    }
-
-    /// Whether this server's connections ever park.
-    pub(crate) fn parks(&self) -> bool {
-        self.parking.get().is_some_and(Parking::parks)
     }
 
     /// Marks the calling thread as the one serving, until the guard drops.

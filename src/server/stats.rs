@@ -18,9 +18,14 @@ pub struct Stats {
     pub oversized: u64,
     /// Handler runs that ended in a panic.
     pub panics: u64,
-    /// Message connections parked now: waiting for bytes without a
-    /// thread, because every pool worker was busy.
-    pub parked: u64,
+    /// Connections waiting in the server's poller now (for bytes, for
+    /// room to write, or between requests), holding no thread.
+    pub waiting: u64,
+    /// Threads serving a connection with blocking reads now: raw handlers
+    /// in `handle`, and protocols run on a connection's own thread
+    /// ([`ThreadPerConnection`](crate::ThreadPerConnection)). Zero under a
+    /// reactor strategy serving only message or HTTP connections.
+    pub blocking: u64,
 }
 
 #[derive(Debug, Default)]
@@ -29,6 +34,8 @@ pub(crate) struct Counters {
     pub(crate) rejected: AtomicU64,
     pub(crate) oversized: AtomicU64,
     pub(crate) panics: AtomicU64,
+    pub(crate) waiting: AtomicU64,
+    pub(crate) blocking: AtomicU64,
 }
 
 impl Counters {
@@ -36,7 +43,14 @@ impl Counters {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn snapshot(&self, active: usize, parked: usize) -> Stats {
+    /// Counts the calling thread as serving a connection with blocking
+    /// reads until the guard drops.
+    pub(crate) fn enter_blocking(&self) -> Blocking<'_> {
+        self.blocking.fetch_add(1, Ordering::Relaxed);
+        Blocking(&self.blocking)
+    }
+
+    pub(crate) fn snapshot(&self, active: usize) -> Stats {
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         Stats {
             served: read(&self.served),
@@ -44,7 +58,17 @@ impl Counters {
             rejected: read(&self.rejected),
             oversized: read(&self.oversized),
             panics: read(&self.panics),
-            parked: parked as u64,
+            waiting: read(&self.waiting),
+            blocking: read(&self.blocking),
         }
+    }
+}
+
+/// A thread counted in [`Stats::blocking`] until dropped.
+pub(crate) struct Blocking<'a>(&'a AtomicU64);
+
+impl Drop for Blocking<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }

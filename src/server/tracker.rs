@@ -19,22 +19,33 @@ pub(crate) struct Tracker {
 
 #[derive(Debug, Default)]
 struct Inner {
-    live: HashMap<u64, Option<RawFd>>,
+    live: HashMap<u64, Tracked>,
     next_id: u64,
     reads_closed: bool,
 }
 
+/// A request's socket, and whether a shutdown ends its read side.
+#[derive(Debug, Clone, Copy)]
+struct Tracked {
+    fd: Option<RawFd>,
+    /// A connection the reactor steps reads on through the drain (it
+    /// closes those between requests itself); a blocking one sees the
+    /// end of its input instead.
+    stepped: bool,
+}
+
 impl Tracker {
-    /// Admits a request unless `max` are already in flight.
-    pub(crate) fn admit(&self, fd: Option<RawFd>, max: usize) -> Option<u64> {
+    /// Admits a request unless `max` are already in flight. `stepped`
+    /// says the reactor drives it (its read side stays open in a drain).
+    pub(crate) fn admit(&self, fd: Option<RawFd>, stepped: bool, max: usize) -> Option<u64> {
         let mut inner = self.inner.lock();
         if inner.live.len() >= max {
             return None;
         }
         let id = inner.next_id;
         inner.next_id += 1;
-        inner.live.insert(id, fd);
-        if inner.reads_closed {
+        inner.live.insert(id, Tracked { fd, stepped });
+        if inner.reads_closed && !stepped {
             shutdown(fd, Shutdown::Read);
         }
         Some(id)
@@ -59,14 +70,14 @@ impl Tracker {
     pub(crate) fn close_reads(&self) -> usize {
         let mut inner = self.inner.lock();
         inner.reads_closed = true;
-        inner.live.values().for_each(|fd| shutdown(*fd, Shutdown::Read));
+        inner.live.values().filter(|t| !t.stepped).for_each(|t| shutdown(t.fd, Shutdown::Read));
         inner.live.len()
     }
 
     /// Closes both directions of every connection still in flight.
     pub(crate) fn close_all(&self) {
         let inner = self.inner.lock();
-        inner.live.values().for_each(|fd| shutdown(*fd, Shutdown::Both));
+        inner.live.values().for_each(|t| shutdown(t.fd, Shutdown::Both));
     }
 
     /// Waits until nothing is in flight or `deadline` passes; returns how

@@ -37,7 +37,7 @@ pub fn start<T, C, H>(builder: ServerBuilder<H, C>, inspect: impl FnOnce(&Server
 where
     T: Transport,
     C: Concurrency,
-    H: RequestHandler<T>,
+    H: RequestHandler<T::Request>,
 {
     let server = builder.bind::<T>("127.0.0.1:0").expect("bind");
     inspect(&server);

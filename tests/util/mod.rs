@@ -38,7 +38,7 @@ pub fn unique(tag: &str) -> String {
 }
 
 /// A server running `serve_forever` in its own thread.
-pub struct Serving<T: Transport, C: Concurrency, H: RequestHandler<T>> {
+pub struct Serving<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> {
     /// The server, shared with its serving thread.
     pub server: Arc<Server<T, C, H>>,
     /// Stops it.
@@ -52,7 +52,7 @@ pub fn serve<T, C, H>(server: Server<T, C, H>) -> Serving<T, C, H>
 where
     T: Transport,
     C: Concurrency,
-    H: RequestHandler<T>,
+    H: RequestHandler<T::Request>,
 {
     serve_as(server, "test-serving")
 }
@@ -62,7 +62,7 @@ pub fn serve_as<T, C, H>(server: Server<T, C, H>, name: &str) -> Serving<T, C, H
 where
     T: Transport,
     C: Concurrency,
-    H: RequestHandler<T>,
+    H: RequestHandler<T::Request>,
 {
     let server = Arc::new(server);
     let stop = server.shutdown_handle();
@@ -77,7 +77,7 @@ where
     Serving { server, stop, done, thread: Some(thread) }
 }
 
-impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Serving<T, C, H> {
+impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Serving<T, C, H> {
     /// The bound address.
     pub fn addr(&self) -> Address {
         self.server.local_addr().clone()
@@ -114,7 +114,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Serving<T, C, H> {
     }
 }
 
-impl<T: Transport, C: Concurrency, H: RequestHandler<T>> Drop for Serving<T, C, H> {
+impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Drop for Serving<T, C, H> {
     fn drop(&mut self) {
         if let Some(thread) = self.thread.take() {
             self.stop.shutdown();

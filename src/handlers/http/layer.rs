@@ -3,9 +3,7 @@
 use super::exchange::Exchange;
 use super::writer::{write_response, Framing};
 use super::{HttpHandler, HttpLimits, HttpResponse};
-#[cfg(unix)]
-use crate::UnixStream;
-use crate::{Connection, RequestHandler, Tcp};
+use crate::{Connection, RequestHandler};
 use std::fmt;
 use std::io;
 
@@ -15,9 +13,8 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// Serves an [`HttpHandler`] over HTTP/1.0 and HTTP/1.1: the request
 /// handler that turns a stream connection into a sequence of requests.
 ///
-/// `Http` implements [`RequestHandler`] for [`Tcp`] and
-/// [`UnixStream`](crate::UnixStream), so every concurrency strategy serves
-/// HTTP. It owns the connection's loop: it parses each request head with
+/// `Http` implements [`RequestHandler`] for every stream transport, so
+/// every concurrency strategy serves HTTP. It owns the connection's loop: it parses each request head with
 /// `httparse` (strict), reads the body (`Content-Length` or chunked,
 /// sending `100 Continue` when asked), calls the application, and writes
 /// the response; keep-alive and pipelined requests are served in order on
@@ -139,18 +136,8 @@ impl<A> fmt::Debug for Http<A> {
     }
 }
 
-impl<A: HttpHandler> RequestHandler<Tcp> for Http<A> {
-    fn handle(&self, conn: &mut Connection) -> io::Result<()> {
-        self.serve(conn)
-    }
-
-    fn busy(&self, conn: &mut Connection) {
-        self.refuse(conn)
-    }
-}
-
-#[cfg(unix)]
-impl<A: HttpHandler> RequestHandler<UnixStream> for Http<A> {
+/// Serves every stream transport (TCP, Unix stream).
+impl<A: HttpHandler> RequestHandler<Connection> for Http<A> {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         self.serve(conn)
     }

@@ -1,0 +1,50 @@
+//! Replies waiting to be written to a non-blocking connection.
+
+use std::io::{self, Write};
+
+/// Bytes to write and how many are written: the output side of a
+/// resumable protocol. A write that would block leaves the rest here for
+/// the next step.
+#[derive(Debug, Default)]
+pub(crate) struct WriteBuffer {
+    buf: Vec<u8>,
+    written: usize,
+}
+
+impl WriteBuffer {
+    /// The buffer to append replies to.
+    pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    /// How many bytes are still to be written.
+    pub(crate) fn len(&self) -> usize {
+        self.buf.len() - self.written
+    }
+
+    /// Whether everything has been written.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes until everything is written (`true`) or the socket would
+    /// block (`false`). A fully written buffer gives its memory back.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket does (the client reset, say).
+    pub(crate) fn write_to(&mut self, sink: &mut impl Write) -> io::Result<bool> {
+        while self.written < self.buf.len() {
+            match sink.write(&self.buf[self.written..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => self.written += n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(err) => return Err(err),
+            }
+        }
+        self.buf = Vec::new();
+        self.written = 0;
+        Ok(true)
+    }
+}

@@ -1,0 +1,522 @@
+//! The reactor: one poller holding the listener and every waiting
+//! connection, a timer heap of their deadlines, and the loop that threads
+//! run over them (Leader/Followers).
+//!
+//! A thread in [`Reactor::run`] takes the next piece of work from the
+//! ready queue; when there is none it becomes the leader (the one thread
+//! waiting on the poller; the others wait for the leader's lock), polls,
+//! claims the connections that are ready or due, queues them and lets
+//! the next thread lead before running its own. So a step that blocks
+//! for seconds holds one thread, and another polls meanwhile; no request
+//! is handed from a polling thread to a worker through a channel.
+//! Connections are registered one-shot: exactly one thread owns a
+//! connection at a time (see [`Table`]).
+
+use super::accept_error::{classify, AcceptError, Backoff};
+use super::serve_request::{guarded, Admitted, Context};
+use super::table::{Due, Entry, Settled, Table};
+use super::timers::Timers;
+use crate::protocol::{Protocol, Wait, Wake};
+use crate::request::Request;
+use crate::{Concurrency, Dispatch, Failure, Overload, RequestHandler, Transport};
+use parking_lot::Mutex;
+use polling::{Event, Events, PollMode};
+use std::collections::VecDeque;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Most requests accepted per wake-up before hooks run and shutdown is
+/// checked again.
+const ACCEPT_BATCH: usize = 64;
+/// The poller key of the listening socket (`polling` reserves `usize::MAX`).
+const LISTENER: usize = usize::MAX - 1;
+
+/// One piece of work for a reactor thread.
+enum Work<R> {
+    /// The listener is ready: accept a batch.
+    Accept,
+    /// A new connection for a protocol: set up and take the first step.
+    Start(Admitted<R>, Box<dyn Protocol<R>>),
+    /// A request for a raw handler: set up, handle, finish.
+    Raw(Admitted<R>),
+    /// A waiting connection whose wait ended.
+    Step(usize, Box<Entry<R>>, Wake),
+}
+
+/// A server's reactor: transport, handler context and the connections.
+pub(crate) struct Reactor<T: Transport, H> {
+    pub(crate) transport: T,
+    pub(crate) context: Arc<Context<T, H>>,
+    concurrency: Arc<dyn Concurrency>,
+    dispatch: Dispatch,
+    table: Mutex<Table<T::Request>>,
+    timers: Mutex<Timers>,
+    ready: Mutex<VecDeque<Work<T::Request>>>,
+    /// Held by the thread waiting on the poller.
+    lead: Mutex<Events>,
+    /// The receive buffer for datagrams.
+    scratch: Mutex<Vec<u8>>,
+    backoff: Mutex<Backoff>,
+    /// Raw requests queued for a thread.
+    raw_queued: AtomicUsize,
+    /// The listener is armed in the poller.
+    listening: AtomicBool,
+    /// The loops end.
+    stopped: AtomicBool,
+}
+
+impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
+    pub(crate) fn new(
+        transport: T,
+        context: Arc<Context<T, H>>,
+        concurrency: Arc<dyn Concurrency>,
+    ) -> io::Result<Self> {
+        let dispatch = concurrency.dispatch();
+        let max = context.shared.config.max_message_size;
+        // SAFETY: the listener is deleted from the poller in `close`,
+        // which the server runs before the transport is dropped.
+        unsafe {
+            context.shared.poller.add_with_mode(
+                transport.as_fd().as_raw_fd(),
+                Event::none(LISTENER),
+                PollMode::Oneshot,
+            )?;
+        }
+        let table = Mutex::new(Table::new(Arc::clone(&context.shared)));
+        Ok(Reactor {
+            transport,
+            context,
+            concurrency,
+            dispatch,
+            table,
+            timers: Mutex::new(Timers::default()),
+            ready: Mutex::new(VecDeque::new()),
+            lead: Mutex::new(Events::new()),
+            scratch: Mutex::new(if T::is_stream() { Vec::new() } else { vec![0; max.saturating_add(1)] }),
+            backoff: Mutex::new(Backoff::default()),
+            raw_queued: AtomicUsize::new(0),
+            listening: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+        })
+    }
+
+    fn shared(&self) -> &super::shared::Shared {
+        &self.context.shared
+    }
+
+    /// Runs the loop until the reactor stops or `until` says so; a poll
+    /// waits no later than `cap`.
+    pub(crate) fn run(&self, until: impl Fn() -> bool, cap: Option<Instant>) {
+        while let Some(work) = self.next(&until, cap) {
+            self.perform(work);
+        }
+    }
+
+    /// Takes the next piece of work, leading the poll when there is none.
+    fn next(&self, until: &impl Fn() -> bool, cap: Option<Instant>) -> Option<Work<T::Request>> {
+        loop {
+            if let Some(work) = self.ready.lock().pop_front() {
+                return Some(work);
+            }
+            if self.stopped.load(Ordering::Acquire) || until() {
+                return None;
+            }
+            let mut lead = self.lead.lock();
+            if let Some(work) = self.ready.lock().pop_front() {
+                return Some(work);
+            }
+            if self.stopped.load(Ordering::Acquire) || until() {
+                return None;
+            }
+            self.poll(&mut lead, cap);
+        }
+    }
+
+    /// Waits on the poller until something is ready or due, and queues it.
+    fn poll(&self, events: &mut Events, cap: Option<Instant>) {
+        let cap = match (cap, self.backoff.lock().until()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let timeout = self.timers.lock().start_polling(Instant::now(), cap);
+        events.clear();
+        let polled = self.shared().poller.wait(events, timeout);
+        self.timers.lock().stop_polling();
+        if let Err(err) = polled {
+            if err.kind() != io::ErrorKind::Interrupted {
+                log::error!("waiting for readiness failed: {err}");
+            }
+        }
+        let mut work = Vec::with_capacity(events.len());
+        self.claim_ready(events, &mut work);
+        self.claim_due(&mut work);
+        if self.backoff.lock().take_expired() {
+            self.listen();
+        }
+        self.ready.lock().extend(work);
+    }
+
+    fn claim_ready(&self, events: &Events, work: &mut Vec<Work<T::Request>>) {
+        let mut table = self.table.lock();
+        for event in events.iter() {
+            if event.key == LISTENER {
+                self.listening.store(false, Ordering::Release);
+                work.push(Work::Accept);
+            } else if let Some(entry) = table.claim(event.key) {
+                work.push(Work::Step(event.key, entry, Wake::Ready));
+            }
+        }
+    }
+
+    fn claim_due(&self, work: &mut Vec<Work<T::Request>>) {
+        let now = Instant::now();
+        let mut table = self.table.lock();
+        let mut timers = self.timers.lock();
+        while let Some((at, key)) = timers.pop_due(now) {
+            match table.due(key, at, now) {
+                Due::Fire(entry) => work.push(Work::Step(key, entry, Wake::TimedOut)),
+                Due::Later(at) => {
+                    timers.push(at, key);
+                }
+                Due::Nothing => {}
+            }
+        }
+    }
+
+    fn perform(&self, work: Work<T::Request>) {
+        match work {
+            Work::Accept => self.accept_batch(),
+            Work::Start(admitted, protocol) if self.dispatch == Dispatch::Blocking => {
+                self.concurrency.execute(self.context.job(admitted, Some(protocol)))
+            }
+            Work::Start(admitted, protocol) => self.start(admitted, protocol),
+            Work::Raw(admitted) => {
+                if self.raw_queued.fetch_sub(1, Ordering::AcqRel) == self.raw_queue_limit() {
+                    self.listen();
+                }
+                match self.dispatch {
+                    Dispatch::Blocking => self.concurrency.execute(self.context.job(admitted, None)),
+                    _ => Arc::clone(&self.context).serve(admitted, true),
+                }
+            }
+            Work::Step(key, entry, wake) => self.step(key, entry, wake),
+        }
+    }
+
+    /// Arms the listener, unless the server stops accepting.
+    pub(crate) fn listen(&self) {
+        if self.shared().is_shutting_down() || self.listening.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let armed = self.shared().poller.modify_with_mode(
+            &self.transport,
+            Event::readable(LISTENER),
+            PollMode::Oneshot,
+        );
+        if let Err(err) = armed {
+            log::error!("cannot wait for connections on {}: {err}", self.transport.local_addr());
+        }
+    }
+
+    /// Accepts until the backlog is empty (at most a batch), admits what
+    /// came and queues it.
+    fn accept_batch(&self) {
+        let mut work = Vec::new();
+        let mut rearm = true;
+        for _ in 0..ACCEPT_BATCH {
+            let accepted = self.transport.accept(&self.server_handle(), &mut self.scratch.lock());
+            match accepted {
+                Ok(request) => {
+                    self.backoff.lock().reset();
+                    work.extend(self.admit(request, self.dispatch != Dispatch::Blocking));
+                }
+                Err(err) => match classify(&err) {
+                    AcceptError::Drained => break,
+                    AcceptError::Skip => log::debug!("skipped a failed {} accept: {err}", T::NAME),
+                    AcceptError::BackOff => {
+                        self.pause(&err);
+                        rearm = false;
+                        break;
+                    }
+                },
+            }
+            if self.shared().is_shutting_down() || self.raw_queue_full() {
+                rearm = !self.raw_queue_full();
+                break;
+            }
+        }
+        if rearm {
+            self.listen();
+        }
+        self.run_service_actions();
+        self.queue(work);
+    }
+
+    /// Queues work for the reactor's threads, waking the poller when
+    /// others should help.
+    fn queue(&self, work: Vec<Work<T::Request>>) {
+        let many = work.len() > 1;
+        self.ready.lock().extend(work);
+        if many && matches!(self.dispatch, Dispatch::Loops { .. }) {
+            let _ = self.shared().poller.notify();
+        }
+    }
+
+    fn server_handle(&self) -> crate::ServerHandle {
+        crate::ServerHandle { shared: Arc::clone(&self.context.shared) }
+    }
+
+    fn pause(&self, err: &io::Error) {
+        let mut backoff = self.backoff.lock();
+        let first = !backoff.is_backing_off();
+        let delay = backoff.trip();
+        let message =
+            format!("cannot accept on {}: {err}; pausing accepts for {delay:?}", self.transport.local_addr());
+        if first {
+            log::warn!("{message}");
+        } else {
+            log::debug!("{message}");
+        }
+        // The thread polling now must wake by the end of the pause.
+        let _ = self.shared().poller.notify();
+    }
+
+    /// Verifies and admits one request, returning its work (or `None`
+    /// when it was refused or dropped). `stepped`: a protocol connection
+    /// will be stepped by the reactor rather than run on one thread.
+    fn admit(&self, mut request: T::Request, stepped: bool) -> Option<Work<T::Request>> {
+        let context = &self.context;
+        if !context.hooks.verify_request(request.peer_addr()) {
+            log::debug!("verify_request refused {}", request.peer_addr());
+            return None;
+        }
+        if request.is_oversized() {
+            context.drop_oversized(request);
+            return None;
+        }
+        let protocol = if T::is_stream() { context.handler.protocol() } else { None };
+        let max = context.shared.config.max_connections;
+        let stepped = stepped && protocol.is_some();
+        let Some(id) = context.shared.tracker.admit(request.raw_fd(), stepped, max) else {
+            context.reject(&mut request);
+            return None;
+        };
+        let admitted = Admitted { request, id, shared: Arc::clone(&context.shared) };
+        match protocol {
+            Some(protocol) => Some(Work::Start(admitted, protocol)),
+            None => self.admit_raw(admitted),
+        }
+    }
+
+    /// A raw request waits for a thread, unless too many already do.
+    fn admit_raw(&self, mut admitted: Admitted<T::Request>) -> Option<Work<T::Request>> {
+        if let Dispatch::Loops { queue, overload: Overload::Reject, .. } = self.dispatch {
+            if self.raw_queued.load(Ordering::Acquire) >= queue.max(1) {
+                self.context.reject(&mut admitted.request);
+                return None;
+            }
+        }
+        self.raw_queued.fetch_add(1, Ordering::AcqRel);
+        Some(Work::Raw(admitted))
+    }
+
+    /// The raw requests that may wait before accepting pauses (`Wait`).
+    fn raw_queue_limit(&self) -> usize {
+        match self.dispatch {
+            Dispatch::Loops { queue, overload: Overload::Wait, .. } => queue.max(1),
+            _ => usize::MAX,
+        }
+    }
+
+    fn raw_queue_full(&self) -> bool {
+        self.raw_queued.load(Ordering::Acquire) >= self.raw_queue_limit()
+    }
+
+    fn run_service_actions(&self) {
+        let hooks = &self.context.hooks;
+        if let Err(failure) = guarded(|| {
+            hooks.service_actions();
+            Ok(())
+        }) {
+            log::error!("service_actions failed: {failure}");
+        }
+    }
+
+    /// Sets a new connection up and takes its first step.
+    fn start(&self, mut admitted: Admitted<T::Request>, protocol: Box<dyn Protocol<T::Request>>) {
+        if let Err(failure) = self.context.set_up(&mut admitted.request) {
+            return self.context.report(&admitted.request, failure);
+        }
+        if let Err(err) = admitted.request.set_nonblocking() {
+            log::debug!("cannot make a connection from {} non-blocking: {err}", admitted.request.peer_addr());
+            return self.context.finish(admitted);
+        }
+        let entry = Box::new(Entry { admitted, protocol });
+        let key = self.table.lock().insert();
+        let Some(fd) = entry.admitted.request.raw_fd() else {
+            return self.close(key, entry, None);
+        };
+        // SAFETY: the connection is deleted from the poller in `close`,
+        // before its socket closes.
+        let added = unsafe { self.shared().poller.add_with_mode(fd, Event::none(key), PollMode::Oneshot) };
+        match added {
+            Ok(()) => self.step(key, entry, Wake::Start),
+            Err(err) => {
+                log::warn!("cannot wait on a connection, closing it: {err}");
+                self.table.lock().remove(key);
+                self.context.finish(entry.admitted);
+            }
+        }
+    }
+
+    /// Steps a connection, then puts it back to wait or closes it.
+    fn step(&self, key: usize, mut entry: Box<Entry<T::Request>>, mut wake: Wake) {
+        loop {
+            let wait = match catch_unwind(AssertUnwindSafe(|| entry.step(wake))) {
+                Ok(wait) => wait,
+                Err(payload) => return self.close(key, entry, Some(Failure::from_panic(payload))),
+            };
+            let interest = match wait {
+                Wait::Close => return self.close(key, entry, None),
+                Wait::Write(_) => Event::writable(key),
+                Wait::Idle(_) | Wait::Read(_) => Event::readable(key),
+            };
+            if let Err(err) = self.arm(&entry, interest) {
+                log::debug!("cannot wait on a connection, closing it: {err}");
+                return self.close(key, entry, None);
+            }
+            let settled = self.table.lock().settle(key, entry, wait);
+            match settled {
+                Settled::Waiting(deadline) => return self.add_timer(key, deadline),
+                Settled::Again(back) => (entry, wake) = (back, Wake::Ready),
+                Settled::Close(entry) => return self.close(key, entry, None),
+            }
+        }
+    }
+
+    fn arm(&self, entry: &Entry<T::Request>, interest: Event) -> io::Result<()> {
+        let fd = entry.admitted.request.raw_fd().ok_or(io::ErrorKind::NotConnected)?;
+        // SAFETY: the entry owns the socket, open while we hold it.
+        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+        self.shared().poller.modify_with_mode(fd, interest, PollMode::Oneshot)
+    }
+
+    fn add_timer(&self, key: usize, deadline: Option<Instant>) {
+        if let Some(at) = deadline {
+            if self.timers.lock().push(at, key) {
+                let _ = self.shared().poller.notify();
+            }
+        }
+    }
+
+    /// Closes a connection: out of the poller, out of the table, then
+    /// `finish` (and `handle_error` for a failure).
+    fn close(&self, key: usize, entry: Box<Entry<T::Request>>, failure: Option<Failure>) {
+        if let Some(fd) = entry.admitted.request.raw_fd() {
+            // SAFETY: the entry owns the socket, still open.
+            let _ = self.shared().poller.delete(unsafe { BorrowedFd::borrow_raw(fd) });
+        }
+        self.table.lock().remove(key);
+        let Entry { admitted, .. } = *entry;
+        if let Some(failure) = failure {
+            self.context.report(&admitted.request, failure);
+        }
+        self.context.finish(admitted);
+    }
+
+    /// Drain begins: stop accepting; every connection waiting between
+    /// requests takes a [`Wake::Drain`] step (it closes, unless a request
+    /// has arrived meanwhile). Returns how many were waiting so.
+    pub(crate) fn begin_drain(&self) -> usize {
+        let _ = self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
+        let idle = {
+            let mut table = self.table.lock();
+            table.draining = true;
+            table.take_waiting(|wait| matches!(wait, Wait::Idle(_)))
+        };
+        let count = idle.len();
+        self.queue(idle.into_iter().map(|(key, entry)| Work::Step(key, entry, Wake::Drain)).collect());
+        let _ = self.shared().poller.notify();
+        count
+    }
+
+    /// The drain deadline passed: close every waiting connection; the
+    /// ones being stepped close when their step ends.
+    pub(crate) fn cut_off(&self) {
+        let left = {
+            let mut table = self.table.lock();
+            table.cut_off = true;
+            table.take_waiting(|_| true)
+        };
+        for (key, entry) in left {
+            self.close(key, entry, None);
+        }
+    }
+
+    /// Ends every loop (each wakes the next leader on its way out).
+    pub(crate) fn stop(&self) {
+        self.stopped.store(true, Ordering::Release);
+        let _ = self.shared().poller.notify();
+    }
+
+    /// Takes the listener out of the poller (the server is closing).
+    pub(crate) fn close_listener(&self) {
+        let _ = self.shared().poller.delete(&self.transport);
+    }
+
+    /// Serves one request: handed to the strategy under
+    /// [`Dispatch::Blocking`], otherwise on the calling thread, to its end.
+    pub(crate) fn serve_one(&self, request: T::Request) {
+        let Some(work) = self.admit(request, false) else { return };
+        match work {
+            Work::Start(admitted, protocol) => match self.dispatch {
+                Dispatch::Blocking => self.concurrency.execute(self.context.job(admitted, Some(protocol))),
+                _ => Arc::clone(&self.context).serve_blocking(admitted, protocol),
+            },
+            Work::Raw(admitted) => self.perform(Work::Raw(admitted)),
+            _ => {}
+        }
+    }
+
+    /// Waits up to `timeout` for the listener to be ready (or the
+    /// server to shut down); for `handle_request`, with no loop running.
+    pub(crate) fn wait_for_listener(&self, timeout: Option<std::time::Duration>) -> io::Result<()> {
+        self.listen();
+        let mut events = self.lead.lock();
+        events.clear();
+        match self.shared().poller.wait(&mut events, timeout) {
+            Err(err) if err.kind() != io::ErrorKind::Interrupted => return Err(err),
+            _ => {}
+        }
+        if events.iter().any(|event| event.key == LISTENER) {
+            self.listening.store(false, Ordering::Release);
+        }
+        Ok(())
+    }
+
+    /// Accepts one request without blocking (for `handle_request`).
+    pub(crate) fn accept_one(&self) -> io::Result<Option<T::Request>> {
+        loop {
+            match self.transport.accept(&self.server_handle(), &mut self.scratch.lock()) {
+                Ok(request) => return Ok(Some(request)),
+                Err(err) => match classify(&err) {
+                    AcceptError::Drained => return Ok(None),
+                    AcceptError::Skip => continue,
+                    AcceptError::BackOff => return Err(err),
+                },
+            }
+        }
+    }
+}
+
+impl<T: Transport, H> Drop for Reactor<T, H> {
+    fn drop(&mut self) {
+        // Entries left in the table or the queue close their sockets as
+        // they drop; nothing waits on the poller any more.
+        self.stopped.store(true, Ordering::Release);
+    }
+}
