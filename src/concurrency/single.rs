@@ -14,7 +14,7 @@ use super::{Concurrency, Dispatch, Job};
 /// use socketserver::{Server, SingleThread};
 /// # use socketserver::{Connection, RequestHandler, Tcp};
 /// # struct Quiet;
-/// # impl RequestHandler<Tcp> for Quiet {
+/// # impl RequestHandler<Connection> for Quiet {
 /// #     fn handle(&self, _: &mut Connection) -> std::io::Result<()> { Ok(()) }
 /// # }
 ///

@@ -33,6 +33,8 @@ pub(crate) struct StreamLoop<S> {
     write_blocked: Option<Instant>,
     /// The replies are being flushed before the connection closes.
     closing: bool,
+    /// The client ended its side: nothing is left unread to discard.
+    eof: bool,
 }
 
 impl<S: Send + 'static> StreamLoop<S> {
@@ -51,6 +53,7 @@ impl<S: Send + 'static> StreamLoop<S> {
             last_bytes: now,
             write_blocked: None,
             closing: false,
+            eof: false,
         }
     }
 
@@ -90,7 +93,9 @@ impl<S: Send + 'static> StreamLoop<S> {
                 ));
             }
             if self.closing {
-                conn.discard_and_shut();
+                if !self.eof {
+                    conn.discard_and_shut();
+                }
                 return Ok(Wait::Close);
             }
             if self.handle_frames(messages) {
@@ -100,7 +105,7 @@ impl<S: Send + 'static> StreamLoop<S> {
                 Some(Filled::Data) => self.arrived(),
                 Some(_) => {
                     self.take_rest(messages);
-                    self.closing = true;
+                    (self.closing, self.eof) = (true, true);
                 }
                 None => return Ok(self.read_wait(messages, conn)),
             }

@@ -7,18 +7,19 @@ use std::os::fd::RawFd;
 use std::time::Instant;
 
 /// Runs a protocol's `step` on `request` until it closes, waiting on the
-/// socket between steps. A shutdown of the server ends the read side of
+/// socket between steps; the socket is blocking again afterwards. A shutdown of the server ends the read side of
 /// the connection (the tracker does it), which wakes a wait for bytes.
 pub(crate) fn drive<R: Request>(request: &mut R, mut step: impl FnMut(&mut R, Wake) -> Wait) {
     let Some(fd) = request.raw_fd() else { return };
-    if request.set_nonblocking().is_err() {
+    if request.set_nonblocking(true).is_err() {
         return;
     }
     let mut wake = Wake::Start;
     loop {
         let wait = step(request, wake);
         wake = match wait {
-            Wait::Close => return,
+            // A handler that wraps the protocol may write on after it.
+            Wait::Close => return drop(request.set_nonblocking(false)),
             Wait::Idle(_) | Wait::Read(_) => poll(fd, libc::POLLIN, wait.deadline()),
             Wait::Write(_) => poll(fd, libc::POLLOUT, wait.deadline()),
         };

@@ -24,13 +24,13 @@ const DISCARD_LIMIT: usize = 256 * 1024;
 /// # Examples
 ///
 /// ```
-/// use socketserver::{Connection, RequestHandler, Tcp};
+/// use socketserver::{Connection, RequestHandler};
 /// use std::io::{self, BufRead, Write};
 ///
 /// /// Answers each line with its length.
 /// struct LineLength;
 ///
-/// impl RequestHandler<Tcp> for LineLength {
+/// impl RequestHandler<Connection> for LineLength {
 ///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
 ///         let mut line = String::new();
 ///         while conn.read_line(&mut line)? > 0 {
@@ -178,8 +178,8 @@ impl Request for Connection {
         self.stream().set_write_timeout(non_zero(write))
     }
 
-    fn set_nonblocking(&self) -> io::Result<()> {
-        self.stream().set_nonblocking(true)
+    fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+        self.stream().set_nonblocking(nonblocking)
     }
 
     #[cfg(unix)]

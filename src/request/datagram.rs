@@ -18,13 +18,13 @@ use std::sync::Arc;
 /// # Examples
 ///
 /// ```
-/// use socketserver::{Datagram, RequestHandler, Udp};
+/// use socketserver::{Datagram, RequestHandler};
 /// use std::io;
 ///
 /// /// Answers every datagram with its size.
 /// struct Size;
 ///
-/// impl RequestHandler<Udp> for Size {
+/// impl RequestHandler<Datagram> for Size {
 ///     fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
 ///         datagram.reply(datagram.data().len().to_string().as_bytes())
 ///     }

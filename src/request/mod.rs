@@ -41,13 +41,14 @@ pub trait Request: Send + 'static {
         false
     }
 
-    /// Switches the request's socket to non-blocking mode, before a
-    /// [`Protocol`](crate::protocol::Protocol) steps it. Default: nothing.
+    /// Switches the request's socket to non-blocking mode before a
+    /// [`Protocol`](crate::protocol::Protocol) steps it (and back after,
+    /// when the steps ran inside a handler's `handle`). Default: nothing.
     ///
     /// # Errors
     ///
     /// Fails only if the system call does.
-    fn set_nonblocking(&self) -> std::io::Result<()> {
+    fn set_nonblocking(&self, _nonblocking: bool) -> std::io::Result<()> {
         Ok(())
     }
 

@@ -14,12 +14,12 @@ use std::sync::Arc;
 /// A handler that stops the server when told to:
 ///
 /// ```
-/// use socketserver::{Connection, RequestHandler, Tcp};
+/// use socketserver::{Connection, RequestHandler};
 /// use std::io::{self, BufRead};
 ///
 /// struct StopOnQuit;
 ///
-/// impl RequestHandler<Tcp> for StopOnQuit {
+/// impl RequestHandler<Connection> for StopOnQuit {
 ///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
 ///         let mut line = String::new();
 ///         conn.read_line(&mut line)?;
@@ -86,7 +86,7 @@ impl fmt::Debug for ServerHandle {
 /// ```
 /// use socketserver::{Connection, RequestHandler, Server, Tcp};
 /// # struct Quiet;
-/// # impl RequestHandler<Tcp> for Quiet {
+/// # impl RequestHandler<Connection> for Quiet {
 /// #     fn handle(&self, _: &mut Connection) -> std::io::Result<()> { Ok(()) }
 /// # }
 ///

@@ -32,6 +32,9 @@ use std::time::Instant;
 /// Most requests accepted per wake-up before hooks run and shutdown is
 /// checked again.
 const ACCEPT_BATCH: usize = 64;
+/// How long the serving thread's backstop waits for the poller's lock
+/// before it checks again whether every loop thread is busy.
+const BACKSTOP_PATIENCE: std::time::Duration = std::time::Duration::from_millis(5);
 /// The poller key of the listening socket (`polling` reserves `usize::MAX`).
 const LISTENER: usize = usize::MAX - 1;
 
@@ -67,6 +70,8 @@ pub(crate) struct Reactor<T: Transport, H> {
     listening: AtomicBool,
     /// The loops end.
     stopped: AtomicBool,
+    /// Loop threads running a piece of work now.
+    busy: AtomicUsize,
 }
 
 impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
@@ -101,6 +106,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             raw_queued: AtomicUsize::new(0),
             listening: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
+            busy: AtomicUsize::new(0),
         })
     }
 
@@ -112,7 +118,50 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// waits no later than `cap`.
     pub(crate) fn run(&self, until: impl Fn() -> bool, cap: Option<Instant>) {
         while let Some(work) = self.next(&until, cap) {
-            self.perform(work);
+            self.perform_counted(work);
+        }
+    }
+
+    /// Performs work, counted busy; the last loop thread to become busy
+    /// wakes the serving thread's [`backstop`](Self::backstop).
+    fn perform_counted(&self, work: Work<T::Request>) {
+        let loops = match self.dispatch {
+            Dispatch::Loops { loops, .. } => loops,
+            _ => return self.perform(work),
+        };
+        if self.busy.fetch_add(1, Ordering::AcqRel) + 1 == loops {
+            self.shared().wake_serving();
+        }
+        self.perform(work);
+        self.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// The serving thread's part under [`Dispatch::Loops`]: while every
+    /// loop thread is busy (raw handlers, long steps), it polls and
+    /// accepts, so raw connections are queued or refused by the overload
+    /// policy and ready connections are queued for the first thread that
+    /// comes free. It runs no handler itself. Returns when the server
+    /// shuts down.
+    pub(crate) fn backstop(&self, loops: usize) {
+        while !self.shared().is_shutting_down() {
+            self.shared().wait_serving(|| self.busy.load(Ordering::Acquire) < loops);
+            // A loop thread that is not busy may hold the lead (it polls):
+            // then there is nothing to back up.
+            let Some(mut lead) = self.lead.try_lock_for(BACKSTOP_PATIENCE) else { continue };
+            if self.busy.load(Ordering::Acquire) < loops || self.shared().is_shutting_down() {
+                continue;
+            }
+            self.poll(&mut lead, None);
+            drop(lead);
+            let accept = {
+                let mut ready = self.ready.lock();
+                let before = ready.len();
+                ready.retain(|work| !matches!(work, Work::Accept));
+                before != ready.len()
+            };
+            if accept {
+                self.accept_batch();
+            }
         }
     }
 
@@ -351,14 +400,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         if let Err(failure) = self.context.set_up(&mut admitted.request) {
             return self.context.report(&admitted.request, failure);
         }
-        if let Err(err) = admitted.request.set_nonblocking() {
+        if let Err(err) = admitted.request.set_nonblocking(true) {
             log::debug!("cannot make a connection from {} non-blocking: {err}", admitted.request.peer_addr());
             return self.context.finish(admitted);
         }
         let entry = Box::new(Entry { admitted, protocol });
         let key = self.table.lock().insert();
         let Some(fd) = entry.admitted.request.raw_fd() else {
-            return self.close(key, entry, None);
+            return self.close(key, *entry, None);
         };
         // SAFETY: the connection is deleted from the poller in `close`,
         // before its socket closes.
@@ -378,22 +427,22 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         loop {
             let wait = match catch_unwind(AssertUnwindSafe(|| entry.step(wake))) {
                 Ok(wait) => wait,
-                Err(payload) => return self.close(key, entry, Some(Failure::from_panic(payload))),
+                Err(payload) => return self.close(key, *entry, Some(Failure::from_panic(payload))),
             };
             let interest = match wait {
-                Wait::Close => return self.close(key, entry, None),
+                Wait::Close => return self.close(key, *entry, None),
                 Wait::Write(_) => Event::writable(key),
                 Wait::Idle(_) | Wait::Read(_) => Event::readable(key),
             };
             if let Err(err) = self.arm(&entry, interest) {
                 log::debug!("cannot wait on a connection, closing it: {err}");
-                return self.close(key, entry, None);
+                return self.close(key, *entry, None);
             }
             let settled = self.table.lock().settle(key, entry, wait);
             match settled {
                 Settled::Waiting(deadline) => return self.add_timer(key, deadline),
                 Settled::Again(back) => (entry, wake) = (back, Wake::Ready),
-                Settled::Close(entry) => return self.close(key, entry, None),
+                Settled::Close(entry) => return self.close(key, *entry, None),
             }
         }
     }
@@ -415,13 +464,13 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
 
     /// Closes a connection: out of the poller, out of the table, then
     /// `finish` (and `handle_error` for a failure).
-    fn close(&self, key: usize, entry: Box<Entry<T::Request>>, failure: Option<Failure>) {
+    fn close(&self, key: usize, entry: Entry<T::Request>, failure: Option<Failure>) {
         if let Some(fd) = entry.admitted.request.raw_fd() {
             // SAFETY: the entry owns the socket, still open.
             let _ = self.shared().poller.delete(unsafe { BorrowedFd::borrow_raw(fd) });
         }
         self.table.lock().remove(key);
-        let Entry { admitted, .. } = *entry;
+        let Entry { admitted, .. } = entry;
         if let Some(failure) = failure {
             self.context.report(&admitted.request, failure);
         }
@@ -432,7 +481,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// requests takes a [`Wake::Drain`] step (it closes, unless a request
     /// has arrived meanwhile). Returns how many were waiting so.
     pub(crate) fn begin_drain(&self) -> usize {
-        let _ = self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
+        let _ =
+            self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
         let idle = {
             let mut table = self.table.lock();
             table.draining = true;
@@ -453,7 +503,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             table.take_waiting(|_| true)
         };
         for (key, entry) in left {
-            self.close(key, entry, None);
+            self.close(key, *entry, None);
         }
     }
 

@@ -180,7 +180,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
                     );
                     self.concurrency.execute(job);
                 }
-                let _ = shared.cancelled.recv();
+                self.reactor.backstop(loops);
             }
             _ => self.reactor.run(|| shared.is_shutting_down(), None),
         }
@@ -261,18 +261,16 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     }
 
     /// Waits until every request is done or `deadline`; returns how many
-    /// were still in flight then. With no loop on other threads the
-    /// calling thread runs the reactor meanwhile.
+    /// were still in flight then. Under [`Dispatch::Serving`] the calling
+    /// thread is the one that runs the steps, so it runs the reactor
+    /// meanwhile.
     fn wait_for_requests(&self, deadline: Instant) -> usize {
         let tracker = &self.shared().tracker;
-        match self.concurrency.dispatch() {
-            Dispatch::Loops { .. } => tracker.wait_empty(deadline),
-            _ => {
-                let done = || tracker.count() == 0 || Instant::now() >= deadline;
-                self.reactor.run(done, Some(deadline));
-                tracker.wait_empty(deadline)
-            }
+        if self.concurrency.dispatch() == Dispatch::Serving {
+            let done = || tracker.count() == 0 || Instant::now() >= deadline;
+            self.reactor.run(done, Some(deadline));
         }
+        tracker.wait_empty(deadline)
     }
 }
 

@@ -25,6 +25,9 @@ pub(crate) struct Shared {
     pub(crate) in_flight_at_shutdown: AtomicUsize,
     serving: Mutex<Option<ThreadId>>,
     stopped: Condvar,
+    /// Where the serving thread waits while it has nothing to do.
+    serving_gate: Mutex<()>,
+    serving_wake: Condvar,
 }
 
 impl Shared {
@@ -42,6 +45,8 @@ impl Shared {
             in_flight_at_shutdown: AtomicUsize::new(0),
             serving: Mutex::new(None),
             stopped: Condvar::new(),
+            serving_gate: Mutex::new(()),
+            serving_wake: Condvar::new(),
         })
     }
 
@@ -59,6 +64,21 @@ impl Shared {
             if let Err(err) = self.poller.notify() {
                 log::error!("cannot wake the serving loop: {err}");
             }
+            self.wake_serving();
+        }
+    }
+
+    /// Wakes the serving thread if it waits in [`wait_serving`](Self::wait_serving).
+    pub(crate) fn wake_serving(&self) {
+        let _gate = self.serving_gate.lock();
+        self.serving_wake.notify_all();
+    }
+
+    /// Waits while `idle` holds and the server is not shutting down.
+    pub(crate) fn wait_serving(&self, idle: impl Fn() -> bool) {
+        let mut gate = self.serving_gate.lock();
+        while idle() && !self.is_shutting_down() {
+            self.serving_wake.wait(&mut gate);
         }
     }
 

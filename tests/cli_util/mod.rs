@@ -22,20 +22,10 @@ pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_socketserver"))
 }
 
-/// Raises this process's soft limit on open files to its hard limit (at
-/// most `wanted`), for tests that hold thousands of connections; returns
-/// the limit now in force.
-pub fn raise_fd_limit(wanted: libc::rlim_t) -> libc::rlim_t {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    let target = wanted.min(limit.rlim_max);
-    if limit.rlim_cur < target {
-        limit.rlim_cur = target;
-        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    }
-    limit.rlim_cur
-}
+#[path = "../util/fd_limit.rs"]
+mod fd_limit;
+#[allow(unused_imports)]
+pub use fd_limit::raise_fd_limit;
 
 /// A unique path in the temporary directory (for sockets and files).
 pub fn temp_path(what: &str) -> PathBuf {

@@ -21,6 +21,10 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+mod fd_limit;
+#[allow(unused_imports)]
+pub use fd_limit::raise_fd_limit;
+
 /// The most any single wait in a test may take before it counts as a
 /// failure (a hang), not a slow machine.
 pub const PATIENCE: Duration = Duration::from_secs(10);
