@@ -1,6 +1,6 @@
 //! One accepted stream connection, as a request handler sees it.
 
-use super::{Request, Stream};
+use super::{Accepted, Request, Stream};
 use crate::{Address, ServerHandle};
 use std::io::{self, BufRead, IoSlice, Read, Write};
 use std::net::Shutdown;
@@ -60,33 +60,6 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub(crate) fn new(stream: Stream, peer: Address, local: Address, server: ServerHandle) -> Self {
-        Connection {
-            stream,
-            buffer: Vec::new(),
-            pos: 0,
-            filled: 0,
-            peer,
-            local,
-            server,
-            read_timeout: None,
-            timeouts_preset: false,
-        }
-    }
-
-    /// A connection whose socket inherited the server's read and write
-    /// timeouts from the listener (TCP on Linux), saving two system calls
-    /// per connection.
-    pub(crate) fn with_preset_timeouts(
-        stream: Stream,
-        peer: Address,
-        local: Address,
-        server: ServerHandle,
-    ) -> Self {
-        let read_timeout = non_zero(server.config().read_timeout);
-        Connection { read_timeout, timeouts_preset: true, ..Connection::new(stream, peer, local, server) }
-    }
-
     /// The client's address.
     pub fn peer_addr(&self) -> &Address {
         &self.peer
@@ -163,6 +136,26 @@ pub(crate) fn non_zero(duration: Duration) -> Option<Duration> {
 }
 
 impl Request for Connection {
+    type Incoming = Accepted;
+
+    /// A connection for `server`; when the socket came with the server's
+    /// timeouts (inherited from the listener), `prepare` has nothing to do.
+    fn attach(accepted: Accepted, server: ServerHandle) -> Connection {
+        let Accepted { stream, peer, local, timeouts_preset } = accepted;
+        let read_timeout = if timeouts_preset { non_zero(server.config().read_timeout) } else { None };
+        Connection {
+            stream,
+            buffer: Vec::new(),
+            pos: 0,
+            filled: 0,
+            peer,
+            local,
+            server,
+            read_timeout,
+            timeouts_preset,
+        }
+    }
+
     fn peer_addr(&self) -> &Address {
         &self.peer
     }

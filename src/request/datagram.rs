@@ -1,6 +1,6 @@
 //! One received datagram, as a request handler sees it.
 
-use super::{DatagramSocket, Request};
+use super::{DatagramSocket, Received, Request};
 use crate::{Address, ServerHandle};
 use std::io;
 use std::sync::Arc;
@@ -40,16 +40,6 @@ pub struct Datagram {
 }
 
 impl Datagram {
-    pub(crate) fn new(
-        data: Vec<u8>,
-        peer: Address,
-        socket: Arc<DatagramSocket>,
-        server: ServerHandle,
-        oversized: bool,
-    ) -> Datagram {
-        Datagram { data, peer, socket, server, oversized }
-    }
-
     /// The datagram's payload.
     pub fn data(&self) -> &[u8] {
         &self.data
@@ -89,6 +79,13 @@ impl Datagram {
 }
 
 impl Request for Datagram {
+    type Incoming = Received;
+
+    fn attach(received: Received, server: ServerHandle) -> Datagram {
+        let Received { data, peer, socket, oversized } = received;
+        Datagram { data, peer, socket, server, oversized }
+    }
+
     fn peer_addr(&self) -> &Address {
         &self.peer
     }

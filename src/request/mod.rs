@@ -1,27 +1,40 @@
 //! What a handler receives: a [`Connection`] from a stream transport or a
 //! [`Datagram`] from a datagram transport.
 
+mod accepted;
 mod connection;
 mod datagram;
 mod datagram_socket;
 mod read_buffer;
+mod received;
 mod source;
 mod stream;
 mod write_buffer;
 
+pub use self::accepted::Accepted;
 pub(crate) use self::connection::non_zero;
 pub use self::connection::Connection;
 pub use self::datagram::Datagram;
 pub use self::datagram_socket::DatagramSocket;
 pub(crate) use self::read_buffer::{Filled, ReadBuffer};
+pub use self::received::Received;
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
 pub(crate) use self::write_buffer::WriteBuffer;
 
-use crate::Address;
+use crate::{Address, ServerHandle};
 
 /// What every request offers the server, whatever its transport.
 pub trait Request: Send + 'static {
+    /// What a transport yields for this kind of request, before the server
+    /// attaches itself: an [`Accepted`] connection, a [`Received`]
+    /// datagram.
+    type Incoming: Send + 'static;
+
+    /// The request a handler gets, from what the transport yielded and the
+    /// server that took it.
+    fn attach(incoming: Self::Incoming, server: ServerHandle) -> Self;
+
     /// The client's address.
     fn peer_addr(&self) -> &Address;
 

@@ -162,6 +162,11 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             if accept {
                 self.accept_batch();
             }
+            // What it accepted is for the loop threads, one of which may
+            // have begun to poll meanwhile.
+            if !self.ready.lock().is_empty() {
+                let _ = self.shared().poller.notify();
+            }
         }
     }
 
@@ -277,7 +282,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         let mut work = Vec::new();
         let mut rearm = true;
         for _ in 0..ACCEPT_BATCH {
-            let accepted = self.transport.accept(&self.server_handle(), &mut self.scratch.lock());
+            let accepted =
+                self.transport.accept(&mut self.scratch.lock()).map(|incoming| self.attach(incoming));
             match accepted {
                 Ok(request) => {
                     self.backoff.lock().reset();
@@ -315,8 +321,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         }
     }
 
-    fn server_handle(&self) -> crate::ServerHandle {
-        crate::ServerHandle { shared: Arc::clone(&self.context.shared) }
+    /// The request a handler gets, from what the transport took.
+    fn attach(&self, incoming: <T::Request as Request>::Incoming) -> T::Request {
+        T::Request::attach(incoming, crate::ServerHandle { shared: Arc::clone(&self.context.shared) })
     }
 
     fn pause(&self, err: &io::Error) {
@@ -551,8 +558,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// Accepts one request without blocking (for `handle_request`).
     pub(crate) fn accept_one(&self) -> io::Result<Option<T::Request>> {
         loop {
-            match self.transport.accept(&self.server_handle(), &mut self.scratch.lock()) {
-                Ok(request) => return Ok(Some(request)),
+            match self.transport.accept(&mut self.scratch.lock()) {
+                Ok(incoming) => return Ok(Some(self.attach(incoming))),
                 Err(err) => match classify(&err) {
                     AcceptError::Drained => return Ok(None),
                     AcceptError::Skip => continue,

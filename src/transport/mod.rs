@@ -27,7 +27,7 @@ pub use self::unix_datagram::UnixDatagram;
 pub use self::unix_stream::UnixStream;
 
 use crate::request::Request;
-use crate::{Address, ServerConfig, ServerHandle};
+use crate::{Address, ServerConfig};
 use std::io;
 use std::os::fd::AsFd;
 
@@ -57,7 +57,9 @@ pub trait Transport: AsFd + Sized + Send + Sync + 'static {
     /// The address actually bound (the real port when asked for port 0).
     fn local_addr(&self) -> &Address;
 
-    /// Takes one waiting request without blocking. `scratch` is the
+    /// Takes one waiting request without blocking, knowing nothing of the
+    /// server: an [`Accepted`](crate::request::Accepted) connection or a
+    /// [`Received`](crate::request::Received) datagram. `scratch` is the
     /// receive buffer for datagrams: one byte longer than the largest
     /// datagram accepted, so a longer one is detected rather than silently
     /// truncated.
@@ -65,7 +67,7 @@ pub trait Transport: AsFd + Sized + Send + Sync + 'static {
     /// # Errors
     ///
     /// `WouldBlock` when nothing is waiting; otherwise the system's error.
-    fn accept(&self, server: &ServerHandle, scratch: &mut [u8]) -> io::Result<Self::Request>;
+    fn accept(&self, scratch: &mut [u8]) -> io::Result<<Self::Request as Request>::Incoming>;
 
     /// Whether this transport yields one request per connection (stream)
     /// rather than per datagram.

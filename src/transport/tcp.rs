@@ -2,8 +2,8 @@
 
 use super::bind::{bound_socket, context, inet};
 use super::Transport;
-use crate::request::{non_zero, Stream};
-use crate::{Address, Connection, ServerConfig, ServerHandle};
+use crate::request::{non_zero, Accepted, Stream};
+use crate::{Address, Connection, ServerConfig};
 use socket2::{Domain, Protocol, Type};
 use std::io;
 use std::net::TcpListener;
@@ -69,23 +69,15 @@ impl Transport for Tcp {
         &self.local
     }
 
-    fn accept(&self, server: &ServerHandle, _scratch: &mut [u8]) -> io::Result<Connection> {
+    fn accept(&self, _scratch: &mut [u8]) -> io::Result<Accepted> {
         let (stream, peer) = self.listener.accept()?;
-        let local = self.local.clone();
-        if self.inherited {
-            return Ok(Connection::with_preset_timeouts(
-                Stream::Tcp(stream),
-                peer.into(),
-                local,
-                server.clone(),
-            ));
-        }
-        if self.nodelay {
+        if !self.inherited && self.nodelay {
             // A socket reset between accept and here fails this; the first
             // read will report it.
             let _ = stream.set_nodelay(true);
         }
-        Ok(Connection::new(Stream::Tcp(stream), peer.into(), local, server.clone()))
+        let accepted = Accepted::new(Stream::Tcp(stream), peer.into(), self.local.clone());
+        Ok(if self.inherited { accepted.with_preset_timeouts() } else { accepted })
     }
 
     fn is_stream() -> bool {

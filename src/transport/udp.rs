@@ -2,8 +2,8 @@
 
 use super::bind::{bound_socket, context, inet};
 use super::Transport;
-use crate::request::DatagramSocket;
-use crate::{Address, Datagram, ServerConfig, ServerHandle};
+use crate::request::{DatagramSocket, Received};
+use crate::{Address, Datagram, ServerConfig};
 use socket2::{Domain, Protocol, Type};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -39,26 +39,13 @@ impl Transport for Udp {
         &self.local
     }
 
-    fn accept(&self, server: &ServerHandle, scratch: &mut [u8]) -> io::Result<Datagram> {
-        receive(&self.socket, server, scratch)
+    fn accept(&self, scratch: &mut [u8]) -> io::Result<Received> {
+        Received::receive(&self.socket, scratch)
     }
 
     fn is_stream() -> bool {
         false
     }
-}
-
-/// Receives one datagram, marking it oversized when it filled `scratch`.
-pub(crate) fn receive(
-    socket: &Arc<DatagramSocket>,
-    server: &ServerHandle,
-    scratch: &mut [u8],
-) -> io::Result<Datagram> {
-    let (len, peer) = socket.recv_from(scratch)?;
-    let limit = scratch.len().saturating_sub(1);
-    let oversized = len > limit;
-    let data = scratch[..len.min(limit)].to_vec();
-    Ok(Datagram::new(data, peer, Arc::clone(socket), server.clone(), oversized))
 }
 
 impl AsFd for Udp {

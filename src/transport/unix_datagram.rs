@@ -1,12 +1,11 @@
 //! Unix datagram sockets.
 
 use super::bind::{bound_socket, context};
-use super::udp::receive;
 use super::unix_path::{clear_stale, SocketFile};
 use super::unix_stream::unix_path;
 use super::Transport;
-use crate::request::DatagramSocket;
-use crate::{Address, Datagram, ServerConfig, ServerHandle};
+use crate::request::{DatagramSocket, Received};
+use crate::{Address, Datagram, ServerConfig};
 use socket2::{Domain, SockAddr, Type};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -43,8 +42,8 @@ impl Transport for UnixDatagram {
         &self.local
     }
 
-    fn accept(&self, server: &ServerHandle, scratch: &mut [u8]) -> io::Result<Datagram> {
-        receive(&self.socket, server, scratch)
+    fn accept(&self, scratch: &mut [u8]) -> io::Result<Received> {
+        Received::receive(&self.socket, scratch)
     }
 
     fn is_stream() -> bool {

@@ -3,8 +3,8 @@
 use super::bind::{bound_socket, context};
 use super::unix_path::{clear_stale, SocketFile};
 use super::Transport;
-use crate::request::Stream;
-use crate::{Address, Connection, ServerConfig, ServerHandle};
+use crate::request::{Accepted, Stream};
+use crate::{Address, Connection, ServerConfig};
 use socket2::{Domain, SockAddr, Type};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -54,11 +54,9 @@ impl Transport for UnixStream {
         &self.local
     }
 
-    fn accept(&self, server: &ServerHandle, _scratch: &mut [u8]) -> io::Result<Connection> {
+    fn accept(&self, _scratch: &mut [u8]) -> io::Result<Accepted> {
         let (stream, peer) = self.listener.accept()?;
-        let peer = Address::from_unix(&peer);
-        let local = self.local.clone();
-        Ok(Connection::new(Stream::Unix(stream), peer, local, server.clone()))
+        Ok(Accepted::new(Stream::Unix(stream), Address::from_unix(&peer), self.local.clone()))
     }
 
     fn is_stream() -> bool {
