@@ -33,7 +33,7 @@ pub enum Command {
     Get(GetArgs),
     /// Drive a server with a closed-loop load and report req/s and
     /// latency; `bench suite` compares every strategy with a reference.
-    Bench(super::bench::BenchArgs),
+    Bench(Box<super::bench::BenchArgs>),
 }
 
 /// `socketserver serve`: every flag may instead come from `--config`;

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 /// `socketserver bench`: a closed-loop load generator.
 ///
-/// Each of `--conns` workers sends one request, waits for the whole
+/// Each of `--conns` connections sends one request, waits for the whole
 /// answer, checks it, records the latency and sends the next, for
-/// `--duration` after `--warmup`. With `bench suite` it instead runs every
+/// `--duration` after `--warmup`. The connections are driven by
+/// `--threads` event loops, not a thread each. With `bench suite` it instead runs every
 /// bundled strategy and the reference server through the same scenarios.
 #[derive(Args, Debug, Clone)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -59,6 +60,23 @@ pub struct BenchArgs {
     /// A new connection for every request (TCP modes), as `ab` without `-k` does.
     #[arg(long)]
     pub per_request: bool,
+
+    /// Event-loop threads driving the connections (each polls its share).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: u32,
+
+    /// Attack: connections that send a request head (or message) one byte
+    /// per --slow-interval and never finish it, during the run.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub slow: u32,
+
+    /// Attack: connections that pipeline requests and never read an answer.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub slow_read: u32,
+
+    /// Time between two bytes of a --slow connection.
+    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    pub slow_interval: Duration,
 
     /// Extra connections opened before the run and held open, idle, until it ends.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=60_000))]

@@ -162,6 +162,10 @@ impl Scenario {
         Some(LoadPlan {
             addr,
             conns,
+            threads: 1,
+            slow: 0,
+            slow_read: 0,
+            slow_interval: Duration::from_secs(1),
             duration: args.duration,
             warmup: args.warmup,
             timeout: Duration::from_secs(5),
