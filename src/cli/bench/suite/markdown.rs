@@ -102,7 +102,9 @@ fn servers(args: &SuiteArgs) -> String {
          - **pool**: `--concurrency pool --workers {}`: a fixed pool fed by a bounded queue.\n\n\
          Every bundled server runs with `[limits] max_connections = {}` so that no scenario meets the \
          connection limit. tokio, hyper and nginx are built or found by `scripts/benchmark.sh`; one that \
-         is missing is listed under *Not applicable* and its column stays empty.\n",
+         is missing is listed under *Not applicable* and its column stays empty. A server appears only \
+         in the scenarios whose protocol it speaks: std and tokio (with `--udp`) in the byte protocols, \
+         hyper and nginx in HTTP.\n",
         Contender::thread_cap(args),
         args.workers,
         Contender::thread_cap(args)

@@ -97,7 +97,7 @@ fn write_config(args: &SuiteArgs) -> Result<PathBuf, String> {
 fn run_all(args: &SuiteArgs, scenarios: &[Scenario], server: &Path, config: &Path) -> Vec<Cell> {
     let mut cells = Vec::new();
     for &scenario in scenarios {
-        for contender in Contender::ALL {
+        for contender in Contender::ALL.into_iter().filter(|&c| scenario.speaks(c)) {
             let outcome = run_cell(scenario, contender, args, server, config);
             eprintln!("{:<14} {:<8} {}", scenario.name(), contender.name(), summary(&outcome));
             cells.push(Cell::new(scenario, contender, outcome));
@@ -142,13 +142,25 @@ fn run_cell(
 
 fn summary(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Measured(report) => format!(
-            "{:>10.0} req/s  p99 {:>10}  wrong {}  errors {}",
-            report.req_per_s,
-            super::report::human_latency(report.latency_us.p99),
-            report.wrong,
-            report.errors
-        ),
+        Outcome::Measured(report) => {
+            let a = &report.attack;
+            let attack = if a.slow + a.slow_read > 0 {
+                format!(
+                    "  attackers open at the end {}/{}",
+                    a.slow_open + a.slow_read_open,
+                    a.slow + a.slow_read
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{:>10.0} req/s  p99 {:>10}  wrong {}  errors {}{attack}",
+                report.req_per_s,
+                super::report::human_latency(report.latency_us.p99),
+                report.wrong,
+                report.errors
+            )
+        }
         Outcome::RssPerConnKib(kib) => format!("{kib:.1} KiB per connection"),
         Outcome::NotApplicable(reason) => format!("n/a: {reason}"),
         Outcome::Failed(message) => format!("FAILED: {message}"),

@@ -134,7 +134,20 @@ impl Scenario {
         matches!(self, Scenario::HttpHello | Scenario::HttpSlow | Scenario::HttpSlowRead)
     }
 
-    /// Why `contender` cannot take part, if it cannot.
+    /// Whether `contender` speaks this scenario's protocol at all: the
+    /// strategies speak every one, the echo servers (std, tokio) all but
+    /// HTTP (std not UDP either), hyper and nginx only HTTP. A server that
+    /// does not is left out of the scenario's rows.
+    pub fn speaks(self, contender: Contender) -> bool {
+        match contender {
+            Contender::Hyper | Contender::Nginx => self.is_http(),
+            Contender::Reference => !self.is_http() && self != Scenario::UdpAck,
+            Contender::Tokio => !self.is_http(),
+            Contender::Single | Contender::Threads | Contender::Pool => true,
+        }
+    }
+
+    /// Why `contender`, which speaks the protocol, cannot take part.
     pub fn not_applicable(self, contender: Contender, args: &SuiteArgs) -> Option<String> {
         use Contender::*;
         use Scenario::*;
@@ -142,13 +155,6 @@ impl Scenario {
             format!("serves one connection at a time: {} others would wait for it to close", conns - 1)
         };
         match (self, contender) {
-            (_, Hyper | Nginx) if !self.is_http() => {
-                Some("an HTTP server; this scenario is not HTTP".to_string())
-            }
-            (_, Reference | Tokio) if self.is_http() => {
-                Some("an echo server; this scenario is HTTP".to_string())
-            }
-            (UdpAck, Reference) => Some("the reference server speaks TCP only".to_string()),
             (Echo64 | Echo64Idle | AddressBook | HttpHello | HttpSlow | HttpSlowRead, Single) => {
                 Some(held(50))
             }
@@ -211,5 +217,19 @@ impl Scenario {
             request,
             progress: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_comparison_server_takes_part_only_in_its_protocol() {
+        assert!(Scenario::HttpSlow.speaks(Contender::Nginx));
+        assert!(!Scenario::Echo64.speaks(Contender::Hyper));
+        assert!(Scenario::UdpAck.speaks(Contender::Tokio));
+        assert!(!Scenario::UdpAck.speaks(Contender::Reference));
+        assert!(Scenario::ALL.iter().all(|s| s.speaks(Contender::Pool)));
     }
 }
