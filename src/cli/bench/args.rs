@@ -12,7 +12,7 @@ use std::time::Duration;
 /// answer, checks it, records the latency and sends the next, for
 /// `--duration` after `--warmup`. The connections are driven by
 /// `--threads` event loops, not a thread each. With `bench suite` it instead runs every
-/// bundled strategy and the reference server through the same scenarios.
+/// bundled strategy and the comparison servers through the same scenarios.
 #[derive(Args, Debug, Clone)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
@@ -98,8 +98,9 @@ pub struct BenchArgs {
 /// The subcommands of `socketserver bench`.
 #[derive(Subcommand, Debug, Clone)]
 pub enum BenchCommand {
-    /// Start every bundled strategy and the reference server, drive each
-    /// through the same scenarios, print one table, and write
-    /// `benchmarks.md` and `benchmarks.svg`.
+    /// Start every bundled strategy, the std reference and (when given)
+    /// the tokio, hyper and nginx servers, drive each through the same
+    /// scenarios, print one table of ratios, and write `benchmarks.md` and
+    /// `benchmarks.svg`.
     Suite(SuiteArgs),
 }
