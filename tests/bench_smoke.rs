@@ -1,44 +1,48 @@
-//! `socketserver bench` for about a second against an in-process echo
-//! server: the JSON report has its fields, and every answer was right.
-//! A smoke test of the load generator, not a benchmark: no figure is
-//! asserted beyond "some correct answers".
+//! `socketserver bench` in each of its modes for about a second against
+//! the bundled servers, each started here with `socketserver serve`: the
+//! run exits 0, its JSON report has its fields, some answers came back
+//! and none was wrong, and an attack's counts are reported. Smoke tests of
+//! the load generator, not benchmarks: no figure is asserted beyond
+//! "some correct answers".
 
-use socketserver::handlers::Echo;
-use socketserver::{Server, Tcp};
-use std::net::SocketAddr;
+mod cli_util;
+
+use cli_util::Served;
 use std::process::Command;
-use std::sync::Arc;
 
-/// Runs the built binary's `bench` with `args` against `addr`.
-fn bench(addr: SocketAddr, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_socketserver"))
-        .args(["bench", "--addr", &addr.to_string(), "--json", "--quiet"])
+/// Runs the built binary's `bench --json --quiet` with `args` against
+/// `served`, checks it exited 0 and returns its report.
+fn bench(served: &Served, args: &[&str]) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_socketserver"))
+        .args(["bench", "--addr", &served.bound, "--json", "--quiet", "--duration", "1s"])
         .args(args)
         .output()
-        .expect("the socketserver binary runs")
+        .expect("the socketserver binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bench {args:?} failed: {stderr}");
+    serde_json::from_slice(&output.stdout).expect("bench --json prints JSON")
 }
 
 fn field<'a>(json: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
     path.split('.').fold(json, |value, key| &value[key])
 }
 
+/// Some correct answers, no wrong one.
+fn assert_answered(json: &serde_json::Value) {
+    assert!(json["requests"].as_u64().unwrap() > 0, "{json}");
+    assert_eq!(json["wrong"], 0, "{json}");
+}
+
 #[test]
-fn bench_reports_json_with_no_wrong_answers() {
-    let server = Server::builder(Echo::messages()).bind::<Tcp>("127.0.0.1:0").unwrap();
-    let addr = server.local_addr().as_inet().unwrap();
-    let stop = server.shutdown_handle();
-    let serving = std::thread::spawn(move || server.serve_forever());
-
-    let output = bench(addr, &["--conns", "4", "--duration", "1s", "--size", "64", "--idle", "3"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "bench failed: {stderr}");
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("bench --json prints JSON");
-
+fn echo_reports_every_field_and_no_wrong_answer() {
+    let served = Served::start(&["echo", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--conns", "4", "--size", "64", "--idle", "3"]);
     for key in [
         "mode",
         "request",
         "addr",
         "conns",
+        "threads",
         "per_request",
         "idle_requested",
         "idle_open",
@@ -54,61 +58,109 @@ fn bench_reports_json_with_no_wrong_answers() {
         "latency_us.p999",
         "latency_us.max",
         "latency_us.mean",
+        "attack.slow",
+        "attack.slow_read",
     ] {
         assert!(!field(&json, key).is_null() || key == "first_error", "no `{key}` in {json}");
     }
     assert_eq!(json["mode"], "echo");
     assert_eq!(json["conns"], 4);
     assert_eq!(json["idle_open"], 3);
-    assert_eq!(json["wrong"], 0, "{json}");
     assert_eq!(json["errors"], 0, "{json}");
-    assert!(json["requests"].as_u64().unwrap() > 0, "{json}");
+    assert_answered(&json);
     let p50 = field(&json, "latency_us.p50").as_f64().unwrap();
     let max = field(&json, "latency_us.max").as_f64().unwrap();
     assert!(p50 > 0.0 && p50 <= max, "{json}");
-
-    stop.shutdown();
-    serving.join().unwrap().unwrap();
+    served.stop_cleanly();
 }
 
 #[test]
-fn bench_per_request_opens_a_connection_each_time() {
-    let server = Arc::new(Server::builder(Echo::messages()).bind::<Tcp>("127.0.0.1:0").unwrap());
-    let addr = server.local_addr().as_inet().unwrap();
-    let serving = std::thread::spawn({
-        let server = server.clone();
-        move || server.serve_forever()
-    });
+fn large_echo_blocks_over_two_event_loops() {
+    let served = Served::start(&["echo", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--conns", "4", "--threads", "2", "--size", "200000"]);
+    assert_eq!(json["threads"], 2);
+    assert_answered(&json);
+    served.stop_cleanly();
+}
 
-    let output = bench(addr, &["--conns", "2", "--duration", "500ms", "--per-request"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let requests = json["requests"].as_u64().unwrap();
-    assert!(requests > 0 && json["wrong"] == 0, "{json}");
+#[test]
+fn lines_to_the_address_book() {
+    let served = Served::start(&["address-book", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--mode", "line", "--message", "John", "--expect", "C45", "--conns", "4"]);
+    assert_eq!(json["mode"], "line");
+    assert_answered(&json);
+    served.stop_cleanly();
+}
+
+#[test]
+fn datagrams_to_the_ack_server() {
+    let served = Served::start(&["ack", "--transport", "udp", "--bind", "127.0.0.1:0"]);
+    let json =
+        bench(&served, &["--mode", "udp", "--message", "hello", "--expect", "OK...hello", "--conns", "4"]);
+    assert_eq!(json["mode"], "udp");
+    assert_answered(&json);
+    served.stop_cleanly();
+}
+
+#[test]
+fn http_keep_alive_to_the_hello_server() {
+    let served = Served::start(&["http", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--mode", "http", "--conns", "4"]);
+    assert_eq!(json["mode"], "http");
+    assert_answered(&json);
+    served.stop_cleanly();
+}
+
+#[test]
+fn per_request_opens_a_connection_each_time() {
+    let served = Served::start(&["echo", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--conns", "2", "--per-request"]);
     assert_eq!(json["per_request"], true);
+    assert_answered(&json);
+    let http = Served::start(&["http", "--bind", "127.0.0.1:0"]);
+    let json = bench(&http, &["--mode", "http", "--conns", "2", "--per-request"]);
+    assert_answered(&json);
+    served.stop_cleanly();
+    http.stop_cleanly();
+}
 
-    server.shutdown_handle().shutdown();
-    serving.join().unwrap().unwrap();
-    assert!(
-        server.stats().served >= requests,
-        "{} connections served, {requests} requests",
-        server.stats().served
-    );
+#[test]
+fn slow_clients_are_held_while_the_others_are_measured() {
+    let served = Served::start(&["http", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--mode", "http", "--conns", "2", "--slow", "3", "--slow-interval", "100ms"]);
+    assert_answered(&json);
+    assert_eq!(field(&json, "attack.slow"), 3, "{json}");
+    assert!(field(&json, "attack.slow_bytes").as_u64().unwrap() > 0, "{json}");
+    for key in ["attack.slow_open", "attack.slow_closed", "latency_us.p99"] {
+        assert!(field(&json, key).is_number(), "no `{key}` in {json}");
+    }
+    served.stop();
+}
+
+#[test]
+fn slow_readers_pipeline_without_reading() {
+    let served = Served::start(&["echo", "--bind", "127.0.0.1:0"]);
+    let json = bench(&served, &["--conns", "2", "--slow-read", "2"]);
+    assert_answered(&json);
+    assert_eq!(field(&json, "attack.slow_read"), 2, "{json}");
+    assert!(field(&json, "attack.slow_read_bytes").as_u64().unwrap() > 0, "{json}");
+    for key in ["attack.slow_read_open", "attack.slow_read_closed"] {
+        assert!(field(&json, key).is_number(), "no `{key}` in {json}");
+    }
+    served.stop();
 }
 
 #[test]
 fn bad_flags_are_refused_with_status_2() {
-    let output = Command::new(env!("CARGO_BIN_EXE_socketserver"))
-        .args(["bench", "--addr", "127.0.0.1:1", "--duration", "soon"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("not a duration"));
-
-    let output = Command::new(env!("CARGO_BIN_EXE_socketserver"))
-        .args(["bench", "--duration", "1s"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--addr"));
+    let refused = |args: &[&str], says: &str| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_socketserver")).arg("bench").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    refused(&["--addr", "127.0.0.1:1", "--duration", "soon"], "not a duration");
+    refused(&["--duration", "1s"], "--addr");
+    refused(&["--addr", "127.0.0.1:1", "--mode", "udp", "--slow", "1"], "--slow");
+    refused(&["--addr", "127.0.0.1:1", "--threads", "0"], "--threads");
 }

@@ -32,8 +32,9 @@ pub enum Command {
     /// response, then bytes, time and throughput.
     Get(GetArgs),
     /// Drive a server with a closed-loop load and report req/s and
-    /// latency; `bench suite` compares every strategy with a reference.
-    Bench(super::bench::BenchArgs),
+    /// latency; `bench suite` compares every strategy with tokio, hyper,
+    /// nginx and a std reference.
+    Bench(Box<super::bench::BenchArgs>),
 }
 
 /// `socketserver serve`: every flag may instead come from `--config`;

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 /// `socketserver bench`: a closed-loop load generator.
 ///
-/// Each of `--conns` workers sends one request, waits for the whole
+/// Each of `--conns` connections sends one request, waits for the whole
 /// answer, checks it, records the latency and sends the next, for
-/// `--duration` after `--warmup`. With `bench suite` it instead runs every
-/// bundled strategy and the reference server through the same scenarios.
+/// `--duration` after `--warmup`. The connections are driven by
+/// `--threads` event loops, not a thread each. With `bench suite` it instead runs every
+/// bundled strategy and the comparison servers through the same scenarios.
 #[derive(Args, Debug, Clone)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
@@ -60,6 +61,23 @@ pub struct BenchArgs {
     #[arg(long)]
     pub per_request: bool,
 
+    /// Event-loop threads driving the connections (each polls its share).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: u32,
+
+    /// Attack: connections that send a request head (or message) one byte
+    /// per --slow-interval and never finish it, during the run.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub slow: u32,
+
+    /// Attack: connections that pipeline requests and never read an answer.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub slow_read: u32,
+
+    /// Time between two bytes of a --slow connection.
+    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    pub slow_interval: Duration,
+
     /// Extra connections opened before the run and held open, idle, until it ends.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=60_000))]
     pub idle: u32,
@@ -80,8 +98,9 @@ pub struct BenchArgs {
 /// The subcommands of `socketserver bench`.
 #[derive(Subcommand, Debug, Clone)]
 pub enum BenchCommand {
-    /// Start every bundled strategy and the reference server, drive each
-    /// through the same scenarios, print one table, and write
-    /// `benchmarks.md` and `benchmarks.svg`.
+    /// Start every bundled strategy, the std reference and (when given)
+    /// the tokio, hyper and nginx servers, drive each through the same
+    /// scenarios, print one table of ratios, and write `benchmarks.md` and
+    /// `benchmarks.svg`.
     Suite(SuiteArgs),
 }

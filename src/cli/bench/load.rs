@@ -1,6 +1,8 @@
-//! One load run: hold the idle connections, start the workers together,
-//! print progress, and merge what they counted.
+//! One load run: hold the idle connections, start the event-loop threads
+//! together, print progress, and merge what they counted.
 
+use super::attack::AttackStats;
+use super::event_loop::EventLoop;
 use super::idle::IdleConnections;
 use super::nofile;
 use super::plan::LoadPlan;
@@ -8,13 +10,12 @@ use super::progress::{self, Progress};
 use super::report::Report;
 use super::stats::WorkerStats;
 use super::window::Window;
-use super::worker::Worker;
 use crossbeam_channel::bounded;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// Stack of a worker thread: its buffers live on the heap.
-const WORKER_STACK: usize = 256 * 1024;
+/// Stack of a load thread: its buffers live on the heap.
+const THREAD_STACK: usize = 256 * 1024;
 /// File descriptors kept free beyond the connections.
 const SPARE_FILES: u64 = 64;
 
@@ -23,59 +24,65 @@ const SPARE_FILES: u64 = 64;
 /// # Errors
 ///
 /// A message when the open-file limit is too low for the connections
-/// asked for, or a worker thread cannot be started.
+/// asked for, or a load thread cannot be started.
 pub fn measure(plan: &LoadPlan) -> Result<Report, String> {
-    let needed = (plan.conns + plan.idle) as u64 + SPARE_FILES;
+    let needed = (plan.conns + plan.idle + plan.slow + plan.slow_read) as u64 + SPARE_FILES;
     let limit = nofile::raise_to(needed);
     if limit < needed {
         return Err(format!(
-            "{} connections and {} idle need {needed} open files, but the limit is {limit} \
+            "{} connections, {} idle and {} attacking need {needed} open files, but the limit is {limit} \
              (raise the hard limit with `ulimit -Hn`)",
-            plan.conns, plan.idle
+            plan.conns,
+            plan.idle,
+            plan.slow + plan.slow_read
         ));
     }
     let idle = IdleConnections::open(plan.addr, plan.idle, plan.timeout);
     let progress = Progress::default();
-    let mut stats = thread::scope(|scope| drive(scope, plan, &progress))?;
+    let (mut stats, attack) = thread::scope(|scope| drive(scope, plan, &progress))?;
     if stats.first_error.is_none() {
         stats.first_error.clone_from(&idle.first_error);
     }
-    Ok(Report::new(plan, &stats, idle.open_count(), idle.failed))
+    Ok(Report::new(plan, &stats, &attack, idle.open_count(), idle.failed))
 }
 
-/// Starts the workers, releases them together, waits out the run.
+/// Starts the event loops, releases them together, waits out the run.
 fn drive<'scope>(
     scope: &'scope thread::Scope<'scope, '_>,
     plan: &'scope LoadPlan,
     progress: &'scope Progress,
-) -> Result<WorkerStats, String> {
-    let (ready_tx, ready_rx) = bounded(plan.conns);
-    let (start_tx, start_rx) = bounded(plan.conns);
-    let mut workers = Vec::with_capacity(plan.conns);
-    for index in 0..plan.conns {
+) -> Result<(WorkerStats, AttackStats), String> {
+    let (ready_tx, ready_rx) = bounded(plan.threads);
+    let (start_tx, start_rx) = bounded(plan.threads);
+    let mut loops = Vec::with_capacity(plan.threads);
+    for index in 0..plan.threads {
         let (ready, start) = (ready_tx.clone(), start_rx.clone());
-        let worker = Worker::new(plan, progress);
         let spawned = thread::Builder::new()
             .name(format!("bench-{index}"))
-            .stack_size(WORKER_STACK)
-            .spawn_scoped(scope, move || worker.run(ready, start));
-        workers.push(spawned.map_err(|err| format!("cannot start worker thread {index}: {err}"))?);
+            .stack_size(THREAD_STACK)
+            .spawn_scoped(scope, move || match EventLoop::new(plan, progress, index) {
+                Ok(event_loop) => Ok(event_loop.run(ready, start)),
+                Err(err) => Err(format!("cannot create a poller: {err}")),
+            });
+        loops.push(spawned.map_err(|err| format!("cannot start load thread {index}: {err}"))?);
     }
     drop(ready_tx);
-    for _ in 0..plan.conns {
+    for _ in 0..plan.threads {
         let _ = ready_rx.recv();
     }
     let began = Instant::now();
     let window = Window { from: began + plan.warmup, until: began + plan.warmup + plan.duration };
-    for _ in 0..plan.conns {
+    for _ in 0..plan.threads {
         let _ = start_tx.send(window);
     }
     watch(plan, progress, began, window);
-    let mut total = WorkerStats::new();
-    for worker in workers {
-        total.merge(&worker.join().map_err(|_| "a worker thread panicked".to_string())?);
+    let (mut total, mut attack) = (WorkerStats::new(), AttackStats::default());
+    for event_loop in loops {
+        let (stats, attacked) = event_loop.join().map_err(|_| "a load thread panicked".to_string())??;
+        total.merge(&stats);
+        attack.merge(&attacked);
     }
-    Ok(total)
+    Ok((total, attack))
 }
 
 /// Sleeps until the window ends, printing a progress line each second.
@@ -143,6 +150,10 @@ mod tests {
         let plan = LoadPlan {
             addr,
             conns: 2,
+            threads: 1,
+            slow: 0,
+            slow_read: 0,
+            slow_interval: Duration::from_secs(1),
             duration: Duration::from_millis(150),
             warmup: Duration::ZERO,
             timeout: Duration::from_secs(5),

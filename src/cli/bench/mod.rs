@@ -3,15 +3,28 @@
 //! `redis-benchmark`, and `bench suite`, the comparison of every bundled
 //! strategy against a hand-written reference server.
 //!
-//! Each worker thread owns one connection and its buffers, sends one
-//! request, waits for the whole answer, checks it (a wrong echo is counted,
-//! never ignored), records the latency in an HDR histogram and sends the
-//! next. Only answers completed inside the measured window count.
+//! One event loop per `--threads` (default one) drives all its connections
+//! over a `polling::Poller`, edge-triggered: each connection is a state
+//! machine that sends one request, takes the answer as it arrives, checks
+//! it (a wrong echo is counted, never ignored), records the latency in an
+//! HDR histogram and sends the next. Only answers completed inside the
+//! measured window count. A thread per connection would make the client,
+//! not the server, decide the result on a small machine; this is how
+//! `wrk` drives its load.
+//!
+//! `--slow N` and `--slow-read N` add attacking connections to the same
+//! loops (see [`attack`]), so the normal clients' latency is measured
+//! during the attack.
 
 mod args;
+mod attack;
+mod client;
+mod context;
+mod event_loop;
 mod exchange;
 mod idle;
 mod latency;
+mod link;
 mod load;
 mod mode;
 mod nofile;
@@ -19,10 +32,10 @@ mod plan;
 mod progress;
 mod report;
 mod request_spec;
+mod slot;
 mod stats;
 mod suite;
 mod window;
-mod worker;
 
 pub use self::args::{BenchArgs, BenchCommand};
 

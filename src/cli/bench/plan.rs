@@ -12,8 +12,10 @@ use std::time::Duration;
 pub struct LoadPlan {
     /// The server.
     pub addr: SocketAddr,
-    /// Concurrent workers, one connection each.
+    /// Concurrent client connections.
     pub conns: usize,
+    /// Event-loop threads driving them.
+    pub threads: usize,
     /// Measured time.
     pub duration: Duration,
     /// Unmeasured time before it.
@@ -24,6 +26,12 @@ pub struct LoadPlan {
     pub per_request: bool,
     /// Idle connections held open during the run.
     pub idle: usize,
+    /// `--slow` attacking connections.
+    pub slow: usize,
+    /// `--slow-read` attacking connections.
+    pub slow_read: usize,
+    /// Time between two bytes of a slow connection.
+    pub slow_interval: Duration,
     /// The request repeated.
     pub request: RequestSpec,
     /// Print a progress line on stderr once per second.
@@ -45,6 +53,14 @@ impl LoadPlan {
         if args.idle > 0 && request.mode() == Mode::Udp {
             return Err("--idle holds TCP connections open; it does not apply to --mode udp".to_string());
         }
+        if (args.slow > 0 || args.slow_read > 0) && request.mode() == Mode::Udp {
+            return Err(
+                "--slow and --slow-read attack TCP servers; they do not apply to --mode udp".to_string()
+            );
+        }
+        if args.slow_interval.is_zero() {
+            return Err("--slow-interval must be more than zero, such as \"1s\"".to_string());
+        }
         if args.duration.is_zero() {
             return Err("--duration must be more than zero, such as \"1s\" or \"10s\"".to_string());
         }
@@ -54,6 +70,10 @@ impl LoadPlan {
         Ok(LoadPlan {
             addr,
             conns: args.conns as usize,
+            threads: (args.threads as usize).min(args.conns as usize),
+            slow: args.slow as usize,
+            slow_read: args.slow_read as usize,
+            slow_interval: args.slow_interval,
             duration: args.duration,
             warmup: args.warmup,
             timeout: args.timeout,

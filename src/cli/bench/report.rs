@@ -1,5 +1,6 @@
 //! The result of one load run, for people and for scripts (`--json`).
 
+use super::attack::AttackStats;
 use super::latency::Latency;
 use super::mode::Mode;
 use super::plan::LoadPlan;
@@ -17,8 +18,10 @@ pub struct Report {
     pub request: String,
     /// The server.
     pub addr: String,
-    /// Concurrent workers.
+    /// Concurrent client connections.
     pub conns: usize,
+    /// Event-loop threads that drove them.
+    pub threads: usize,
     /// Whether each request had its own connection.
     pub per_request: bool,
     /// Idle connections asked for.
@@ -39,14 +42,24 @@ pub struct Report {
     pub wrong: u64,
     /// The first failure seen, if any.
     pub first_error: Option<String>,
-    /// Latency of correct answers, in microseconds.
+    /// Latency of correct answers, in microseconds (during the attack,
+    /// if one ran).
     pub latency_us: Latency,
+    /// What the `--slow` and `--slow-read` connections did (zeros without
+    /// an attack).
+    pub attack: AttackStats,
 }
 
 impl Report {
-    /// The report of `plan` from the merged worker counts and the idle
-    /// connections' outcome.
-    pub fn new(plan: &LoadPlan, stats: &WorkerStats, idle_open: usize, idle_failed: usize) -> Report {
+    /// The report of `plan` from the merged counts of its threads, its
+    /// attack, and the idle connections' outcome.
+    pub fn new(
+        plan: &LoadPlan,
+        stats: &WorkerStats,
+        attack: &AttackStats,
+        idle_open: usize,
+        idle_failed: usize,
+    ) -> Report {
         let h = &stats.latency;
         let us = |nanos: u64| nanos as f64 / 1000.0;
         let seconds = plan.duration.as_secs_f64();
@@ -55,6 +68,7 @@ impl Report {
             request: describe(&plan.request),
             addr: plan.addr.to_string(),
             conns: plan.conns,
+            threads: plan.threads,
             per_request: plan.per_request,
             idle_requested: plan.idle,
             idle_open,
@@ -72,6 +86,7 @@ impl Report {
                 max: us(h.max()),
                 mean: h.mean() / 1000.0,
             },
+            attack: *attack,
         }
     }
 }
@@ -104,11 +119,12 @@ impl fmt::Display for Report {
         let each = if self.per_request { ", a new connection per request" } else { "" };
         writeln!(
             f,
-            "{} {} to {} over {} connections{idle}{each}, {:.1} s",
+            "{} {} to {} over {} connections{idle}{each}, {} event loop(s), {:.1} s",
             self.mode.name(),
             self.request,
             self.addr,
             self.conns,
+            self.threads,
             self.duration_s
         )?;
         writeln!(f, "  requests  {:>12}  ({:.0} req/s)", self.requests, self.req_per_s)?;
@@ -126,6 +142,25 @@ impl fmt::Display for Report {
         if let Some(first) = &self.first_error {
             write!(f, "  (first: {first})")?;
         }
-        Ok(())
+        write_attack(f, &self.attack)
     }
+}
+
+/// The attack's line, when one ran.
+fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats) -> fmt::Result {
+    if a.slow > 0 {
+        write!(
+            f,
+            "\n  slow      {} connections, {} open at the end, {} closed by the server, {} bytes sent",
+            a.slow, a.slow_open, a.slow_closed, a.slow_bytes
+        )?;
+    }
+    if a.slow_read > 0 {
+        write!(
+            f,
+            "\n  slow-read {} connections, {} open at the end, {} closed by the server, {} bytes pipelined unread",
+            a.slow_read, a.slow_read_open, a.slow_read_closed, a.slow_read_bytes
+        )?;
+    }
+    Ok(())
 }

@@ -1,12 +1,14 @@
 //! The request a load repeats, and how it travels.
 
-use super::exchange::{EchoExchange, Exchange, HttpExchange, LineExchange, Link, UdpExchange};
+use super::attack::Drip;
+use super::exchange::{EchoExchange, Exchange, HttpExchange, LineExchange, UdpExchange};
+use super::link::Link;
 use super::mode::Mode;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The request each worker repeats.
+/// The request each client repeats.
 #[derive(Debug, Clone)]
 pub enum RequestSpec {
     /// `size` bytes echoed.
@@ -46,7 +48,12 @@ impl RequestSpec {
         }
     }
 
-    /// A fresh exchange, with its own buffers, for one worker.
+    /// Whether it travels as datagrams (no connect, no stream).
+    pub fn is_datagram(&self) -> bool {
+        self.mode() == Mode::Udp
+    }
+
+    /// A fresh exchange, with its own buffers, for one client.
     pub fn exchange(&self, addr: SocketAddr, per_request: bool) -> Box<dyn Exchange> {
         match self {
             RequestSpec::Echo { size } => Box::new(EchoExchange::new(*size)),
@@ -56,11 +63,49 @@ impl RequestSpec {
         }
     }
 
-    /// Opens the link this request travels over.
-    pub fn dial(&self, addr: SocketAddr, timeout: Duration) -> io::Result<Link> {
+    /// Opens a link for this request, waiting up to `timeout` for a TCP
+    /// connect.
+    pub fn connect(&self, addr: SocketAddr, timeout: Duration) -> io::Result<Link> {
         match self {
-            RequestSpec::Udp { .. } => Link::udp(addr, timeout),
-            _ => Link::tcp(addr, timeout),
+            RequestSpec::Udp { .. } => Link::udp(addr),
+            _ => Link::connect(addr, timeout, None),
         }
+    }
+
+    /// Opens a link for this request without waiting for a TCP connect.
+    pub fn dial(&self, addr: SocketAddr) -> io::Result<Link> {
+        match self {
+            RequestSpec::Udp { .. } => Link::udp(addr),
+            _ => Link::dial(addr, None),
+        }
+    }
+
+    /// What a `--slow` client sends, a byte at a time: the start of this
+    /// request, never its end (an HTTP head with header after header, a
+    /// line with no newline, an echo block that never completes).
+    pub fn drip(&self, addr: SocketAddr) -> Drip {
+        match self {
+            RequestSpec::Http { path } => Drip::new(
+                format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n").into_bytes(),
+                b"X-Slow: a\r\n".to_vec(),
+            ),
+            RequestSpec::Echo { size } => {
+                let mut exchange = EchoExchange::new(*size);
+                exchange.begin();
+                let block = exchange.request();
+                Drip::new(block[..block.len() - 1].to_vec(), b"x".to_vec())
+            }
+            RequestSpec::Line { message, .. } | RequestSpec::Udp { message, .. } => {
+                Drip::new(message.as_bytes().to_vec(), b"x".to_vec())
+            }
+        }
+    }
+
+    /// What a `--slow-read` client pipelines: this request, whole, over
+    /// and over (HTTP requests keep the connection alive).
+    pub fn pipelined(&self, addr: SocketAddr) -> Vec<u8> {
+        let mut exchange = self.exchange(addr, false);
+        exchange.begin();
+        exchange.request().to_vec()
     }
 }

@@ -1,88 +1,75 @@
 //! Echo: a block of bytes out, the same block back.
 
-use super::{Exchange, Link, Verdict};
-use std::io::{self, Read, Write};
-
-/// Most bytes sent and not yet echoed: writing a large block whole before
-/// reading would deadlock once both directions' socket buffers are full.
-const WINDOW: usize = 64 * 1024;
+use super::{Exchange, Step, Verdict};
+use std::io;
 
 /// Sends `size` bytes and reads `size` bytes back; they must be the same.
+/// The answer is compared as it arrives, so nothing is buffered.
 ///
 /// The first eight bytes carry a sequence number, so an answer replayed
 /// from an earlier request is caught, not counted as correct.
 #[derive(Debug)]
 pub struct EchoExchange {
     payload: Vec<u8>,
-    answer: Vec<u8>,
     sequence: u64,
+    received: usize,
+    same: bool,
 }
 
 impl EchoExchange {
     /// An exchange of `size` bytes (at least 1).
     pub fn new(size: usize) -> EchoExchange {
         let payload = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
-        EchoExchange { payload, answer: vec![0; size], sequence: 0 }
-    }
-
-    fn stamp(&mut self) {
-        self.sequence = self.sequence.wrapping_add(1);
-        let stamp = self.sequence.to_le_bytes();
-        let n = stamp.len().min(self.payload.len());
-        self.payload[..n].copy_from_slice(&stamp[..n]);
+        EchoExchange { payload, sequence: 0, received: 0, same: true }
     }
 }
 
 impl Exchange for EchoExchange {
-    fn exchange(&mut self, link: &mut Link) -> io::Result<Verdict> {
-        self.stamp();
-        let size = self.payload.len();
-        let (mut sent, mut received) = (0, 0);
-        while received < size {
-            if sent < size && sent - received < WINDOW {
-                let end = size.min(received + WINDOW);
-                link.write_all(&self.payload[sent..end])?;
-                sent = end;
-                continue;
-            }
-            match link.read(&mut self.answer[received..sent])? {
-                0 => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "closed before the echo was complete",
-                    ))
-                }
-                n => received += n,
-            }
+    fn begin(&mut self) {
+        self.sequence = self.sequence.wrapping_add(1);
+        let stamp = self.sequence.to_le_bytes();
+        let n = stamp.len().min(self.payload.len());
+        self.payload[..n].copy_from_slice(&stamp[..n]);
+        self.received = 0;
+        self.same = true;
+    }
+
+    fn request(&self) -> &[u8] {
+        &self.payload
+    }
+
+    fn answer(&mut self, received: &[u8]) -> io::Result<Step> {
+        let take = received.len().min(self.payload.len() - self.received);
+        let expected = &self.payload[self.received..self.received + take];
+        self.same &= received[..take] == *expected;
+        self.received += take;
+        if self.received < self.payload.len() {
+            return Ok(Step::More { used: take });
         }
-        Ok(if self.answer == self.payload { Verdict::Correct } else { Verdict::Wrong })
+        let verdict = if self.same { Verdict::Correct } else { Verdict::Wrong };
+        Ok(Step::Done { used: take, verdict })
+    }
+
+    fn reset(&mut self) {
+        self.received = 0;
+        self.same = true;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::TcpListener;
-    use std::time::Duration;
+    use crate::cli::bench::exchange::testing::feed;
 
     #[test]
-    fn a_replayed_answer_is_wrong_and_a_true_echo_right() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = std::thread::spawn(move || {
-            // Echoes the first request, then replays it for the second.
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut first = [0; 16];
-            stream.read_exact(&mut first).unwrap();
-            stream.write_all(&first).unwrap();
-            let mut second = [0; 16];
-            stream.read_exact(&mut second).unwrap();
-            stream.write_all(&first).unwrap();
-        });
-        let mut link = Link::tcp(addr, Duration::from_secs(5)).unwrap();
+    fn a_true_echo_is_right_in_any_pieces_and_a_replay_is_wrong() {
         let mut exchange = EchoExchange::new(16);
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Wrong);
-        server.join().unwrap();
+        exchange.begin();
+        let first = exchange.request().to_vec();
+        let mut again = EchoExchange::new(16);
+        assert_eq!(feed(&mut again, &[&first[..5], &first[5..]]), [Verdict::Correct]);
+        // The second request carries sequence 2: the first answer replayed is wrong.
+        let mut replayed = EchoExchange::new(16);
+        assert_eq!(feed(&mut replayed, &[&first, &first]), [Verdict::Correct, Verdict::Wrong]);
     }
 }

@@ -1,8 +1,7 @@
 //! HTTP/1.1: a `GET` out, a response back, over keep-alive.
 
-use super::reply_buffer::ReplyBuffer;
-use super::{Exchange, Link, Verdict};
-use std::io::{self, Write};
+use super::{Exchange, Step, Verdict};
+use std::io;
 
 /// Largest response head accepted.
 const MAX_HEAD: usize = 64 * 1024;
@@ -10,11 +9,13 @@ const MAX_HEAD: usize = 64 * 1024;
 const MAX_HEADERS: usize = 64;
 
 /// Sends `GET path` and reads the response head and its
-/// `Content-Length` body; a `200` is correct, any other status wrong.
+/// `Content-Length` body (skipped as it arrives, never buffered); a `200`
+/// is correct, any other status wrong.
 #[derive(Debug)]
 pub struct HttpExchange {
     request: Vec<u8>,
-    buffer: ReplyBuffer,
+    /// After the head: the body bytes still to come and the status.
+    body: Option<(usize, u16)>,
 }
 
 impl HttpExchange {
@@ -25,35 +26,24 @@ impl HttpExchange {
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: socketserver-bench\r\n{connection}\r\n"
         );
-        HttpExchange { request: request.into_bytes(), buffer: ReplyBuffer::new(MAX_HEAD) }
+        HttpExchange { request: request.into_bytes(), body: None }
     }
 
-    /// Reads until a whole head is buffered; returns its length, the
-    /// status and the body length.
-    fn read_head(&mut self, link: &mut Link) -> io::Result<(usize, u16, usize)> {
-        loop {
-            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-            let mut response = httparse::Response::new(&mut headers);
-            match response.parse(self.buffer.filled()) {
-                Ok(httparse::Status::Complete(len)) => {
-                    let body = body_length(response.headers)?;
-                    return Ok((len, response.code.unwrap_or(0), body));
-                }
-                Ok(httparse::Status::Partial) => self.buffer.fill(link)?,
-                Err(err) => return Err(io::Error::new(io::ErrorKind::InvalidData, err.to_string())),
+    /// Parses a head at the front of `received`: its length, status and
+    /// body length, or `None` while it is incomplete.
+    fn head(received: &[u8]) -> io::Result<Option<(usize, u16, usize)>> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(received) {
+            Ok(httparse::Status::Complete(len)) => {
+                Ok(Some((len, response.code.unwrap_or(0), body_length(response.headers)?)))
             }
-        }
-    }
-
-    fn skip_body(&mut self, link: &mut Link, mut remaining: usize) -> io::Result<()> {
-        loop {
-            let n = remaining.min(self.buffer.filled().len());
-            self.buffer.consume(n);
-            remaining -= n;
-            if remaining == 0 {
-                return Ok(());
+            Ok(httparse::Status::Partial) if received.len() > MAX_HEAD => {
+                let message = format!("a response head longer than {MAX_HEAD} bytes");
+                Err(io::Error::new(io::ErrorKind::InvalidData, message))
             }
-            self.buffer.fill(link)?;
+            Ok(httparse::Status::Partial) => Ok(None),
+            Err(err) => Err(io::Error::new(io::ErrorKind::InvalidData, err.to_string())),
         }
     }
 }
@@ -77,51 +67,62 @@ fn body_length(headers: &[httparse::Header<'_>]) -> io::Result<usize> {
 }
 
 impl Exchange for HttpExchange {
-    fn exchange(&mut self, link: &mut Link) -> io::Result<Verdict> {
-        link.write_all(&self.request)?;
-        let (head, status, body) = self.read_head(link)?;
-        self.buffer.consume(head);
-        self.skip_body(link, body)?;
-        Ok(if status == 200 { Verdict::Correct } else { Verdict::Wrong })
+    fn begin(&mut self) {
+        self.body = None;
+    }
+
+    fn request(&self) -> &[u8] {
+        &self.request
+    }
+
+    fn answer(&mut self, received: &[u8]) -> io::Result<Step> {
+        let mut used = 0;
+        if self.body.is_none() {
+            let Some((head, status, body)) = Self::head(received)? else {
+                return Ok(Step::More { used: 0 });
+            };
+            self.body = Some((body, status));
+            used = head;
+        }
+        let (left, status) = self.body.expect("set above");
+        let take = left.min(received.len() - used);
+        if take < left {
+            self.body = Some((left - take, status));
+            return Ok(Step::More { used: used + take });
+        }
+        self.body = None;
+        let verdict = if status == 200 { Verdict::Correct } else { Verdict::Wrong };
+        Ok(Step::Done { used: used + take, verdict })
     }
 
     fn reset(&mut self) {
-        self.buffer.clear();
+        self.body = None;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
-    use std::net::TcpListener;
-    use std::time::Duration;
+    use crate::cli::bench::exchange::testing::feed;
 
     #[test]
     fn bodies_are_skipped_and_only_a_200_is_correct() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut request = [0; 1024];
-            let body = "x".repeat(100_000);
-            let answers = [
-                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
-                "HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\n\r\nnot found".to_string(),
-                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_string(),
-            ];
-            for answer in answers {
-                let _ = stream.read(&mut request).unwrap();
-                for piece in answer.as_bytes().chunks(7000) {
-                    stream.write_all(piece).unwrap();
-                }
-            }
-        });
-        let mut link = Link::tcp(addr, Duration::from_secs(5)).unwrap();
-        let mut exchange = HttpExchange::new(&addr.to_string(), "/", false);
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Wrong);
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
-        server.join().unwrap();
+        let body = "x".repeat(100_000);
+        let answers = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}\
+             HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\n\r\nnot found\
+             HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            body.len()
+        );
+        let pieces: Vec<&[u8]> = answers.as_bytes().chunks(7000).collect();
+        let mut exchange = HttpExchange::new("127.0.0.1:80", "/", false);
+        assert_eq!(feed(&mut exchange, &pieces), [Verdict::Correct, Verdict::Wrong, Verdict::Correct]);
+    }
+
+    #[test]
+    fn a_chunked_answer_is_an_error() {
+        let mut exchange = HttpExchange::new("h", "/", false);
+        let answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        assert!(exchange.answer(answer).is_err());
     }
 }

@@ -1,8 +1,7 @@
 //! Lines: a message and a newline out, one line back.
 
-use super::reply_buffer::ReplyBuffer;
-use super::{Exchange, Link, Verdict};
-use std::io::{self, Write};
+use super::{Exchange, Step, Verdict};
+use std::io;
 
 /// Longest answer line accepted.
 const MAX_LINE: usize = 64 * 1024;
@@ -14,7 +13,6 @@ const MAX_LINE: usize = 64 * 1024;
 pub struct LineExchange {
     request: Vec<u8>,
     expect: Option<Vec<u8>>,
-    buffer: ReplyBuffer,
 }
 
 impl LineExchange {
@@ -22,11 +20,7 @@ impl LineExchange {
     pub fn new(message: &str, expect: Option<&str>) -> LineExchange {
         let mut request = message.as_bytes().to_vec();
         request.push(b'\n');
-        LineExchange {
-            request,
-            expect: expect.map(|text| text.as_bytes().to_vec()),
-            buffer: ReplyBuffer::new(MAX_LINE),
-        }
+        LineExchange { request, expect: expect.map(|text| text.as_bytes().to_vec()) }
     }
 }
 
@@ -50,50 +44,37 @@ pub(super) fn strip_newline(line: &[u8]) -> &[u8] {
 }
 
 impl Exchange for LineExchange {
-    fn exchange(&mut self, link: &mut Link) -> io::Result<Verdict> {
-        link.write_all(&self.request)?;
-        loop {
-            if let Some(at) = memchr::memchr(b'\n', self.buffer.filled()) {
-                let verdict = judge(strip_newline(&self.buffer.filled()[..=at]), self.expect.as_deref());
-                self.buffer.consume(at + 1);
-                return Ok(verdict);
-            }
-            self.buffer.fill(link)?;
-        }
+    fn begin(&mut self) {}
+
+    fn request(&self) -> &[u8] {
+        &self.request
     }
 
-    fn reset(&mut self) {
-        self.buffer.clear();
+    fn answer(&mut self, received: &[u8]) -> io::Result<Step> {
+        match memchr::memchr(b'\n', received) {
+            Some(at) => {
+                let verdict = judge(strip_newline(&received[..=at]), self.expect.as_deref());
+                Ok(Step::Done { used: at + 1, verdict })
+            }
+            None if received.len() > MAX_LINE => {
+                let message = format!("an answer line longer than {MAX_LINE} bytes");
+                Err(io::Error::new(io::ErrorKind::InvalidData, message))
+            }
+            None => Ok(Step::More { used: 0 }),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
-    use std::net::TcpListener;
-    use std::time::Duration;
+    use crate::cli::bench::exchange::testing::feed;
 
     #[test]
     fn the_expected_line_is_correct_and_any_other_wrong() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            let mut request = [0; 64];
-            for answer in [&b"C45\r\n"[..], b"C4", b"5\n", b"UNKNOWN NAME: Jon\n"] {
-                if answer != b"5\n" {
-                    let _ = stream.read(&mut request).unwrap();
-                }
-                stream.write_all(answer).unwrap();
-            }
-        });
-        let mut link = Link::tcp(addr, Duration::from_secs(5)).unwrap();
         let mut exchange = LineExchange::new("John", Some("C45"));
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct);
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Correct, "a line split across reads");
-        assert_eq!(exchange.exchange(&mut link).unwrap(), Verdict::Wrong);
-        server.join().unwrap();
+        let pieces: [&[u8]; 4] = [b"C45\r\n", b"C4", b"5\n", b"UNKNOWN NAME: Jon\n"];
+        assert_eq!(feed(&mut exchange, &pieces), [Verdict::Correct, Verdict::Correct, Verdict::Wrong]);
     }
 
     #[test]
@@ -101,5 +82,11 @@ mod tests {
         assert_eq!(judge(b"anything", None), Verdict::Correct);
         assert_eq!(judge(strip_newline(b"\r\n"), None), Verdict::Wrong);
         assert_eq!(judge(strip_newline(b"C45\n"), Some(b"C45")), Verdict::Correct);
+    }
+
+    #[test]
+    fn an_endless_line_is_an_error() {
+        let mut exchange = LineExchange::new("John", None);
+        assert!(exchange.answer(&vec![b'x'; MAX_LINE + 1]).is_err());
     }
 }

@@ -5,9 +5,11 @@ use socketserver::config::parse_duration;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// `socketserver bench suite`: every strategy and the reference server,
-/// the same scenarios, one table. `scripts/benchmark.sh` builds the
-/// binaries and runs it.
+/// `socketserver bench suite`: every strategy, the std reference server,
+/// and what users would pick instead (a tokio echo server, a hyper hello
+/// server, nginx), the same scenarios, one table. `scripts/benchmark.sh`
+/// builds the binaries, pins the servers to one core and this client to
+/// the other, and runs it.
 ///
 /// A flag given twice takes its last value, so `scripts/benchmark.sh
 /// --out DIR` overrides the script's own `--out docs`.
@@ -23,8 +25,27 @@ pub struct SuiteArgs {
     #[arg(long, value_name = "PATH")]
     pub server: Option<PathBuf>,
 
+    /// The tokio echo server (bench-servers/, built by scripts/benchmark.sh);
+    /// without it the tokio column is skipped.
+    #[arg(long, value_name = "PATH")]
+    pub tokio_echo: Option<PathBuf>,
+
+    /// The hyper hello server (bench-servers/); without it the hyper
+    /// column is skipped.
+    #[arg(long, value_name = "PATH")]
+    pub hyper_hello: Option<PathBuf>,
+
+    /// The nginx binary; without it the nginx column is skipped.
+    #[arg(long, value_name = "PATH")]
+    pub nginx: Option<PathBuf>,
+
+    /// Pin every server to these CPUs (`taskset -c LIST`), such as `0`;
+    /// run the suite itself pinned elsewhere (`taskset -c 1`).
+    #[arg(long, value_name = "LIST")]
+    pub server_cpus: Option<String>,
+
     /// Measured time of each run.
-    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
     pub duration: Duration,
 
     /// Unmeasured load before each run.
@@ -32,12 +53,20 @@ pub struct SuiteArgs {
     pub warmup: Duration,
 
     /// Idle connections held in the idle scenario.
-    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..=50_000))]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=50_000))]
     pub idle: u32,
 
     /// Idle connections opened to measure the server's memory per connection.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=50_000))]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=50_000))]
     pub rss_conns: u32,
+
+    /// `--slow` connections of the slow-client attack scenario.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub slow: u32,
+
+    /// `--slow-read` connections of the slow-reader attack scenario.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub slow_read: u32,
 
     /// Workers of the `pool` strategy.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]

@@ -1,10 +1,17 @@
 //! Where a server under test announces its address.
 
-/// Where a server prints its `bound=ADDR` line.
+use std::net::SocketAddr;
+
+/// Where a server's address is learnt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoundOn {
-    /// Standard output (the reference server).
+    /// A `bound=ADDR` line on standard output (the reference, tokio and
+    /// hyper servers).
     Stdout,
-    /// Standard error, in its log (the bundled servers).
+    /// A `bound=ADDR` line on standard error, in its log (the bundled
+    /// servers).
     Stderr,
+    /// Nowhere: it was given this address, and listens once a connect
+    /// succeeds (nginx).
+    Port(SocketAddr),
 }

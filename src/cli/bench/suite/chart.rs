@@ -8,9 +8,17 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
-/// Colours of the strategies' bars, in `Contender::ALL` order.
-const COLOURS: [RGBColor; 4] =
-    [RGBColor(90, 90, 90), RGBColor(230, 159, 0), RGBColor(0, 114, 178), RGBColor(0, 158, 115)];
+/// Colours of the servers' bars, in `Contender::ALL` order: greys and
+/// purples for the comparisons, the Okabe–Ito colours for the strategies.
+const COLOURS: [RGBColor; 7] = [
+    RGBColor(90, 90, 90),
+    RGBColor(150, 150, 150),
+    RGBColor(204, 121, 167),
+    RGBColor(120, 80, 160),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+];
 /// Share of a group's width its bars take.
 const GROUP_FILL: f64 = 0.8;
 
@@ -57,10 +65,10 @@ fn draw(
     high: f64,
     path: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::new(path, (1000, 560)).into_drawing_area();
+    let root = SVGBackend::new(path, (1200, 600)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("socketserver: requests per second by scenario and strategy", ("sans-serif", 22))
+        .caption("socketserver: requests per second by scenario and server", ("sans-serif", 22))
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(80)

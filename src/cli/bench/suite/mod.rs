@@ -1,14 +1,17 @@
-//! `socketserver bench suite`: start each server as a child process on
-//! 127.0.0.1:0, read its `bound=` line, drive it with the scenario's load,
-//! stop it; then print one table and write `benchmarks.md` and
-//! `benchmarks.svg`.
+//! `socketserver bench suite`: start each server as a child process on a
+//! loopback port (pinned with `taskset` when `--server-cpus` is given),
+//! learn its address, drive it with the scenario's load, stop it; then
+//! print one table with each result's ratio to tokio, hyper, nginx and the
+//! std reference, and write `benchmarks.md` and `benchmarks.svg`.
 
 mod args;
 mod bound_on;
 mod cell;
 mod chart;
 mod contender;
+mod launch;
 mod markdown;
+mod nginx;
 mod outcome;
 mod rss;
 pub(crate) mod scenario;
@@ -94,9 +97,9 @@ fn write_config(args: &SuiteArgs) -> Result<PathBuf, String> {
 fn run_all(args: &SuiteArgs, scenarios: &[Scenario], server: &Path, config: &Path) -> Vec<Cell> {
     let mut cells = Vec::new();
     for &scenario in scenarios {
-        for contender in Contender::ALL {
+        for contender in Contender::ALL.into_iter().filter(|&c| scenario.speaks(c)) {
             let outcome = run_cell(scenario, contender, args, server, config);
-            eprintln!("{:<13} {:<9} {}", scenario.name(), contender.name(), summary(&outcome));
+            eprintln!("{:<14} {:<8} {}", scenario.name(), contender.name(), summary(&outcome));
             cells.push(Cell::new(scenario, contender, outcome));
         }
     }
@@ -111,11 +114,14 @@ fn run_cell(
     server: &Path,
     config: &Path,
 ) -> Outcome {
-    if let Some(reason) = scenario.not_applicable(contender, args) {
+    if let Some(reason) = contender.missing(args) {
         return Outcome::NotApplicable(reason);
     }
-    let (command, bound_on) = contender.command(scenario, args, server, config);
-    let process = match ServerProcess::start(command, bound_on) {
+    let launch = match contender.launch(scenario, args, server, config) {
+        Ok(launch) => launch.pinned(args.server_cpus.as_deref()),
+        Err(message) => return Outcome::Failed(message),
+    };
+    let process = match ServerProcess::start(launch.command, launch.bound_on) {
         Ok(process) => process,
         Err(message) => return Outcome::Failed(message),
     };
@@ -130,18 +136,31 @@ fn run_cell(
         },
     };
     process.stop();
+    drop(launch.site);
     outcome
 }
 
 fn summary(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Measured(report) => format!(
-            "{:>10.0} req/s  p99 {:>10}  wrong {}  errors {}",
-            report.req_per_s,
-            super::report::human_latency(report.latency_us.p99),
-            report.wrong,
-            report.errors
-        ),
+        Outcome::Measured(report) => {
+            let a = &report.attack;
+            let attack = if a.slow + a.slow_read > 0 {
+                format!(
+                    "  attackers open at the end {}/{}",
+                    a.slow_open + a.slow_read_open,
+                    a.slow + a.slow_read
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{:>10.0} req/s  p99 {:>10}  wrong {}  errors {}{attack}",
+                report.req_per_s,
+                super::report::human_latency(report.latency_us.p99),
+                report.wrong,
+                report.errors
+            )
+        }
         Outcome::RssPerConnKib(kib) => format!("{kib:.1} KiB per connection"),
         Outcome::NotApplicable(reason) => format!("n/a: {reason}"),
         Outcome::Failed(message) => format!("FAILED: {message}"),

@@ -34,19 +34,27 @@ pub enum Scenario {
     HttpHello,
     /// Server memory per idle connection.
     RssPerIdle,
+    /// HTTP hello over 50 connections while slow clients send their heads
+    /// a byte at a time.
+    HttpSlow,
+    /// HTTP hello over 50 connections while slow readers pipeline
+    /// requests and never read.
+    HttpSlowRead,
 }
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 10] = [
         Scenario::Echo64,
-        Scenario::Echo64Idle,
-        Scenario::PerRequest,
         Scenario::Echo64K,
         Scenario::AddressBook,
+        Scenario::PerRequest,
         Scenario::UdpAck,
         Scenario::HttpHello,
+        Scenario::Echo64Idle,
         Scenario::RssPerIdle,
+        Scenario::HttpSlow,
+        Scenario::HttpSlowRead,
     ];
 
     /// Short name, for `--only` and the table.
@@ -60,6 +68,8 @@ impl Scenario {
             Scenario::UdpAck => "udp-ack",
             Scenario::HttpHello => "http-hello",
             Scenario::RssPerIdle => "rss-per-idle",
+            Scenario::HttpSlow => "http-slow",
+            Scenario::HttpSlowRead => "http-slow-read",
         }
     }
 
@@ -68,22 +78,34 @@ impl Scenario {
         match self {
             Scenario::Echo64 => "64-byte echo over 50 persistent connections".to_string(),
             Scenario::Echo64Idle => {
-                format!("64-byte echo over 50 connections, {} more held open idle", args.idle)
+                format!("64-byte echo over 50 connections while {} more are held open idle", args.idle)
             }
             Scenario::PerRequest => "64-byte echo, a new connection per request, 20 clients".to_string(),
             Scenario::Echo64K => "64 KiB echo over 10 persistent connections".to_string(),
             Scenario::AddressBook => format!(
                 "`{NAME}` → `{OFFICE}` lines to the address book over 50 connections \
-                 (the reference echoes the same {} bytes)",
+                 (std and tokio echo the same {} bytes)",
                 NAME.len() + 1
             ),
             Scenario::UdpAck => format!("UDP ack (`{ACK_MESSAGE}` → `{ACK_ANSWER}`) from 20 clients"),
             Scenario::HttpHello => {
                 "`GET /` to `serve http` over 50 keep-alive connections (as `wrk -c 50`)".to_string()
             }
-            Scenario::RssPerIdle => {
-                format!("server RSS growth per connection, {} connections opened and held", args.rss_conns)
-            }
+            Scenario::RssPerIdle => format!(
+                "server RSS growth per connection, {} connections opened, answered once (a 1-byte echo) \
+                 and held",
+                args.rss_conns
+            ),
+            Scenario::HttpSlow => format!(
+                "`GET /` over 50 keep-alive connections while {} more send a request head one byte a second \
+                 and never finish it (`bench --slow`); the result is what the 50 normal clients got",
+                args.slow
+            ),
+            Scenario::HttpSlowRead => format!(
+                "`GET /` over 50 keep-alive connections while {} more pipeline requests and never read an \
+                 answer (`bench --slow-read`); the result is what the 50 normal clients got",
+                args.slow_read
+            ),
         }
     }
 
@@ -92,7 +114,7 @@ impl Scenario {
         match self {
             Scenario::AddressBook => "address-book",
             Scenario::UdpAck => "ack",
-            Scenario::HttpHello => "http",
+            Scenario::HttpHello | Scenario::HttpSlow | Scenario::HttpSlowRead => "http",
             _ => "echo",
         }
     }
@@ -106,30 +128,22 @@ impl Scenario {
         }
     }
 
-    /// Why `contender` cannot take part, if it cannot.
-    pub fn not_applicable(self, contender: Contender, args: &SuiteArgs) -> Option<String> {
-        use Contender::*;
-        use Scenario::*;
-        let held = |conns: usize| {
-            format!("serves one connection at a time: {} others would wait for it to close", conns - 1)
-        };
-        match (self, contender) {
-            (UdpAck, Reference) => Some("the reference server speaks TCP only".to_string()),
-            (HttpHello, Reference) => Some("the reference server speaks echo only".to_string()),
-            (Echo64 | Echo64Idle | AddressBook | HttpHello, Single) => Some(held(50)),
-            (Echo64K, Single) => Some(held(10)),
-            (RssPerIdle, Single) => {
-                Some("holds one connection; the rest wait unaccepted in the backlog".to_string())
-            }
-            (Echo64Idle, Pool) => Some(format!(
-                "each open connection keeps a worker: {} idle would need {} workers",
-                args.idle,
-                args.idle + 50
-            )),
-            (RssPerIdle, Pool) => Some(
-                "connections beyond the workers wait in the queue unserved, holding no thread".to_string(),
-            ),
-            _ => None,
+    /// Whether it speaks HTTP (hyper and nginx take part, the echo
+    /// servers do not).
+    pub fn is_http(self) -> bool {
+        matches!(self, Scenario::HttpHello | Scenario::HttpSlow | Scenario::HttpSlowRead)
+    }
+
+    /// Whether `contender` speaks this scenario's protocol at all: the
+    /// strategies speak every one, the echo servers (std, tokio) all but
+    /// HTTP (std not UDP either), hyper and nginx only HTTP. A server that
+    /// does not is left out of the scenario's rows.
+    pub fn speaks(self, contender: Contender) -> bool {
+        match contender {
+            Contender::Hyper | Contender::Nginx => self.is_http(),
+            Contender::Reference => !self.is_http() && self != Scenario::UdpAck,
+            Contender::Tokio => !self.is_http(),
+            Contender::Single | Contender::Threads | Contender::Pool => true,
         }
     }
 
@@ -141,7 +155,7 @@ impl Scenario {
             Scenario::Echo64Idle => (50, args.idle as usize, false, echo64),
             Scenario::PerRequest => (20, 0, true, echo64),
             Scenario::Echo64K => (10, 0, false, RequestSpec::Echo { size: 64 * 1024 }),
-            Scenario::AddressBook if contender == Contender::Reference => {
+            Scenario::AddressBook if matches!(contender, Contender::Reference | Contender::Tokio) => {
                 (50, 0, false, RequestSpec::Echo { size: NAME.len() + 1 })
             }
             Scenario::AddressBook => {
@@ -156,12 +170,18 @@ impl Scenario {
                 };
                 (20, 0, false, request)
             }
-            Scenario::HttpHello => (50, 0, false, RequestSpec::Http { path: "/".to_string() }),
+            Scenario::HttpHello | Scenario::HttpSlow | Scenario::HttpSlowRead => {
+                (50, 0, false, RequestSpec::Http { path: "/".to_string() })
+            }
             Scenario::RssPerIdle => return None,
         };
         Some(LoadPlan {
             addr,
             conns,
+            threads: 1,
+            slow: if self == Scenario::HttpSlow { args.slow as usize } else { 0 },
+            slow_read: if self == Scenario::HttpSlowRead { args.slow_read as usize } else { 0 },
+            slow_interval: Duration::from_secs(1),
             duration: args.duration,
             warmup: args.warmup,
             timeout: Duration::from_secs(5),
@@ -170,5 +190,19 @@ impl Scenario {
             request,
             progress: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_comparison_server_takes_part_only_in_its_protocol() {
+        assert!(Scenario::HttpSlow.speaks(Contender::Nginx));
+        assert!(!Scenario::Echo64.speaks(Contender::Hyper));
+        assert!(Scenario::UdpAck.speaks(Contender::Tokio));
+        assert!(!Scenario::UdpAck.speaks(Contender::Reference));
+        assert!(Scenario::ALL.iter().all(|s| s.speaks(Contender::Pool)));
     }
 }

@@ -4,7 +4,7 @@
 use super::bound_on::BoundOn;
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError};
 use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -36,21 +36,20 @@ impl ServerProcess {
         match bound_on {
             BoundOn::Stdout => command.stdout(Stdio::piped()).stderr(Stdio::inherit()),
             BoundOn::Stderr => command.stdout(Stdio::null()).stderr(Stdio::piped()),
+            BoundOn::Port(_) => command.stdout(Stdio::null()).stderr(Stdio::null()),
         };
         let mut child = command.spawn().map_err(|err| format!("cannot start {shown}: {err}"))?;
-        let output: Box<dyn Read + Send> = match bound_on {
-            BoundOn::Stdout => Box::new(child.stdout.take().expect("piped")),
-            BoundOn::Stderr => Box::new(child.stderr.take().expect("piped")),
+        let found = match bound_on {
+            BoundOn::Stdout => wait_for_bound(&forward_lines(Box::new(child.stdout.take().expect("piped")))),
+            BoundOn::Stderr => wait_for_bound(&forward_lines(Box::new(child.stderr.take().expect("piped")))),
+            BoundOn::Port(addr) => wait_for_listener(&mut child, addr),
         };
-        let lines = forward_lines(output);
-        match wait_for_bound(&lines) {
+        match found {
             Ok(addr) => Ok(ServerProcess { child, addr }),
             Err(said) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                Err(format!(
-                    "{shown} did not announce `bound=ADDR` within {START_TIMEOUT:?}; it said:\n{said}"
-                ))
+                Err(format!("{shown} did not start listening within {START_TIMEOUT:?}; it said:\n{said}"))
             }
         }
     }
@@ -106,6 +105,22 @@ fn forward_lines(output: Box<dyn Read + Send>) -> Receiver<String> {
         }
     });
     rx
+}
+
+/// `addr` once a connect to it succeeds, or why not (the server exited,
+/// or the time ran out).
+fn wait_for_listener(child: &mut Child, addr: SocketAddr) -> Result<SocketAddr, String> {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(addr);
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("it exited with {status}"));
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    Err(format!("nothing listened on {addr}"))
 }
 
 /// The address in the first `bound=` line, or the lines seen instead.

@@ -5,55 +5,61 @@ use super::contender::Contender;
 use super::outcome::Outcome;
 use crate::cli::bench::report::human_latency;
 
-/// The table: one line per scenario × strategy with the result, p99,
-/// ratio to the reference in the same scenario, wrong answers and errors.
+/// The table: one line per scenario × server with the result, p50 and
+/// p99, its ratio to each comparison server in the same scenario, wrong
+/// answers and errors.
 pub fn markdown(cells: &[Cell]) -> String {
-    let mut out = String::from(
-        "| scenario | strategy | result | p99 | × reference | wrong | errors |\n\
-         |---|---|---:|---:|---:|---:|---:|\n",
-    );
+    let mut out = String::from("| scenario | server | result | p50 | p99 |");
+    for baseline in Contender::BASELINES {
+        out.push_str(&format!(" ÷ {} |", baseline.name()));
+    }
+    out.push_str(" wrong | errors |\n|---|---|---:|---:|---:|");
+    out.push_str(&"---:|".repeat(Contender::BASELINES.len()));
+    out.push_str("---:|---:|\n");
     for cell in cells {
-        let reference = reference_of(cells, cell);
-        let columns = columns(cell, reference);
+        let columns = columns(cells, cell);
         out.push_str(&format!("| {} | {} | {} |\n", cell.scenario, cell.strategy, columns.join(" | ")));
     }
     out
 }
 
-/// The reference server's cell in the same scenario.
-fn reference_of<'a>(cells: &'a [Cell], cell: &Cell) -> Option<&'a Cell> {
-    cells
-        .iter()
-        .find(|other| other.scenario == cell.scenario && other.strategy == Contender::Reference.name())
+/// The cell of `baseline` in the same scenario as `cell`.
+fn baseline_of<'a>(cells: &'a [Cell], cell: &Cell, baseline: Contender) -> Option<&'a Cell> {
+    cells.iter().find(|other| other.scenario == cell.scenario && other.strategy == baseline.name())
 }
 
-/// Result, p99, ratio, wrong, errors.
-fn columns(cell: &Cell, reference: Option<&Cell>) -> [String; 5] {
+/// `cell`'s figure divided by `base`'s (req/s, or KiB per connection).
+pub fn ratio(cell: &Cell, base: Option<&Cell>) -> Option<f64> {
+    let (mine, theirs) = match (&cell.outcome, base.map(|b| &b.outcome)) {
+        (Outcome::Measured(a), Some(Outcome::Measured(b))) => (a.req_per_s, b.req_per_s),
+        (Outcome::RssPerConnKib(a), Some(Outcome::RssPerConnKib(b))) => (*a, *b),
+        _ => return None,
+    };
+    (theirs > 0.0).then(|| mine / theirs)
+}
+
+/// Result, p50, p99, the ratios, wrong, errors.
+fn columns(cells: &[Cell], cell: &Cell) -> Vec<String> {
     let dash = || "—".to_string();
+    let ratios = Contender::BASELINES.iter().map(|&baseline| {
+        ratio(cell, baseline_of(cells, cell, baseline)).map_or_else(dash, |r| format!("{r:.2}×"))
+    });
+    let mut out = match &cell.outcome {
+        Outcome::Measured(report) => vec![
+            format!("{} req/s", thousands(report.req_per_s)),
+            human_latency(report.latency_us.p50),
+            human_latency(report.latency_us.p99),
+        ],
+        Outcome::RssPerConnKib(kib) => vec![format!("{kib:.1} KiB/conn"), dash(), dash()],
+        Outcome::NotApplicable(_) => vec!["n/a".to_string(), dash(), dash()],
+        Outcome::Failed(_) => vec!["failed".to_string(), dash(), dash()],
+    };
+    out.extend(ratios);
     match &cell.outcome {
-        Outcome::Measured(report) => {
-            let ratio = match reference.and_then(Cell::req_per_s) {
-                Some(base) if base > 0.0 => format!("{:.2}×", report.req_per_s / base),
-                _ => dash(),
-            };
-            [
-                format!("{} req/s", thousands(report.req_per_s)),
-                human_latency(report.latency_us.p99),
-                ratio,
-                report.wrong.to_string(),
-                report.errors.to_string(),
-            ]
-        }
-        Outcome::RssPerConnKib(kib) => {
-            let ratio = match reference.map(|r| &r.outcome) {
-                Some(Outcome::RssPerConnKib(base)) if *base > 0.0 => format!("{:.2}×", kib / base),
-                _ => dash(),
-            };
-            [format!("{kib:.1} KiB/conn"), dash(), ratio, dash(), dash()]
-        }
-        Outcome::NotApplicable(_) => ["n/a".to_string(), dash(), dash(), dash(), dash()],
-        Outcome::Failed(_) => ["failed".to_string(), dash(), dash(), dash(), dash()],
+        Outcome::Measured(report) => out.extend([report.wrong.to_string(), report.errors.to_string()]),
+        _ => out.extend([dash(), dash()]),
     }
+    out
 }
 
 /// `41234.6` as `41,235`.
@@ -83,14 +89,20 @@ mod tests {
     }
 
     #[test]
-    fn memory_is_compared_with_the_reference() {
+    fn memory_is_compared_with_each_baseline_present() {
         let cells = [
             Cell::new(Scenario::RssPerIdle, Contender::Reference, Outcome::RssPerConnKib(10.0)),
+            Cell::new(Scenario::RssPerIdle, Contender::Tokio, Outcome::RssPerConnKib(2.0)),
             Cell::new(Scenario::RssPerIdle, Contender::Threads, Outcome::RssPerConnKib(15.0)),
             Cell::new(Scenario::RssPerIdle, Contender::Pool, Outcome::NotApplicable("why".into())),
         ];
         let table = markdown(&cells);
-        assert!(table.contains("| rss-per-idle | threads | 15.0 KiB/conn | — | 1.50× | — | — |"), "{table}");
+        assert!(
+            table.contains(
+                "| rss-per-idle | threads | 15.0 KiB/conn | — | — | 7.50× | — | — | 1.50× | — | — |"
+            ),
+            "{table}"
+        );
         assert!(table.contains("| rss-per-idle | pool | n/a |"), "{table}");
     }
 }
