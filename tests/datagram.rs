@@ -42,7 +42,6 @@ impl RequestHandler<Datagram> for RawSeen {
     }
 }
 
-
 /// An oversized datagram gets the ERROR line, is counted, never reaches
 /// `handle`; the next datagram of the right size is served.
 fn oversized_with_messages<T>(

@@ -45,7 +45,8 @@ fn levels_mentioning(peer: &str) -> Vec<log::Level> {
 #[test]
 fn a_client_reset_is_logged_at_debug() {
     record_logs();
-    let server = Server::builder(Echo::messages()).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let server =
+        Server::builder(Echo::messages()).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
     let serving = serve(server);
     let client = TcpStream::connect(serving.inet()).unwrap();
     let peer = client.local_addr().unwrap().to_string();

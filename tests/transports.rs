@@ -31,7 +31,6 @@ impl RequestHandler<Datagram> for RawUpper {
     }
 }
 
-
 /// Asks one question, gets one line back.
 trait Ask {
     fn ask(&mut self, line: &str) -> String;

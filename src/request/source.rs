@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// A byte source the request reader waits on: the connection when
 /// serving, a byte slice when fuzzing
-/// ([`check_request_reader`](crate::handlers::http::check_request_reader)).
+/// ([`check_request_reader`](crate::http::check_request_reader)).
 pub(crate) trait Source {
     /// Sets how long each following read may wait; `None` waits forever.
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()>;

@@ -432,7 +432,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// requests takes a [`Wake::Drain`] step (it closes, unless a request
     /// has arrived meanwhile). Returns how many were waiting so.
     pub(crate) fn begin_drain(&self) -> usize {
-        let _ = self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
+        let _ =
+            self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
         let idle = {
             let mut table = self.table.lock();
             table.draining = true;

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use socketserver::handlers::http::{Http, HttpHandler};
+use socketserver::http::{Http, HttpHandler};
 use socketserver::{DrainReport, Server, ShutdownHandle, Tcp, ThreadPool};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

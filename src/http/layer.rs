@@ -50,7 +50,8 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::{Hello, Http};
+/// use socketserver::handlers::Hello;
+/// use socketserver::http::Http;
 /// use socketserver::{Server, Tcp, ThreadPool};
 /// use std::io::{Read, Write};
 ///
