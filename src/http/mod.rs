@@ -4,8 +4,14 @@
 //! Python's `BaseHTTPRequestHandler`) into a [`RequestHandler`](crate::RequestHandler)
 //! for TCP and Unix stream sockets, so any transport and concurrency
 //! strategy serves HTTP. Requests are parsed with `httparse`; bad input
-//! gets its status (414, 431, 413, 400, 501, 505, 408) and a closed
+//! gets its status (414, 431, 413, 400, 501, 505, 417, 408) and a closed
 //! connection; limits are in [`HttpLimits`].
+//!
+//! It is a protocol layer beside [`message`](crate::message): each
+//! connection is a resumable state machine (reading a request, writing a
+//! response, lingering after a close) that the server steps when its
+//! socket is ready, so a slow or idle client waits in the server's poller
+//! and holds no thread.
 //!
 //! Two applications that use it are bundled servers in
 //! [`handlers`](crate::handlers): [`Hello`](crate::handlers::Hello), the
@@ -43,14 +49,15 @@ mod exchange;
 mod handler;
 mod head;
 mod head_reader;
+mod http_protocol;
 mod layer;
 mod limits;
 mod method;
 mod rejection;
 mod request;
+mod request_reader;
 mod response;
 mod status;
-mod stop;
 mod version;
 mod writer;
 
