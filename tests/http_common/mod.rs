@@ -88,6 +88,12 @@ impl Client {
         Client { reader: BufReader::new(stream) }
     }
 
+    /// A client over a connection made elsewhere (its read timeout set).
+    pub fn from_stream(stream: TcpStream) -> Client {
+        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        Client { reader: BufReader::new(stream) }
+    }
+
     pub fn send(&mut self, bytes: &[u8]) {
         self.reader.get_mut().write_all(bytes).unwrap();
     }
