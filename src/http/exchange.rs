@@ -337,3 +337,14 @@ fn wants_keep_alive(minor: u8, head: &super::head::RequestHead) -> bool {
         _ => !head.has_token("connection", "close"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_waiting_connection_keeps_a_small_state() {
+        let size = std::mem::size_of::<Exchange>();
+        assert!(size <= 256, "an HTTP connection's state is {size} bytes");
+    }
+}
