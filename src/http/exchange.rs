@@ -2,6 +2,7 @@
 //! request as far as the bytes allow, answer it, write the answer as far
 //! as the socket allows, and say what to wait for next.
 
+use super::head::RequestHead;
 use super::rejection::Rejection;
 use super::request_reader::{ReadRequest, RequestReader};
 use super::writer::{Framing, Outgoing};
@@ -168,7 +169,7 @@ impl Exchange {
         let ReadRequest { head, method, body, .. } = request;
         self.head_began = None;
         let draining = || conn.server().is_shutting_down();
-        let keep_alive = wants_keep_alive(head.minor, &head) && !draining();
+        let keep_alive = wants_keep_alive(&head) && !draining();
         let http10 = head.minor == 0;
         let request = HttpRequest::new(head, method, body, conn.peer_addr().clone());
         let response = call(http, &request);
@@ -331,8 +332,8 @@ fn call<A: HttpHandler>(http: &Http<A>, request: &HttpRequest) -> HttpResponse {
 
 /// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 closes it
 /// unless told `keep-alive`.
-fn wants_keep_alive(minor: u8, head: &super::head::RequestHead) -> bool {
-    match minor {
+fn wants_keep_alive(head: &RequestHead) -> bool {
+    match head.minor {
         0 => head.has_token("connection", "keep-alive"),
         _ => !head.has_token("connection", "close"),
     }
