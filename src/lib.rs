@@ -74,6 +74,7 @@ pub mod concurrency;
 pub mod config;
 pub mod framing;
 pub mod handlers;
+pub mod http;
 pub mod message;
 pub mod protocol;
 pub mod request;

@@ -88,13 +88,14 @@ fn sigterm_answers_what_was_read_and_closes_the_rest_at_the_deadline() {
     assert!(exited <= DRAIN + EXIT_SLACK, "exited {exited:?} after SIGTERM; log:\n{log}");
     assert!(silent_after < DRAIN / 2, "the silent client got EOF only after {silent_after:?}");
     assert!(log.contains("drain timeout passed with 1 requests in flight"), "log:\n{log}");
-    // Fifty-two connections are open at the signal. Once, in a full-suite
-    // run, the report's in-flight count differed from 52 (the log was not
-    // kept, and 20 runs since, under CPU load too, did not repeat it), so
-    // the count may be one short; what must hold exactly is one cut off
-    // and every other request completed.
+    // Fifty-two connections are open at the signal, but HTTP connections
+    // wait in the poller between requests and a connection whose last
+    // request was already answered is closed at once, not counted: the
+    // report counts the requests being read, run or written at the
+    // signal, at least the blocked download and at most all 52. What
+    // must hold exactly is one cut off and every other one completed.
     let (in_flight, completed, cut_off) = drain_report(&log);
-    assert!((CLIENTS + 1..=CLIENTS + 2).contains(&in_flight), "drain report; log:\n{log}");
+    assert!((1..=CLIENTS + 2).contains(&in_flight), "drain report; log:\n{log}");
     assert_eq!((completed, cut_off), (in_flight - 1, 1), "drain report; log:\n{log}");
     assert!(!log.contains("[ERROR]"), "log:\n{log}");
 }

@@ -4,7 +4,8 @@
 mod http_common;
 
 use http_common::{exchange, refused, Client, Running};
-use socketserver::handlers::http::{Hello, Http, HttpHandler, HttpLimits, HttpRequest, HttpResponse};
+use socketserver::handlers::Hello;
+use socketserver::http::{Http, HttpHandler, HttpLimits, HttpRequest, HttpResponse};
 use socketserver::{Server, SingleThread, Strategy, StrategyKind, Tcp, ThreadPerConnection, ThreadPool};
 use std::io;
 use std::sync::mpsc;

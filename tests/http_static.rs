@@ -4,7 +4,8 @@
 mod http_common;
 
 use http_common::{exchange, Running};
-use socketserver::handlers::http::{Http, StaticFiles};
+use socketserver::handlers::StaticFiles;
+use socketserver::http::Http;
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use socketserver::handlers::http::check_request_reader;
+use socketserver::http::check_request_reader;
 
 fuzz_target!(|data: &[u8]| {
     // The first bytes choose the read sizes; the rest is the stream.

@@ -4,8 +4,9 @@
 use super::error::CliError;
 use super::serve;
 use super::settings::Settings;
-use socketserver::handlers::http::{Hello, Http, StaticFiles};
 use socketserver::handlers::{Ack, AddressBook, DateTime, Daytime, Echo, Qotd, Reverse, SupportBot};
+use socketserver::handlers::{Hello, StaticFiles};
+use socketserver::http::Http;
 use socketserver::{DrainReport, MessageHandler, Messages};
 use std::time::Duration;
 

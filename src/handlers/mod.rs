@@ -16,6 +16,11 @@
 //! | [`Daytime`] | 000, RFC 867 | (connect, or any datagram) | the date and time, then close |
 //! | [`Qotd`] | 000, RFC 865 | (connect, or any datagram) | a quote, then close |
 //!
+//! Two are HTTP applications ([`HttpHandler`](crate::http::HttpHandler)s,
+//! served through the [`Http`](crate::http::Http) layer): [`Hello`], the
+//! hello-and-time server of seed 004 (§39.8), and [`StaticFiles`], a safe
+//! `python -m http.server`.
+//!
 //! # Messages and replies
 //!
 //! Serve them in [`Messages`](crate::Messages) with
@@ -67,9 +72,11 @@ mod address_book;
 mod date_time;
 mod daytime;
 mod echo;
-pub mod http;
+mod hello;
 mod qotd;
 mod reverse;
+#[cfg(unix)]
+mod static_files;
 mod support_bot;
 mod support_session;
 
@@ -78,7 +85,10 @@ pub use self::address_book::AddressBook;
 pub use self::date_time::DateTime;
 pub use self::daytime::Daytime;
 pub use self::echo::Echo;
+pub use self::hello::Hello;
 pub use self::qotd::Qotd;
 pub use self::reverse::Reverse;
+#[cfg(unix)]
+pub use self::static_files::StaticFiles;
 pub use self::support_bot::SupportBot;
 pub use self::support_session::SupportSession;

@@ -3,7 +3,6 @@
 
 use super::source::Source;
 use std::io;
-use std::time::Duration;
 
 /// First size of the buffer; it grows to what a request head may need.
 const FIRST_BUFFER: usize = 8 * 1024;
@@ -15,8 +14,6 @@ pub(crate) enum Filled {
     Data,
     /// The client closed its side.
     Eof,
-    /// Nothing arrived in time.
-    TimedOut,
 }
 
 /// A read buffer: `buf[start..end]` is pending.
@@ -71,32 +68,6 @@ impl ReadBuffer {
         &self.buf[range]
     }
 
-    /// Waits up to `timeout` (`None`: forever) for more bytes. A zero
-    /// timeout times out without reading.
-    ///
-    /// # Errors
-    ///
-    /// Fails when the read fails for another reason than the timeout.
-    pub(crate) fn fill(&mut self, source: &mut dyn Source, timeout: Option<Duration>) -> io::Result<Filled> {
-        if timeout == Some(Duration::ZERO) {
-            return Ok(Filled::TimedOut);
-        }
-        self.make_room();
-        source.set_read_timeout(timeout)?;
-        loop {
-            match source.read(&mut self.buf[self.end..]) {
-                Ok(0) => return Ok(Filled::Eof),
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(Filled::Data);
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) if is_timeout(&err) => return Ok(Filled::TimedOut),
-                Err(err) => return Err(err),
-            }
-        }
-    }
-
     /// Reads what the socket has now, once, without waiting (the
     /// socket is non-blocking): `None` when nothing is there yet.
     ///
@@ -143,8 +114,4 @@ impl ReadBuffer {
         let grown = (self.buf.len() * 2).clamp(FIRST_BUFFER, self.limit + 1);
         self.buf.resize(grown.max(self.end + 1), 0);
     }
-}
-
-fn is_timeout(err: &io::Error) -> bool {
-    matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use socketserver::handlers::http::{Http, HttpHandler};
+use socketserver::http::{Http, HttpHandler};
 use socketserver::{DrainReport, Server, ShutdownHandle, Tcp, ThreadPool};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -84,6 +84,12 @@ pub struct Client {
 impl Client {
     pub fn connect(addr: SocketAddr) -> Client {
         let stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        Client { reader: BufReader::new(stream) }
+    }
+
+    /// A client over a connection made elsewhere (its read timeout set).
+    pub fn from_stream(stream: TcpStream) -> Client {
         stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
         Client { reader: BufReader::new(stream) }
     }

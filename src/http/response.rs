@@ -25,7 +25,7 @@ const FRAMING_HEADERS: [&str; 2] = ["content-length", "transfer-encoding"];
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::HttpResponse;
+/// use socketserver::http::HttpResponse;
 ///
 /// let page = HttpResponse::html(200, "<h1>Hi</h1>").header("Cache-Control", "no-store")?;
 /// assert_eq!(page.status(), 200);

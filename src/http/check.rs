@@ -1,30 +1,27 @@
 //! A consistency check of the request reader, for fuzzing.
 
 use super::body_length::BodyLength;
-use super::body_reader::BodyReader;
-use super::exchange::check_host;
-use super::head_reader::{read_head, HeadWaits};
-use super::rejection::Rejection;
-use super::stop::Stop;
-use super::{HttpLimits, Method};
-use crate::request::ReadBuffer;
-use crate::request::Source;
+use super::head::RequestHead;
+use super::request_reader::{ReadRequest, RequestReader};
+use super::HttpLimits;
+use crate::request::{Filled, ReadBuffer, Source};
 use std::io;
-use std::time::Duration;
 
 /// The statuses the reader may refuse a request with.
-const REFUSALS: &[u16] = &[400, 408, 413, 414, 431, 501, 505];
+const REFUSALS: &[u16] = &[400, 413, 414, 417, 431, 501, 505];
 
 /// Reads every request from `stream` with the server's own request reader
-/// (head parsing with its limits, then body framing: `Content-Length` or
-/// chunked), twice: once in reads as large as the buffer allows, once in
-/// the reads `splits` describes (each byte is the length of the next
-/// read, 0 meaning 1). Panics if a read request breaks a limit, if the
+/// (the resumable one the connections use: head parsing with its limits,
+/// then body framing, `Content-Length` or chunked), twice: once in reads
+/// as large as the buffer allows, once in the reads `splits` describes
+/// (each byte is the length of the next read, 0 meaning 1), the reader
+/// resuming after each. Panics if a read request breaks a limit, if the
 /// reader's buffer loses, repeats or invents a byte or grows past its
 /// limit, if it refuses with a status it should not use, or if the split
 /// changed the requests read. Returns how many requests were read and
 /// the status of the refusal that ended the stream, if one did (from the
-/// whole reads).
+/// whole reads: a split may show a fault sooner, so the refusal may
+/// differ).
 ///
 /// Small limits (a 64-byte request line, a 512-byte head, 8 fields, a
 /// 256-byte body) let short inputs reach every refusal.
@@ -58,10 +55,10 @@ fn read_all(stream: &[u8], splits: &[u8]) -> (Vec<Read>, Option<u16>) {
     let limits = limits();
     let mut input = ReadBuffer::new(limits.max_head_size);
     let mut source = Slice { data: stream, at: 0, splits, next: 0 };
+    let mut reader = RequestReader::default();
     let mut requests = Vec::new();
     loop {
-        let before = source.at - input.pending().len();
-        let outcome = read_one(&mut input, &mut source, &limits, before);
+        let outcome = reader.advance(&mut input, &limits);
         assert_eq!(
             input.pending(),
             &stream[source.at - input.pending().len()..source.at],
@@ -69,44 +66,35 @@ fn read_all(stream: &[u8], splits: &[u8]) -> (Vec<Read>, Option<u16>) {
         );
         assert!(input.capacity() <= limits.max_head_size.max(8 * 1024) + 1, "buffer past its limit");
         match outcome {
-            Ok(request) => requests.push(request),
-            Err(Stop::Quiet(_)) => return (requests, None),
-            Err(Stop::Reject(refusal)) => {
+            Ok(Some(request)) => requests.push(checked(request, &limits)),
+            Ok(None) => match input.fill_now(&mut source) {
+                Ok(Some(Filled::Data)) => {}
+                Ok(_) => return (requests, None),
+                Err(err) => panic!("reading a byte slice failed: {err}"),
+            },
+            Err(refusal) => {
                 assert!(REFUSALS.contains(&refusal.status), "refused with {}", refusal.status);
                 return (requests, Some(refusal.status));
             }
-            Err(Stop::Io(err)) => panic!("reading a byte slice failed: {err}"),
         }
     }
 }
 
-/// Reads one request as the connection loop does, checking its limits;
-/// `before` is the stream offset where it starts.
-fn read_one(
-    input: &mut ReadBuffer,
-    source: &mut Slice<'_>,
-    limits: &HttpLimits,
-    before: usize,
-) -> Result<Read, Stop> {
-    let waits = HeadWaits { idle: None, head: None };
-    let head = read_head(input, source, limits, waits)?;
-    let head_len = source.at - input.pending().len() - before;
+/// Checks a request read against the limits.
+fn checked(request: ReadRequest, limits: &HttpLimits) -> Read {
+    let ReadRequest { head, body, head_len, .. } = request;
     assert!(head_len <= limits.max_head_size, "a {head_len}-byte head read");
     assert!(head.headers.len() <= limits.max_headers, "{} fields read", head.headers.len());
     assert!(head.method.len() + head.target.len() + 10 <= limits.max_request_line, "request line too long");
-    Method::from_token(&head.method).ok_or_else(|| Rejection::new(501, "unknown method"))?;
-    check_host(&head)?;
-    let length = BodyLength::of(&head)?;
-    BodyReader::check_declared(length, limits)?;
-    let body = BodyReader { input, source, read_timeout: None, limits }.read(length)?;
-    match length {
+    match BodyLength::of(&head).expect("a request read has a valid body length") {
         BodyLength::Empty => assert!(body.is_empty()),
         BodyLength::Fixed(len) => assert_eq!(body.len() as u64, len, "a Content-Length body of another size"),
         BodyLength::Chunked => {
             assert!(body.len() as u64 <= limits.max_body_size, "a chunked body past the limit")
         }
     }
-    Ok((head.method, head.target, head.minor, head.headers, body))
+    let RequestHead { method, target, minor, headers } = head;
+    (method, target, minor, headers, body)
 }
 
 /// A byte slice read in chunks: the sizes in `splits`, cycled, or as
@@ -119,10 +107,6 @@ struct Slice<'a> {
 }
 
 impl Source for Slice<'_> {
-    fn set_read_timeout(&mut self, _: Option<Duration>) -> io::Result<()> {
-        Ok(())
-    }
-
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let mut n = buf.len().min(self.data.len() - self.at);
         if let Some(&size) = self.splits.get(self.next % self.splits.len().max(1)) {

@@ -1,11 +1,14 @@
 //! The HTTP/1.1 layer over a stream connection.
 
 use super::exchange::Exchange;
-use super::writer::{write_response, Framing};
+use super::http_protocol::HttpProtocol;
+use super::writer::{Framing, Outgoing};
 use super::{HttpHandler, HttpLimits, HttpResponse};
+use crate::protocol::Protocol;
 use crate::{Connection, RequestHandler};
 use std::fmt;
-use std::io;
+use std::io::{self, Write};
+use std::sync::Arc;
 
 /// The default `Server` header value.
 const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
@@ -35,12 +38,21 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// `Connection: close` and the connection ends after it. When the server
 /// rejects a connection at capacity, it answers `503`.
 ///
-/// A keep-alive connection holds its thread until the client closes it or
-/// stays idle for the server's `idle_timeout`: under
-/// [`SingleThread`](crate::SingleThread) one browser can hold the whole
-/// server, so serve HTTP with [`ThreadPool`](crate::ThreadPool) or
-/// [`ThreadPerConnection`](crate::ThreadPerConnection) (shorten
-/// `idle_timeout` for many clients).
+/// No wait for a client holds a thread under
+/// [`ThreadPool`](crate::ThreadPool) or [`SingleThread`](crate::SingleThread):
+/// the connection is a state machine the server steps when its socket is
+/// ready. Waiting for a request head or the rest of a body, the pause
+/// between keep-alive requests, `100 Continue`, a client slow to read the
+/// response and the linger after a close are all waits in the server's
+/// poller, each with its deadline (`idle_timeout` between requests,
+/// `header_timeout` for a head, `read_timeout` for a stalled body,
+/// `write_timeout` for a response not read). A thread runs the
+/// application with the whole request, and writes the response until the
+/// socket is full; a body from a reader (a file) is read 64 KiB at a time,
+/// only once the previous 64 KiB are written. Between requests a
+/// connection holds no buffer. Under
+/// [`ThreadPerConnection`](crate::ThreadPerConnection) the same steps run
+/// on the connection's thread.
 ///
 /// After answering with `Connection: close` the layer shuts its write side
 /// and reads what the client still sends for up to a second (256 KiB at
@@ -50,7 +62,8 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::{Hello, Http};
+/// use socketserver::handlers::Hello;
+/// use socketserver::http::Http;
 /// use socketserver::{Server, Tcp, ThreadPool};
 /// use std::io::{Read, Write};
 ///
@@ -112,8 +125,11 @@ impl<A: HttpHandler> Http<A> {
         &self.limits
     }
 
-    fn serve(&self, conn: &mut Connection) -> io::Result<()> {
-        Exchange::new(self, conn).run()
+    /// Serves the connection on the calling thread, waiting on its socket
+    /// between steps.
+    fn serve(&self, conn: &mut Connection) {
+        let mut exchange = Exchange::new(self);
+        crate::protocol::drive(conn, |conn, wake| exchange.step(self, conn, wake));
     }
 
     /// Answers a connection the server has no room for.
@@ -122,7 +138,10 @@ impl<A: HttpHandler> Http<A> {
             HttpResponse::text(503, "503 Service Unavailable: the server is at capacity; retry later\n");
         let framing =
             Framing { head_only: false, http10: false, keep_alive: false, server_name: &self.server_name };
-        let _ = write_response(conn, response, framing);
+        let mut out = Vec::new();
+        if Outgoing::start(&mut out, response, framing).is_ok() {
+            let _ = conn.write_all(&out);
+        }
     }
 }
 
@@ -136,13 +155,21 @@ impl<A> fmt::Debug for Http<A> {
     }
 }
 
-/// Serves every stream transport (TCP, Unix stream).
+/// Serves every stream transport (TCP, Unix stream): the server drives
+/// each connection in steps ([`protocol`](RequestHandler::protocol));
+/// `handle` runs the same steps on the calling thread, for a handler that
+/// wraps this one.
 impl<A: HttpHandler> RequestHandler<Connection> for Http<A> {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
-        self.serve(conn)
+        self.serve(conn);
+        Ok(())
     }
 
     fn busy(&self, conn: &mut Connection) {
         self.refuse(conn)
+    }
+
+    fn protocol(self: &Arc<Self>) -> Option<Box<dyn Protocol>> {
+        Some(Box::new(HttpProtocol::new(Arc::clone(self))))
     }
 }

@@ -1,6 +1,6 @@
 //! The hello-and-time server of seed 004 (§39.8).
 
-use super::{HttpHandler, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpHandler, HttpRequest, HttpResponse, Method};
 use std::io;
 
 /// Answers `GET /` with `Hello From Server at <date and time>` (local
@@ -11,7 +11,8 @@ use std::io;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::{Hello, Http};
+/// use socketserver::handlers::Hello;
+/// use socketserver::http::Http;
 /// use socketserver::{Server, Tcp};
 /// use std::io::{Read, Write};
 ///

@@ -29,7 +29,8 @@ use std::time::Duration;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::{Hello, Http, HttpLimits};
+/// use socketserver::handlers::Hello;
+/// use socketserver::http::{Http, HttpLimits};
 /// use std::time::Duration;
 ///
 /// let mut limits = HttpLimits::default();

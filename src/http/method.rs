@@ -11,7 +11,7 @@ use std::fmt;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::Method;
+/// use socketserver::http::Method;
 ///
 /// assert_eq!(Method::from_token("GET"), Some(Method::Get));
 /// assert_eq!(Method::from_token("get"), None);

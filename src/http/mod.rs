@@ -4,14 +4,23 @@
 //! Python's `BaseHTTPRequestHandler`) into a [`RequestHandler`](crate::RequestHandler)
 //! for TCP and Unix stream sockets, so any transport and concurrency
 //! strategy serves HTTP. Requests are parsed with `httparse`; bad input
-//! gets its status (414, 431, 413, 400, 501, 505, 408) and a closed
+//! gets its status (414, 431, 413, 400, 501, 505, 417, 408) and a closed
 //! connection; limits are in [`HttpLimits`].
 //!
-//! Two applications are bundled: [`Hello`], the hello-and-time server of
-//! seed 004 (§39.8), and [`StaticFiles`], a safe `python -m http.server`.
+//! It is a protocol layer beside [`message`](crate::message): each
+//! connection is a resumable state machine (reading a request, writing a
+//! response, lingering after a close) that the server steps when its
+//! socket is ready, so a slow or idle client waits in the server's poller
+//! and holds no thread.
+//!
+//! Two applications that use it are bundled servers in
+//! [`handlers`](crate::handlers): [`Hello`](crate::handlers::Hello), the
+//! hello-and-time server of seed 004 (§39.8), and
+//! [`StaticFiles`](crate::handlers::StaticFiles), a safe
+//! `python -m http.server`.
 //!
 //! ```
-//! use socketserver::handlers::http::{Http, HttpRequest, HttpResponse};
+//! use socketserver::http::{Http, HttpRequest, HttpResponse};
 //! use socketserver::{Server, Tcp};
 //! use std::io::{Read, Write};
 //!
@@ -40,29 +49,24 @@ mod exchange;
 mod handler;
 mod head;
 mod head_reader;
-mod hello;
+mod http_protocol;
 mod layer;
 mod limits;
 mod method;
 mod rejection;
 mod request;
+mod request_reader;
 mod response;
-#[cfg(unix)]
-mod static_files;
 mod status;
-mod stop;
 mod version;
 mod writer;
 
 #[doc(hidden)]
 pub use self::check::check_request_reader;
 pub use self::handler::HttpHandler;
-pub use self::hello::Hello;
 pub use self::layer::Http;
 pub use self::limits::HttpLimits;
 pub use self::method::Method;
 pub use self::request::HttpRequest;
 pub use self::response::HttpResponse;
-#[cfg(unix)]
-pub use self::static_files::StaticFiles;
 pub use self::version::Version;

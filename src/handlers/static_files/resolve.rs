@@ -1,6 +1,6 @@
 //! Mapping a request path to a file inside the root, and nowhere else.
 
-use super::super::HttpResponse;
+use crate::http::HttpResponse;
 use percent_encoding::percent_decode_str;
 use std::ffi::OsStr;
 use std::io;

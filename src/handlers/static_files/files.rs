@@ -3,7 +3,7 @@
 use super::byte_range::ByteRange;
 use super::listing::listing_page;
 use super::resolve::{forbidden, inside, resolve};
-use crate::handlers::http::{HttpHandler, HttpRequest, HttpResponse, Method};
+use crate::http::{HttpHandler, HttpRequest, HttpResponse, Method};
 use std::fs::{self, File, Metadata};
 use std::io::{self, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -36,7 +36,8 @@ use std::time::SystemTime;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::{Http, StaticFiles};
+/// use socketserver::handlers::StaticFiles;
+/// use socketserver::http::Http;
 /// use socketserver::{Server, Tcp};
 /// use std::io::{Read, Write};
 ///

@@ -23,7 +23,7 @@ use std::io;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::http::{Http, HttpHandler, HttpRequest, HttpResponse};
+/// use socketserver::http::{Http, HttpHandler, HttpRequest, HttpResponse};
 /// use socketserver::{Server, Tcp};
 /// use std::io::{self, Read, Write};
 ///
@@ -60,7 +60,7 @@ use std::io;
 /// The same as one function:
 ///
 /// ```
-/// use socketserver::handlers::http::{Http, HttpRequest, HttpResponse};
+/// use socketserver::http::{Http, HttpRequest, HttpResponse};
 ///
 /// let http = Http::new(|req: &HttpRequest| Ok(HttpResponse::text(200, req.path().to_string())));
 /// ```

@@ -1,0 +1,351 @@
+//! One connection's request loop as a resumable state machine: read a
+//! request as far as the bytes allow, answer it, write the answer as far
+//! as the socket allows, and say what to wait for next.
+
+use super::head::RequestHead;
+use super::rejection::Rejection;
+use super::request_reader::{ReadRequest, RequestReader};
+use super::writer::{Framing, Outgoing};
+use super::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
+use crate::protocol::{Wait, Wake};
+use crate::request::{non_zero, Filled, ReadBuffer, WriteBuffer};
+use crate::{log_failure, Connection, Failure};
+use std::io::{self, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+/// Input of at least this size is buffered (more if a head may be larger).
+const BUFFER: usize = 64 * 1024;
+/// How long a closing connection keeps reading what the client still sends.
+const LINGER: Duration = Duration::from_secs(1);
+/// How much a closing connection reads before giving up on the client.
+const LINGER_BYTES: usize = 256 * 1024;
+/// What the server sends before a body the client holds back.
+const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
+
+/// What the connection is doing.
+#[derive(Debug)]
+enum Phase {
+    /// Reading a request (or waiting for the next one).
+    Reading(RequestReader),
+    /// Writing a response.
+    Writing(Outgoing),
+    /// The last response is written and the write side shut: reading and
+    /// dropping what the client still sends, until `until` or
+    /// [`LINGER_BYTES`].
+    Lingering { until: Instant, drained: usize },
+}
+
+/// What one HTTP connection keeps between steps. While it waits between
+/// requests both buffers are empty and hold no memory.
+#[derive(Debug)]
+pub(super) struct Exchange {
+    phase: Phase,
+    input: ReadBuffer,
+    out: WriteBuffer,
+    /// When the connection began waiting for its next request.
+    idle_since: Instant,
+    /// When the first byte of the head now being read was seen.
+    head_began: Option<Instant>,
+    /// When bytes last arrived: a stalled body counts from here.
+    last_bytes: Instant,
+    /// When writing last made no progress, while it makes none.
+    write_blocked: Option<Instant>,
+}
+
+impl Exchange {
+    /// The state of a new connection.
+    pub(super) fn new<A>(http: &Http<A>) -> Exchange {
+        let now = Instant::now();
+        Exchange {
+            phase: Phase::Reading(RequestReader::default()),
+            input: ReadBuffer::new(http.limits.max_head_size.max(BUFFER)),
+            out: WriteBuffer::default(),
+            idle_since: now,
+            head_began: None,
+            last_bytes: now,
+            write_blocked: None,
+        }
+    }
+
+    /// Runs the connection as far as it allows; see
+    /// [`Protocol::step`](crate::protocol::Protocol::step).
+    pub(super) fn step<A: HttpHandler>(&mut self, http: &Http<A>, conn: &mut Connection, wake: Wake) -> Wait {
+        match self.advance(http, conn, wake) {
+            Ok(wait) => wait,
+            Err(err) => {
+                log::debug!("closing HTTP connection from {}: {err}", conn.peer_addr());
+                Wait::Close
+            }
+        }
+    }
+
+    fn advance<A: HttpHandler>(
+        &mut self,
+        http: &Http<A>,
+        conn: &mut Connection,
+        wake: Wake,
+    ) -> io::Result<Wait> {
+        if wake == Wake::TimedOut {
+            if let Some(wait) = self.timed_out(http, conn) {
+                return Ok(wait);
+            }
+        }
+        loop {
+            if !self.flush(conn)? {
+                return Ok(self.write_wait(conn));
+            }
+            match &mut self.phase {
+                Phase::Writing(outgoing) if !outgoing.is_done() => {
+                    if let Err(err) = outgoing.refill(self.out.buf()) {
+                        return Ok(body_failed(conn, &err));
+                    }
+                }
+                Phase::Writing(outgoing) => {
+                    let keep_alive = outgoing.keep_alive();
+                    if !keep_alive && conn.shutdown_write().is_err() {
+                        return Ok(Wait::Close);
+                    }
+                    self.written(keep_alive);
+                }
+                Phase::Reading(reader) => match reader.advance(&mut self.input, &http.limits) {
+                    Ok(Some(request)) => {
+                        if let Err(err) = self.respond(http, conn, request) {
+                            return Ok(body_failed(conn, &err));
+                        }
+                    }
+                    Ok(None) if reader.take_continue() => self.out.buf().extend_from_slice(CONTINUE),
+                    Ok(None) => match self.input.fill_now(conn)? {
+                        Some(Filled::Data) => self.arrived(),
+                        Some(_) => return Ok(self.closed(conn)),
+                        None => return Ok(self.read_wait(http, conn)),
+                    },
+                    Err(rejection) => self.reject(http, conn, rejection)?,
+                },
+                Phase::Lingering { until, drained } => return Ok(linger(conn, *until, drained)),
+            }
+        }
+    }
+
+    /// Bytes came: note when, for the timeouts.
+    fn arrived(&mut self) {
+        self.last_bytes = Instant::now();
+        if matches!(&self.phase, Phase::Reading(reader) if reader.in_head()) {
+            self.head_began.get_or_insert(self.last_bytes);
+        }
+    }
+
+    /// The client closed its side while a request was awaited or read.
+    fn closed(&self, conn: &Connection) -> Wait {
+        let midway = self.input.len() > 0 || matches!(&self.phase, Phase::Reading(r) if !r.in_head());
+        if midway {
+            log::debug!(
+                "closing HTTP connection from {}: the client closed it mid-request",
+                conn.peer_addr()
+            );
+        }
+        Wait::Close
+    }
+
+    /// A response is all written: wait for the next request, or linger.
+    fn written(&mut self, keep_alive: bool) {
+        let now = Instant::now();
+        if !keep_alive {
+            self.phase = Phase::Lingering { until: now + LINGER, drained: 0 };
+            return;
+        }
+        self.phase = Phase::Reading(RequestReader::default());
+        self.idle_since = now;
+        self.head_began = (self.input.len() > 0).then_some(now);
+    }
+
+    /// Runs the application on a whole request and starts its response.
+    fn respond<A: HttpHandler>(
+        &mut self,
+        http: &Http<A>,
+        conn: &Connection,
+        request: ReadRequest,
+    ) -> io::Result<()> {
+        let ReadRequest { head, method, body, .. } = request;
+        self.head_began = None;
+        let draining = || conn.server().is_shutting_down();
+        let keep_alive = wants_keep_alive(&head) && !draining();
+        let http10 = head.minor == 0;
+        let request = HttpRequest::new(head, method, body, conn.peer_addr().clone());
+        let response = call(http, &request);
+        drop(request);
+        let framing = Framing {
+            head_only: method == Method::Head,
+            http10,
+            keep_alive: keep_alive && !draining(),
+            server_name: &http.server_name,
+        };
+        self.phase = Phase::Writing(Outgoing::start(self.out.buf(), response, framing)?);
+        Ok(())
+    }
+
+    /// Answers a refused request with `Connection: close`.
+    fn reject<A>(&mut self, http: &Http<A>, conn: &Connection, rejection: Rejection) -> io::Result<()> {
+        log::debug!(
+            "refusing a request from {} with {}: {}",
+            conn.peer_addr(),
+            rejection.status,
+            rejection.message
+        );
+        let text = format!("{} {}\n", rejection.status, rejection.message);
+        let framing =
+            Framing { head_only: false, http10: false, keep_alive: false, server_name: &http.server_name };
+        let response = HttpResponse::text(rejection.status, text);
+        self.phase = Phase::Writing(Outgoing::start(self.out.buf(), response, framing)?);
+        Ok(())
+    }
+
+    /// Writes what is buffered; `false` when the socket would block.
+    fn flush(&mut self, conn: &mut Connection) -> io::Result<bool> {
+        let before = self.out.len();
+        if self.out.write_to(conn)? {
+            self.write_blocked = None;
+            return Ok(true);
+        }
+        if self.out.len() < before {
+            self.write_blocked = Some(Instant::now());
+        } else {
+            self.write_blocked.get_or_insert_with(Instant::now);
+        }
+        Ok(false)
+    }
+
+    /// Room to write is awaited for at most `write_timeout` without
+    /// progress.
+    fn write_wait(&self, conn: &Connection) -> Wait {
+        let limit = non_zero(conn.server().config().write_timeout);
+        Wait::Write(limit.map(|limit| self.write_blocked.unwrap_or_else(Instant::now) + limit))
+    }
+
+    /// What to wait for when the socket has no more bytes: the next
+    /// request (idle), the rest of its head, or the rest of its body.
+    fn read_wait<A>(&mut self, http: &Http<A>, conn: &Connection) -> Wait {
+        let config = conn.server().config();
+        let Phase::Reading(reader) = &self.phase else { return Wait::Close };
+        if !reader.in_head() {
+            return Wait::Read(non_zero(config.read_timeout).map(|limit| self.last_bytes + limit));
+        }
+        if self.input.len() == 0 {
+            self.input.release_if_empty();
+            return Wait::Idle(non_zero(config.idle_timeout).map(|limit| self.idle_since + limit));
+        }
+        let began = *self.head_began.get_or_insert(self.last_bytes);
+        Wait::Read(head_limit(http, conn).map(|limit| began + limit))
+    }
+
+    /// The deadline of the last wait passed: close (idle, lingering, a
+    /// reply not read), answer 408 (a head or body too slow), or go on
+    /// (`None`) if the deadline moved meanwhile.
+    fn timed_out<A>(&mut self, http: &Http<A>, conn: &Connection) -> Option<Wait> {
+        let config = conn.server().config();
+        let now = Instant::now();
+        let passed = |since: Instant, limit: Option<Duration>| limit.is_some_and(|l| now >= since + l);
+        if !self.out.is_empty() {
+            if !self.write_blocked.is_some_and(|since| passed(since, non_zero(config.write_timeout))) {
+                return None;
+            }
+            log::debug!(
+                "closing HTTP connection from {}: response not read within write_timeout",
+                conn.peer_addr()
+            );
+            return Some(Wait::Close);
+        }
+        let reader = match &self.phase {
+            Phase::Lingering { until, .. } => return (now >= *until).then_some(Wait::Close),
+            Phase::Writing(_) => return None,
+            Phase::Reading(reader) => reader,
+        };
+        let rejection = if !reader.in_head() {
+            if !passed(self.last_bytes, non_zero(config.read_timeout)) {
+                return None;
+            }
+            let stalled = now.duration_since(self.last_bytes);
+            Rejection::new(408, format!("the request body stalled: nothing arrived for {stalled:?}"))
+        } else if self.input.len() == 0 {
+            if !passed(self.idle_since, non_zero(config.idle_timeout)) {
+                return None;
+            }
+            log::debug!("closing HTTP connection from {}: idle longer than idle_timeout", conn.peer_addr());
+            return Some(Wait::Close);
+        } else {
+            let began = self.head_began.unwrap_or(self.last_bytes);
+            if !passed(began, head_limit(http, conn)) {
+                return None;
+            }
+            let took = now.duration_since(began);
+            Rejection::new(408, format!("the request head did not arrive within {took:?}"))
+        };
+        match self.reject(http, conn, rejection) {
+            Ok(()) => None,
+            Err(_) => Some(Wait::Close),
+        }
+    }
+}
+
+/// How long a head may take once begun: `header_timeout`, else the
+/// server's `read_timeout`.
+fn head_limit<A>(http: &Http<A>, conn: &Connection) -> Option<Duration> {
+    http.limits.header_timeout.or(non_zero(conn.server().config().read_timeout))
+}
+
+/// Reads and drops what a closing connection's client still sends, so
+/// no reset destroys the last response before the client reads it.
+fn linger(conn: &mut Connection, until: Instant, drained: &mut usize) -> Wait {
+    let mut scratch = [0; 8 * 1024];
+    while *drained < LINGER_BYTES {
+        match conn.read(&mut scratch) {
+            Ok(0) => return Wait::Close,
+            Ok(n) => *drained += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Wait::Read(Some(until)),
+            Err(_) => return Wait::Close,
+        }
+    }
+    Wait::Close
+}
+
+/// The reader of a response body failed (or ended before its length):
+/// the response cannot be completed, so the connection closes.
+fn body_failed(conn: &Connection, err: &io::Error) -> Wait {
+    log::warn!("closing HTTP connection from {}: the response body failed: {err}", conn.peer_addr());
+    Wait::Close
+}
+
+/// Runs the application; an error or a panic becomes a 500.
+fn call<A: HttpHandler>(http: &Http<A>, request: &HttpRequest) -> HttpResponse {
+    let failure = match catch_unwind(AssertUnwindSafe(|| http.app.respond(request))) {
+        Ok(Ok(response)) => return response,
+        Ok(Err(err)) => Failure::Io(err),
+        Err(payload) => Failure::from_panic(payload),
+    };
+    log_failure(request.peer_addr(), &failure);
+    HttpResponse::text(
+        500,
+        "500 Internal Server Error: the application failed on this request; the server log has the cause\n",
+    )
+}
+
+/// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 closes it
+/// unless told `keep-alive`.
+fn wants_keep_alive(head: &RequestHead) -> bool {
+    match head.minor {
+        0 => head.has_token("connection", "keep-alive"),
+        _ => !head.has_token("connection", "close"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_waiting_connection_keeps_a_small_state() {
+        let size = std::mem::size_of::<Exchange>();
+        assert!(size <= 256, "an HTTP connection's state is {size} bytes");
+    }
+}

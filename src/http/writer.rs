@@ -1,0 +1,208 @@
+//! Writing a response: its head (and a body held in memory) serialised at
+//! once, a body read from a reader taken one chunk at a time, only when
+//! the previous chunk has been written.
+
+use super::body::Body;
+use super::status::reason;
+use super::HttpResponse;
+use std::fmt;
+use std::io::{self, Read};
+use std::time::SystemTime;
+
+/// Most bytes read from a response body's reader at a time: what a slow
+/// client costs in memory while it reads a large body.
+const CHUNK: usize = 64 * 1024;
+
+/// What the request allows the response to be.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Framing<'a> {
+    /// A `HEAD` request: header fields only.
+    pub(super) head_only: bool,
+    /// The request was HTTP/1.0: no chunked encoding.
+    pub(super) http10: bool,
+    /// The connection may stay open after this response.
+    pub(super) keep_alive: bool,
+    /// The `Server` header value.
+    pub(super) server_name: &'a str,
+}
+
+/// What of a response's body is still to be read from its reader.
+enum Rest {
+    /// Nothing: the response is all in the write buffer.
+    Nothing,
+    /// `left` of the `len` bytes of a `Content-Length` body.
+    Sized { reader: Box<dyn Read + Send>, left: u64, len: u64 },
+    /// A body sent in chunks (HTTP/1.1).
+    Chunked(Box<dyn Read + Send>),
+    /// A body sent until the connection closes (HTTP/1.0).
+    UntilClose(Box<dyn Read + Send>),
+}
+
+/// A response being written: what remains of its body, and whether the
+/// connection stays open after it.
+pub(super) struct Outgoing {
+    rest: Rest,
+    keep_alive: bool,
+}
+
+impl Outgoing {
+    /// Serialises `response` into `out`: its head, and its body when held
+    /// in memory or, for a body read from a reader, the first chunk, so a
+    /// small response goes out in one write.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the body's reader does (see [`refill`](Self::refill)).
+    pub(super) fn start(
+        out: &mut Vec<u8>,
+        response: HttpResponse,
+        framing: Framing<'_>,
+    ) -> io::Result<Outgoing> {
+        let (status, headers, body) = response.into_parts();
+        let bodiless = status < 200 || status == 204 || status == 304;
+        let app_close = headers.iter().any(|(name, value)| {
+            name.eq_ignore_ascii_case("connection")
+                && value.split(',').any(|t| t.trim().eq_ignore_ascii_case("close"))
+        });
+        let until_close = matches!(body, Body::Stream(_)) && framing.http10 && !bodiless;
+        let keep_alive = framing.keep_alive && !app_close && !until_close;
+        let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+        add_defaults(&mut head, &headers, framing.server_name);
+        for (name, value) in headers.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("connection")) {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if !bodiless {
+            add_length(&mut head, &body, framing.http10);
+        }
+        add_connection(&mut head, keep_alive, framing.http10);
+        head.push_str("\r\n");
+        out.extend_from_slice(head.as_bytes());
+        let rest =
+            if bodiless || framing.head_only { Rest::Nothing } else { rest(out, body, framing.http10) };
+        let mut outgoing = Outgoing { rest, keep_alive };
+        outgoing.refill(out)?;
+        Ok(outgoing)
+    }
+
+    /// Whether the connection stays open once this response is written:
+    /// not when the request or the application asked to close, nor after
+    /// a body delimited by closing.
+    pub(super) fn keep_alive(&self) -> bool {
+        self.keep_alive
+    }
+
+    /// Whether the whole response is in the write buffer.
+    pub(super) fn is_done(&self) -> bool {
+        matches!(self.rest, Rest::Nothing)
+    }
+
+    /// Appends the next chunk of the body (one read of its reader, at
+    /// most 64 KiB) to `out`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the reader does, or when a sized body's reader ends
+    /// early (the connection must then close: the framing would lie).
+    pub(super) fn refill(&mut self, out: &mut Vec<u8>) -> io::Result<()> {
+        match &mut self.rest {
+            Rest::Nothing => return Ok(()),
+            Rest::Sized { reader, left, len } => {
+                let n = read_chunk(reader, out, (*left).min(CHUNK as u64) as usize)?;
+                if n == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!("the response body ended after {} of its {len} bytes", *len - *left),
+                    ));
+                }
+                *left -= n as u64;
+                if *left > 0 {
+                    return Ok(());
+                }
+            }
+            Rest::Chunked(reader) => {
+                let start = out.len();
+                let n = read_chunk(reader, out, CHUNK)?;
+                if n > 0 {
+                    out.splice(start..start, format!("{n:X}\r\n").into_bytes());
+                    out.extend_from_slice(b"\r\n");
+                    return Ok(());
+                }
+                out.extend_from_slice(b"0\r\n\r\n");
+            }
+            Rest::UntilClose(reader) => {
+                if read_chunk(reader, out, CHUNK)? > 0 {
+                    return Ok(());
+                }
+            }
+        }
+        self.rest = Rest::Nothing;
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rest = match &self.rest {
+            Rest::Nothing => "nothing".to_string(),
+            Rest::Sized { left, .. } => format!("{left} bytes"),
+            Rest::Chunked(_) => "chunks".to_string(),
+            Rest::UntilClose(_) => "until close".to_string(),
+        };
+        f.debug_struct("Outgoing").field("rest", &rest).field("keep_alive", &self.keep_alive).finish()
+    }
+}
+
+/// Puts a body held in memory into `out`; a reader is kept for later.
+fn rest(out: &mut Vec<u8>, body: Body, http10: bool) -> Rest {
+    match body {
+        Body::Bytes(bytes) => {
+            out.extend_from_slice(&bytes);
+            Rest::Nothing
+        }
+        Body::Sized(_, 0) => Rest::Nothing,
+        Body::Sized(reader, len) => Rest::Sized { reader, left: len, len },
+        Body::Stream(reader) if http10 => Rest::UntilClose(reader),
+        Body::Stream(reader) => Rest::Chunked(reader),
+    }
+}
+
+/// Appends one read of at most `max` bytes from `reader` to `out`.
+fn read_chunk(reader: &mut Box<dyn Read + Send>, out: &mut Vec<u8>, max: usize) -> io::Result<usize> {
+    let start = out.len();
+    out.resize(start + max, 0);
+    let read = loop {
+        match reader.read(&mut out[start..]) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            read => break read,
+        }
+    };
+    out.truncate(start + *read.as_ref().unwrap_or(&0));
+    read
+}
+
+fn add_defaults(head: &mut String, headers: &[(String, String)], server_name: &str) {
+    let has = |wanted: &str| headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(wanted));
+    if !has("date") {
+        head.push_str(&format!("Date: {}\r\n", httpdate::fmt_http_date(SystemTime::now())));
+    }
+    if !has("server") {
+        head.push_str(&format!("Server: {server_name}\r\n"));
+    }
+}
+
+fn add_length(head: &mut String, body: &Body, http10: bool) {
+    match body {
+        Body::Bytes(bytes) => head.push_str(&format!("Content-Length: {}\r\n", bytes.len())),
+        Body::Sized(_, len) => head.push_str(&format!("Content-Length: {len}\r\n")),
+        Body::Stream(_) if !http10 => head.push_str("Transfer-Encoding: chunked\r\n"),
+        Body::Stream(_) => {}
+    }
+}
+
+fn add_connection(head: &mut String, keep_alive: bool, http10: bool) {
+    if !keep_alive {
+        head.push_str("Connection: close\r\n");
+    } else if http10 {
+        head.push_str("Connection: keep-alive\r\n");
+    }
+}
