@@ -72,6 +72,8 @@ pub(crate) struct Reactor<T: Transport, H> {
     stopped: AtomicBool,
     /// Loop threads running a piece of work now.
     busy: AtomicUsize,
+    /// Connections closed by their drain step, having received nothing.
+    closed_idle: AtomicUsize,
 }
 
 impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
@@ -107,6 +109,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             listening: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             busy: AtomicUsize::new(0),
+            closed_idle: AtomicUsize::new(0),
         })
     }
 
@@ -436,6 +439,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
                 Ok(wait) => wait,
                 Err(payload) => return self.close(key, *entry, Some(Failure::from_panic(payload))),
             };
+            if wake == Wake::Drain && matches!(wait, Wait::Idle(_) | Wait::Close) {
+                self.closed_idle.fetch_add(1, Ordering::AcqRel);
+            }
             let interest = match wait {
                 Wait::Close => return self.close(key, *entry, None),
                 Wait::Write(_) => Event::writable(key),
@@ -486,8 +492,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
 
     /// Drain begins: stop accepting; every connection waiting between
     /// requests takes a [`Wake::Drain`] step (it closes, unless a request
-    /// has arrived meanwhile). Returns how many were waiting so.
-    pub(crate) fn begin_drain(&self) -> usize {
+    /// has arrived meanwhile; see [`closed_idle`](Self::closed_idle)).
+    pub(crate) fn begin_drain(&self) {
         let _ =
             self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
         let idle = {
@@ -495,10 +501,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             table.draining = true;
             table.take_waiting(|wait| matches!(wait, Wait::Idle(_)))
         };
-        let count = idle.len();
         self.queue(idle.into_iter().map(|(key, entry)| Work::Step(key, entry, Wake::Drain)).collect());
         let _ = self.shared().poller.notify();
-        count
+    }
+
+    /// How many connections the drain closed between requests, with
+    /// nothing of a next request received: not in flight.
+    pub(crate) fn closed_idle(&self) -> usize {
+        self.closed_idle.load(Ordering::Acquire)
     }
 
     /// The drain deadline passed: close every waiting connection; the

@@ -237,13 +237,14 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         let started = Instant::now();
         let deadline = started + shared.config.drain_timeout;
         // Counted when shutdown began (or now, for any admitted by a loop
-        // that had not yet seen the shutdown), less the connections
-        // waiting between requests, which close at once: raw handlers'
-        // connections and protocol connections with a request under way.
+        // that had not yet seen the shutdown), less the connections the
+        // drain closed between requests with nothing of a next one
+        // received: raw handlers' connections and protocol connections
+        // with a request under way (its bytes read or still in the socket).
         let at_shutdown = shared.in_flight_at_shutdown.load(Ordering::SeqCst).max(shared.tracker.count());
-        let idle = self.reactor.begin_drain();
-        let in_flight = at_shutdown.saturating_sub(idle);
+        self.reactor.begin_drain();
         let cut_off = self.wait_for_requests(deadline);
+        let in_flight = at_shutdown.saturating_sub(self.reactor.closed_idle());
         if cut_off > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");
             self.reactor.cut_off();

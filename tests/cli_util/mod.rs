@@ -156,8 +156,19 @@ impl Served {
 
     /// Sends `signal`, waits for the exit, and returns its status and
     /// everything logged.
-    pub fn stop_with(mut self, signal: i32) -> (ExitStatus, String) {
+    pub fn stop_with(self, signal: i32) -> (ExitStatus, String) {
+        self.signal(signal);
+        self.wait_exit()
+    }
+
+    /// Sends `signal` to the server.
+    pub fn signal(&self, signal: i32) {
         unsafe { libc::kill(self.pid, signal) };
+    }
+
+    /// Waits for the exit (after [`Served::signal`]) and returns its
+    /// status and everything logged.
+    pub fn wait_exit(mut self) -> (ExitStatus, String) {
         let status = self.exited.recv_timeout(PATIENCE).expect("the server did not exit after SIGTERM");
         self.stopped = true;
         while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
