@@ -535,17 +535,26 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         let _ = self.shared().poller.delete(&self.transport);
     }
 
-    /// Serves one request: handed to the strategy under
-    /// [`Dispatch::Blocking`], otherwise on the calling thread, to its end.
+    /// Serves one request, for `handle_request` (no loop runs): on the
+    /// calling thread under [`Dispatch::Serving`], as Python's plain
+    /// server does; otherwise as a job for the strategy's threads, which
+    /// run a protocol with blocking waits.
     pub(crate) fn serve_one(&self, request: T::Request) {
         let Some(work) = self.admit(request, false) else { return };
-        match work {
-            Work::Start(admitted, protocol) => match self.dispatch {
-                Dispatch::Blocking => self.concurrency.execute(self.context.job(admitted, Some(protocol))),
-                _ => Arc::clone(&self.context).serve_blocking(admitted, protocol),
-            },
-            Work::Raw(admitted) => self.perform(Work::Raw(admitted)),
-            _ => {}
+        let (admitted, protocol) = match work {
+            Work::Start(admitted, protocol) => (admitted, Some(protocol)),
+            Work::Raw(admitted) => {
+                self.raw_queued.fetch_sub(1, Ordering::AcqRel);
+                (admitted, None)
+            }
+            _ => return,
+        };
+        match (self.dispatch, protocol) {
+            (Dispatch::Serving, Some(protocol)) => {
+                Arc::clone(&self.context).serve_blocking(admitted, protocol)
+            }
+            (Dispatch::Serving, None) => Arc::clone(&self.context).serve(admitted, true),
+            (_, protocol) => self.concurrency.execute(self.context.job(admitted, protocol)),
         }
     }
 
