@@ -88,7 +88,9 @@ fn idle_trickling_and_non_reading_clients_hold_no_worker() {
     assert_eq!(stats.blocking, 0, "a worker blocked on the network: {stats:?}");
     assert_eq!(normal.ask("still here"), "STILL HERE");
     drop((idle, trickling, not_reading));
-    serving.shutdown();
+    // Twelve hundred connections to close: more than the usual prompt.
+    serving.stop.shutdown();
+    serving.finish(PATIENCE);
 }
 
 #[test]

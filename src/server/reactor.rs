@@ -19,7 +19,7 @@ use super::timers::Timers;
 use crate::protocol::{Protocol, Wait, Wake};
 use crate::request::Request;
 use crate::{Concurrency, Dispatch, Failure, Overload, RequestHandler, Transport};
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use polling::{Event, Events, PollMode};
 use std::collections::VecDeque;
 use std::io;
@@ -32,9 +32,9 @@ use std::time::Instant;
 /// Most requests accepted per wake-up before hooks run and shutdown is
 /// checked again.
 const ACCEPT_BATCH: usize = 64;
-/// How long the serving thread's backstop waits for the poller's lock
-/// before it checks again whether every loop thread is busy.
-const BACKSTOP_PATIENCE: std::time::Duration = std::time::Duration::from_millis(5);
+/// How often the monitor looks for a loop thread stuck in a long step
+/// while work runs (Go's `sysmon` looks every 20 µs to 10 ms).
+const MONITOR_TICK: std::time::Duration = std::time::Duration::from_millis(2);
 /// The poller key of the listening socket (`polling` reserves `usize::MAX`).
 const LISTENER: usize = usize::MAX - 1;
 
@@ -72,6 +72,13 @@ pub(crate) struct Reactor<T: Transport, H> {
     stopped: AtomicBool,
     /// Loop threads running a piece of work now.
     busy: AtomicUsize,
+    /// Pieces of work finished so far: the monitor's sign of progress.
+    completed: AtomicUsize,
+    /// Loop threads asleep as followers, and where they sleep.
+    followers: Mutex<usize>,
+    follower_wake: Condvar,
+    /// The monitor sleeps until a loop thread becomes busy.
+    monitor_asleep: AtomicBool,
     /// Connections closed by their drain step, having received nothing.
     closed_idle: AtomicUsize,
 }
@@ -109,6 +116,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             listening: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             busy: AtomicUsize::new(0),
+            completed: AtomicUsize::new(0),
+            followers: Mutex::new(0),
+            follower_wake: Condvar::new(),
+            monitor_asleep: AtomicBool::new(false),
             closed_idle: AtomicUsize::new(0),
         })
     }
@@ -125,52 +136,104 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         }
     }
 
-    /// Performs work, counted busy; the last loop thread to become busy
-    /// wakes the serving thread's [`backstop`](Self::backstop).
+    /// Performs work, counted busy and, once done, as progress; the
+    /// first thread to become busy wakes a sleeping monitor.
     fn perform_counted(&self, work: Work<T::Request>) {
-        let loops = match self.dispatch {
-            Dispatch::Loops { loops, .. } => loops,
-            _ => return self.perform(work),
-        };
-        if self.busy.fetch_add(1, Ordering::AcqRel) + 1 == loops {
+        if !matches!(self.dispatch, Dispatch::Loops { .. }) {
+            return self.perform(work);
+        }
+        // SeqCst here and in `monitor`: either the monitor sees this
+        // thread busy, or this thread sees it asleep and wakes it.
+        self.busy.fetch_add(1, Ordering::SeqCst);
+        if self.monitor_asleep.load(Ordering::SeqCst) {
             self.shared().wake_serving();
         }
         self.perform(work);
-        self.busy.fetch_sub(1, Ordering::AcqRel);
+        self.completed.fetch_add(1, Ordering::Release);
+        self.busy.fetch_sub(1, Ordering::SeqCst);
     }
 
-    /// The serving thread's part under [`Dispatch::Loops`]: while every
-    /// loop thread is busy (raw handlers, long steps), it polls and
-    /// accepts, so raw connections are queued or refused by the overload
-    /// policy and ready connections are queued for the first thread that
-    /// comes free. It runs no handler itself. Returns when the server
-    /// shuts down.
-    pub(crate) fn backstop(&self, loops: usize) {
-        while !self.shared().is_shutting_down() {
-            self.shared().wait_serving(|| self.busy.load(Ordering::Acquire) < loops);
-            // A loop thread that is not busy may hold the lead (it polls):
-            // then there is nothing to back up.
-            let Some(mut lead) = self.lead.try_lock_for(BACKSTOP_PATIENCE) else { continue };
-            if self.busy.load(Ordering::Acquire) < loops || self.shared().is_shutting_down() {
-                continue;
+    /// The serving thread's part under [`Dispatch::Loops`]: Go's
+    /// `sysmon`. One loop thread leads and runs what it polls (eat what
+    /// you kill); the others sleep. While work runs the monitor looks
+    /// every [`MONITOR_TICK`]: when nothing has finished since its last
+    /// look and nobody polls (the leader is stuck in a long step: a
+    /// handler that blocks), it wakes a sleeping thread to lead, or, when
+    /// every thread is stuck, polls and accepts itself, so raw
+    /// connections are queued or refused by the overload policy. It runs
+    /// no handler itself. Runs until `until` holds; with `may_sleep` it
+    /// sleeps while no work runs (a loop thread that becomes busy wakes
+    /// it).
+    pub(crate) fn monitor(&self, until: impl Fn() -> bool, may_sleep: bool) {
+        let mut last = self.completed.load(Ordering::Acquire);
+        while !until() {
+            if may_sleep {
+                self.shared().wait_serving(|| {
+                    self.monitor_asleep.store(true, Ordering::SeqCst);
+                    self.busy.load(Ordering::SeqCst) == 0
+                });
+                self.monitor_asleep.store(false, Ordering::SeqCst);
             }
-            self.poll(&mut lead, None);
-            drop(lead);
-            let accept = {
-                let mut ready = self.ready.lock();
-                let before = ready.len();
-                ready.retain(|work| !matches!(work, Work::Accept));
-                before != ready.len()
-            };
-            if accept {
-                self.accept_batch();
+            self.shared().wait_serving_for(MONITOR_TICK);
+            let now = self.completed.load(Ordering::Acquire);
+            if now == last && self.busy.load(Ordering::Acquire) > 0 {
+                self.unstick();
             }
-            // What it accepted is for the loop threads, one of which may
-            // have begun to poll meanwhile.
-            if !self.ready.lock().is_empty() {
-                let _ = self.shared().poller.notify();
-            }
+            last = now;
         }
+    }
+
+    /// Every busy thread has been stuck for a tick: let another lead, or
+    /// lead a round itself when none sleeps.
+    fn unstick(&self) {
+        if *self.followers.lock() > 0 {
+            self.follower_wake.notify_one();
+            return;
+        }
+        let Some(mut lead) = self.lead.try_lock() else { return };
+        self.poll(&mut lead, Some(Instant::now() + MONITOR_TICK));
+        drop(lead);
+        let accept = {
+            let mut ready = self.ready.lock();
+            let before = ready.len();
+            ready.retain(|work| !matches!(work, Work::Accept));
+            before != ready.len()
+        };
+        if accept {
+            self.accept_batch();
+        }
+        // A loop thread that found the lead taken meanwhile sleeps: it
+        // leads now. One that leads already polls: it takes the work.
+        self.wake_follower();
+        if !self.ready.lock().is_empty() {
+            let _ = self.shared().poller.notify();
+        }
+    }
+
+    /// Wakes one follower, if one sleeps.
+    fn wake_follower(&self) {
+        let _followers = self.followers.lock();
+        self.follower_wake.notify_one();
+    }
+
+    /// Sleeps as a follower while another thread holds the lead, until
+    /// the monitor (or the end) wakes it. The lead is checked under the
+    /// followers' lock, which whoever gives the lead up without taking
+    /// up work (the monitor) takes to wake one, so no wake-up is lost.
+    fn follow(&self) {
+        let mut followers = self.followers.lock();
+        if self.stopped.load(Ordering::Acquire) || !self.lead.is_locked() {
+            return;
+        }
+        *followers += 1;
+        self.follower_wake.wait(&mut followers);
+        *followers -= 1;
+    }
+
+    /// Wakes every follower (the loops end).
+    fn stop_followers(&self) {
+        let _followers = self.followers.lock();
+        self.follower_wake.notify_all();
     }
 
     /// Takes the next piece of work, leading the poll when there is none.
@@ -182,7 +245,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             if self.stopped.load(Ordering::Acquire) || until() {
                 return None;
             }
-            let mut lead = self.lead.lock();
+            let Some(mut lead) = self.lead.try_lock() else {
+                self.follow();
+                continue;
+            };
             if let Some(work) = self.ready.lock().pop_front() {
                 return Some(work);
             }
@@ -524,10 +590,11 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         }
     }
 
-    /// Ends every loop (each wakes the next leader on its way out).
+    /// Ends every loop: the leader's poll is woken, the followers too.
     pub(crate) fn stop(&self) {
         self.stopped.store(true, Ordering::Release);
         let _ = self.shared().poller.notify();
+        self.stop_followers();
     }
 
     /// Takes the listener out of the poller (the server is closing).

@@ -180,7 +180,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
                     );
                     self.concurrency.execute(job);
                 }
-                self.reactor.backstop(loops);
+                self.reactor.monitor(|| shared.is_shutting_down(), true);
             }
             _ => self.reactor.run(|| shared.is_shutting_down(), None),
         }
@@ -264,12 +264,14 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     /// Waits until every request is done or `deadline`; returns how many
     /// were still in flight then. Under [`Dispatch::Serving`] the calling
     /// thread is the one that runs the steps, so it runs the reactor
-    /// meanwhile.
+    /// meanwhile; under [`Dispatch::Loops`] it goes on monitoring them.
     fn wait_for_requests(&self, deadline: Instant) -> usize {
         let tracker = &self.shared().tracker;
-        if self.concurrency.dispatch() == Dispatch::Serving {
-            let done = || tracker.count() == 0 || Instant::now() >= deadline;
-            self.reactor.run(done, Some(deadline));
+        let done = || tracker.count() == 0 || Instant::now() >= deadline;
+        match self.concurrency.dispatch() {
+            Dispatch::Serving => self.reactor.run(done, Some(deadline)),
+            Dispatch::Loops { .. } => self.reactor.monitor(done, false),
+            _ => {}
         }
         tracker.wait_empty(deadline)
     }

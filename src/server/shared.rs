@@ -82,6 +82,12 @@ impl Shared {
         }
     }
 
+    /// Waits for `timeout`, or less if woken.
+    pub(crate) fn wait_serving_for(&self, timeout: std::time::Duration) {
+        let mut gate = self.serving_gate.lock();
+        self.serving_wake.wait_for(&mut gate, timeout);
+    }
+
     pub(crate) fn is_shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst)
     }
