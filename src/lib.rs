@@ -73,7 +73,9 @@
 pub mod concurrency;
 pub mod config;
 pub mod framing;
+#[cfg(feature = "handlers")]
 pub mod handlers;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod message;
 pub mod protocol;
