@@ -30,14 +30,20 @@ use std::time::Duration;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::Hello;
-/// use socketserver::http::{Http, HttpLimits};
+/// use socketserver::http::HttpLimits;
 /// use std::time::Duration;
 ///
 /// let mut limits = HttpLimits::default();
 /// limits.max_body_size = 16 * 1024 * 1024;
 /// limits.header_timeout = Some(Duration::from_secs(10));
+///
+/// # #[cfg(feature = "handlers")] {
+/// use socketserver::handlers::Hello;
+/// use socketserver::http::Http;
 /// let http = Http::new(Hello).limits(limits);
+/// # }
+/// # #[cfg(not(feature = "handlers"))]
+/// # drop(limits);
 ///
 /// # #[cfg(feature = "config")] {
 /// let from_toml: HttpLimits = toml::from_str("max_headers = 50").unwrap();
