@@ -62,6 +62,23 @@
 //! Limits live in [`ServerConfig`]; server-wide hooks (`verify_request`,
 //! `handle_error`, `handle_timeout`, `service_actions`) in [`Hooks`].
 //!
+//! # Features
+//!
+//! None is on by default: without features the crate is the core above
+//! (transports, strategies, framing, messages, [`ServerConfig`], hooks).
+//!
+//! - `http`: the HTTP/1.1 layer, `socketserver::http`.
+//! - `handlers`: the bundled servers, `socketserver::handlers`; `Hello` and
+//!   `StaticFiles` also need `http`, and reading a `.toml` address book
+//!   needs `config`.
+//! - `config`: `serde::Deserialize` for [`ServerConfig`], [`Framing`],
+//!   [`StrategyKind`], [`Overload`] and `HttpLimits`, with durations
+//!   written `"30s"`.
+//! - `threadpool`: [`Concurrency`] for the `threadpool` crate's pool.
+//!
+//! The `socketserver` command line is a separate package (`cli/` in the
+//! repository), so a library user never compiles it.
+//!
 //! # Platform
 //!
 //! Unix-like systems (Linux first). The Unix transports are behind
@@ -73,7 +90,9 @@
 pub mod concurrency;
 pub mod config;
 pub mod framing;
+#[cfg(feature = "handlers")]
 pub mod handlers;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod message;
 pub mod protocol;

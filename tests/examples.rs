@@ -11,14 +11,13 @@ use util::{LineClient, PATIENCE};
 /// The cargo features this test was built with, so building the example
 /// reuses the same compiled library.
 fn features() -> Vec<&'static str> {
-    let mut features = Vec::new();
-    if cfg!(feature = "cli") {
-        features.push("cli");
-    }
-    if cfg!(feature = "threadpool") {
-        features.push("threadpool");
-    }
-    features
+    let all = [
+        ("http", cfg!(feature = "http")),
+        ("handlers", cfg!(feature = "handlers")),
+        ("config", cfg!(feature = "config")),
+        ("threadpool", cfg!(feature = "threadpool")),
+    ];
+    all.into_iter().filter(|&(_, on)| on).map(|(name, _)| name).collect()
 }
 
 /// Starts `cargo run --example NAME -- ARGS`, killed when dropped.
@@ -27,7 +26,7 @@ struct Example(Child);
 impl Example {
     fn start(name: &str, args: &[&str]) -> Example {
         let mut cargo = Command::new(env!("CARGO"));
-        cargo.args(["run", "--quiet", "--no-default-features"]);
+        cargo.args(["run", "--quiet", "--package", "socketserver", "--no-default-features"]);
         if !features().is_empty() {
             cargo.args(["--features", &features().join(",")]);
         }

@@ -1,5 +1,6 @@
 //! What a bounded strategy does when it is full.
 
+#[cfg(feature = "config")]
 use serde::Deserialize;
 use std::fmt;
 use std::str::FromStr;
@@ -15,8 +16,8 @@ use std::str::FromStr;
 /// assert_eq!("reject".parse::<Overload>(), Ok(Overload::Reject));
 /// assert!("drop".parse::<Overload>().is_err());
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "config", derive(Deserialize), serde(rename_all = "lowercase"))]
 pub enum Overload {
     /// Stop accepting until there is room: back-pressure onto the listen
     /// backlog, so clients wait rather than fail. The default.

@@ -1,6 +1,7 @@
 //! The strategy a config file or flag selects.
 
 use super::{Concurrency, Dispatch, Job, Overload, SingleThread, ThreadPerConnection, ThreadPool};
+#[cfg(feature = "config")]
 use serde::Deserialize;
 use std::fmt;
 use std::io;
@@ -31,8 +32,8 @@ pub enum Strategy {
 
 /// The name of a strategy, as config files and flags spell it: `single`,
 /// `threads` or `pool`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "config", derive(Deserialize), serde(rename_all = "lowercase"))]
 pub enum StrategyKind {
     /// [`SingleThread`].
     Single,

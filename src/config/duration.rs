@@ -1,6 +1,7 @@
 //! Reading durations from configuration text: `"250ms"`, `"30s"`, `"5m"`,
 //! `"1h"`, or a bare number of seconds.
 
+#[cfg(feature = "config")]
 use serde::{Deserialize, Deserializer};
 use std::time::Duration;
 
@@ -45,6 +46,7 @@ fn bad_duration(text: &str) -> String {
 
 /// Serde adapter: a duration from a string (see [`parse_duration`]) or a
 /// number of seconds.
+#[cfg(feature = "config")]
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Duration, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -61,6 +63,7 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Duration, 
 
 /// Serde adapter for an optional duration: as [`deserialize`], wrapped in
 /// `Some` (a missing key stays `None` through `#[serde(default)]`).
+#[cfg(all(feature = "config", feature = "http"))]
 pub(crate) fn deserialize_optional<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Duration>, D::Error> {
     deserialize(de).map(Some)
 }

@@ -1,5 +1,6 @@
 //! Limits and socket options shared by every transport and strategy.
 
+#[cfg(feature = "config")]
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -24,11 +25,13 @@ use std::time::Duration;
 /// config.read_timeout = Duration::from_secs(5);
 /// assert_eq!(config.max_message_size, 64 * 1024);
 ///
+/// # #[cfg(feature = "config")] {
 /// let from_toml: ServerConfig = toml::from_str("idle_timeout = \"2m\"").unwrap();
 /// assert_eq!(from_toml.idle_timeout, Duration::from_secs(120));
+/// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "config", derive(Deserialize), serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ServerConfig {
     /// Most connections (or datagrams) in flight at once, queued ones
@@ -37,21 +40,21 @@ pub struct ServerConfig {
     /// Time allowed to receive one whole message once its first byte has
     /// arrived; for raw stream handlers, the limit on each read. Default is
     /// 30 seconds.
-    #[serde(deserialize_with = "super::duration::deserialize")]
+    #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub read_timeout: Duration,
     /// Time a message handler's connection may sit between messages before
     /// it is closed. Default is 60 seconds.
-    #[serde(deserialize_with = "super::duration::deserialize")]
+    #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub idle_timeout: Duration,
     /// Time allowed for each write to a client. Default is 30 seconds.
-    #[serde(deserialize_with = "super::duration::deserialize")]
+    #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub write_timeout: Duration,
     /// Largest message (frame or datagram) accepted, in bytes. Default is
     /// 65536.
     pub max_message_size: usize,
     /// How long shutdown waits for in-flight requests before closing their
     /// connections. Default is 5 seconds.
-    #[serde(deserialize_with = "super::duration::deserialize")]
+    #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub drain_timeout: Duration,
     /// Listen backlog for stream transports. Default is `1024`.
     pub backlog: i32,

@@ -10,6 +10,7 @@ pub use self::check::check_split_invariance;
 pub use self::decoder::{Decoder, Frame};
 pub use self::frame_error::FrameError;
 
+#[cfg(feature = "config")]
 use serde::de::{self, Deserialize, Deserializer};
 use std::fmt;
 use std::str::FromStr;
@@ -153,6 +154,7 @@ impl fmt::Display for Framing {
     }
 }
 
+#[cfg(feature = "config")]
 impl<'de> Deserialize<'de> for Framing {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Framing, D::Error> {
         String::deserialize(de)?.parse().map_err(de::Error::custom)

@@ -1,9 +1,11 @@
 //! Address book: a name in, the office out (seed 004 §39.4).
 
 use crate::{Action, MessageHandler, Reply};
+#[cfg(feature = "config")]
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+#[cfg(feature = "config")]
 use toml::Spanned;
 
 /// Looks up an employee's office by name, case-insensitively: the address
@@ -29,7 +31,8 @@ use toml::Spanned;
 /// [`AddressBook::default`] holds the seed's four entries. [`AddressBook::load`]
 /// reads a book of one's own, chosen by the file's extension:
 ///
-/// - `.toml`: an `[entries]` table of `name = "office"` pairs;
+/// - `.toml`: an `[entries]` table of `name = "office"` pairs (with the
+///   `config` feature, which brings the TOML parser);
 /// - `.csv`: `name,office` per line, with an optional `name,office` header;
 ///   blank lines and lines starting with `#` are skipped; no quoting, so
 ///   neither field may contain a comma.
@@ -93,7 +96,8 @@ impl AddressBook {
     ///
     /// A message naming the file and, for a malformed entry, its line and
     /// what is wrong: the file cannot be read, its extension is neither
-    /// `.toml` nor `.csv`, a line does not parse, a name or office is
+    /// `.toml` nor `.csv` (or is `.toml` without the `config` feature), a
+    /// line does not parse, a name or office is
     /// empty, a name repeats (ignoring case), or the book has no entries.
     ///
     /// # Examples
@@ -195,12 +199,14 @@ fn check_entry(line: usize, name: &str, office: &str) -> Result<String, String> 
 }
 
 /// The TOML format: an `[entries]` table of strings, nothing else.
+#[cfg(feature = "config")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TomlBook {
     entries: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
+#[cfg(feature = "config")]
 fn toml_entries(text: &str) -> Result<Vec<Entry>, String> {
     let book: TomlBook = toml::from_str(text).map_err(|err| {
         let at = err.span().map(|span| format!("line {}: ", line_of(text, span.start))).unwrap_or_default();
@@ -217,6 +223,13 @@ fn toml_entries(text: &str) -> Result<Vec<Entry>, String> {
     let mut entries: Vec<Entry> = book.entries.into_iter().map(entry).collect();
     entries.sort_by_key(|entry| entry.line);
     Ok(entries)
+}
+
+#[cfg(not(feature = "config"))]
+fn toml_entries(_: &str) -> Result<Vec<Entry>, String> {
+    Err("reading a .toml address book needs socketserver's `config` feature; \
+         without it, write the book as a .csv file of name,office lines"
+        .to_string())
 }
 
 fn csv_entries(text: &str) -> Result<Vec<Entry>, String> {
@@ -249,6 +262,7 @@ fn csv_entry(line: usize, text: &str) -> Result<Entry, String> {
 }
 
 /// The 1-based line of byte `offset` in `text`.
+#[cfg(feature = "config")]
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
@@ -267,6 +281,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "config")]
     fn toml_entries_keep_their_lines() {
         let entries = toml_entries("# offices\n[entries]\nJOHN = \"C45\"\n\"Mary Ann\" = \"B12\"\n").unwrap();
         let lines: Vec<(usize, &str)> = entries.iter().map(|e| (e.line, e.name.as_str())).collect();
@@ -274,6 +289,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "config")]
     fn toml_errors_name_the_line() {
         let error = toml_entries("[entries]\nJOHN = \"C45\"\nMARY = 12\n").unwrap_err();
         assert!(error.starts_with("line 3:"), "{error}");

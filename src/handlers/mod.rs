@@ -16,7 +16,7 @@
 //! | [`Daytime`] | 000, RFC 867 | (connect, or any datagram) | the date and time, then close |
 //! | [`Qotd`] | 000, RFC 865 | (connect, or any datagram) | a quote, then close |
 //!
-//! Two are HTTP applications ([`HttpHandler`](crate::http::HttpHandler)s,
+//! With the `http` feature, two more are HTTP applications ([`HttpHandler`](crate::http::HttpHandler)s,
 //! served through the [`Http`](crate::http::Http) layer): [`Hello`], the
 //! hello-and-time server of seed 004 (§39.8), and [`StaticFiles`], a safe
 //! `python -m http.server`.
@@ -72,10 +72,11 @@ mod address_book;
 mod date_time;
 mod daytime;
 mod echo;
+#[cfg(feature = "http")]
 mod hello;
 mod qotd;
 mod reverse;
-#[cfg(unix)]
+#[cfg(all(unix, feature = "http"))]
 mod static_files;
 mod support_bot;
 mod support_session;
@@ -85,10 +86,11 @@ pub use self::address_book::AddressBook;
 pub use self::date_time::DateTime;
 pub use self::daytime::Daytime;
 pub use self::echo::Echo;
+#[cfg(feature = "http")]
 pub use self::hello::Hello;
 pub use self::qotd::Qotd;
 pub use self::reverse::Reverse;
-#[cfg(unix)]
+#[cfg(all(unix, feature = "http"))]
 pub use self::static_files::StaticFiles;
 pub use self::support_bot::SupportBot;
 pub use self::support_session::SupportSession;

@@ -62,6 +62,7 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// # Examples
 ///
 /// ```
+/// # #[cfg(feature = "handlers")] {
 /// use socketserver::handlers::Hello;
 /// use socketserver::http::Http;
 /// use socketserver::{Server, Tcp, ThreadPool};
@@ -83,6 +84,7 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 ///
 /// stop.shutdown();
 /// serving.join().unwrap()?;
+/// # }
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct Http<A> {

@@ -1,5 +1,6 @@
 //! The limits an HTTP connection is held to.
 
+#[cfg(feature = "config")]
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -29,21 +30,29 @@ use std::time::Duration;
 /// # Examples
 ///
 /// ```
-/// use socketserver::handlers::Hello;
-/// use socketserver::http::{Http, HttpLimits};
+/// use socketserver::http::HttpLimits;
 /// use std::time::Duration;
 ///
 /// let mut limits = HttpLimits::default();
 /// limits.max_body_size = 16 * 1024 * 1024;
 /// limits.header_timeout = Some(Duration::from_secs(10));
-/// let http = Http::new(Hello).limits(limits);
 ///
+/// # #[cfg(feature = "handlers")] {
+/// use socketserver::handlers::Hello;
+/// use socketserver::http::Http;
+/// let http = Http::new(Hello).limits(limits);
+/// # }
+/// # #[cfg(not(feature = "handlers"))]
+/// # drop(limits);
+///
+/// # #[cfg(feature = "config")] {
 /// let from_toml: HttpLimits = toml::from_str("max_headers = 50").unwrap();
 /// assert_eq!(from_toml.max_headers, 50);
 /// assert_eq!(from_toml.max_request_line, 8192);
+/// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "config", derive(Deserialize), serde(default, deny_unknown_fields))]
 #[non_exhaustive]
 pub struct HttpLimits {
     /// Longest request line (`GET /path HTTP/1.1`, without its line end),
@@ -59,7 +68,10 @@ pub struct HttpLimits {
     pub max_body_size: u64,
     /// Time allowed to receive a whole request head once its first byte has
     /// arrived; `None` uses the server's `read_timeout`. Default is `None`.
-    #[serde(deserialize_with = "crate::config::duration::deserialize_optional")]
+    #[cfg_attr(
+        feature = "config",
+        serde(deserialize_with = "crate::config::duration::deserialize_optional")
+    )]
     pub header_timeout: Option<Duration>,
 }
 

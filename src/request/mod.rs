@@ -18,6 +18,7 @@ pub use self::datagram::Datagram;
 pub use self::datagram_socket::DatagramSocket;
 pub(crate) use self::read_buffer::{Filled, ReadBuffer};
 pub use self::received::Received;
+#[cfg(feature = "http")]
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
 pub(crate) use self::write_buffer::WriteBuffer;

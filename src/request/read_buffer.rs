@@ -39,6 +39,7 @@ impl ReadBuffer {
 
     /// The buffer's size now: at most the limit given to [`ReadBuffer::new`]
     /// (or 8 KiB) plus one byte.
+    #[cfg(feature = "http")]
     pub(crate) fn capacity(&self) -> usize {
         self.buf.len()
     }
@@ -58,6 +59,7 @@ impl ReadBuffer {
     }
 
     /// Takes up to `n` pending bytes.
+    #[cfg(feature = "http")]
     pub(crate) fn take(&mut self, n: usize) -> &[u8] {
         let n = n.min(self.end - self.start);
         let range = self.start..self.start + n;

@@ -17,6 +17,7 @@
 //! nothing left to read stays reliably blocked until the deadline.)
 
 mod cli_util;
+#[path = "../../tests/http_common/mod.rs"]
 mod http_common;
 
 use cli_util::{temp_file, temp_path, Cleanup, Served};

@@ -43,11 +43,11 @@ one, a status other than 200) is counted, never ignored.\n";
 
 /// The hand-written method: the load generator, the pinning, the check
 /// against `wrk`.
-const METHOD: &str = include_str!("../../../../docs/benchmark-method.md");
+const METHOD: &str = include_str!("../../../../../docs/benchmark-method.md");
 
 /// The hand-written analysis of what limits each strategy, kept beside the
 /// generated page and appended to it.
-const STRATEGY_LIMITS: &str = include_str!("../../../../docs/strategy-limits.md");
+const STRATEGY_LIMITS: &str = include_str!("../../../../../docs/strategy-limits.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.

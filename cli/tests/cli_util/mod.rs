@@ -22,7 +22,7 @@ pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_socketserver"))
 }
 
-#[path = "../util/fd_limit.rs"]
+#[path = "../../../tests/util/fd_limit.rs"]
 mod fd_limit;
 #[allow(unused_imports)]
 pub use fd_limit::raise_fd_limit;

@@ -75,7 +75,7 @@ fn the_strategy_can_come_from_the_file_and_flags_override_it() {
 
 #[test]
 fn the_example_config_file_is_valid_and_documents_every_key() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/socketserver.example.toml");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../socketserver.example.toml");
     let server = Served::start(&["--config", example, "--bind", "127.0.0.1:0"]);
     assert_eq!(answers(&server)[0][0], "C45");
     let log = server.stop_cleanly();
