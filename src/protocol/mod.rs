@@ -32,6 +32,13 @@ use crate::Connection;
 /// connection's steps at a time. Readiness can be spurious: a read may
 /// still find nothing, and the step then waits again.
 ///
+/// Readiness is reported when it changes (the poller is edge-triggered,
+/// as mio's is): before a step returns [`Wait::Idle`] or [`Wait::Read`]
+/// it must have read until a read returned `WouldBlock`, and before it
+/// returns [`Wait::Write`] it must have written until a write would
+/// block. Bytes left unread, or room left unused, bring no further
+/// wake-up (only the deadline).
+///
 /// A step that panics is reported to `handle_error` and its connection
 /// closed; errors of the socket are the protocol's to log (at `debug` for
 /// what a client can cause) before it returns [`Wait::Close`].

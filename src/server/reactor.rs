@@ -9,8 +9,11 @@
 //! the next thread lead before running its own. So a step that blocks
 //! for seconds holds one thread, and another polls meanwhile; no request
 //! is handed from a polling thread to a worker through a channel.
-//! Connections are registered one-shot: exactly one thread owns a
-//! connection at a time (see [`Table`]).
+//! Connections are registered once, edge-triggered, for both directions
+//! (no system call per wait): a step reads and writes until the socket
+//! would block, so a change of readiness is what wakes it next. Exactly
+//! one thread owns a connection at a time: readiness reported while a
+//! thread steps it marks it to be stepped again (see [`Table`]).
 
 use super::accept_error::{classify, AcceptError, Backoff};
 use super::serve_request::{guarded, Admitted, Context};
@@ -487,7 +490,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         };
         // SAFETY: the connection is deleted from the poller in `close`,
         // before its socket closes.
-        let added = unsafe { self.shared().poller.add_with_mode(fd, Event::none(key), PollMode::Oneshot) };
+        let added = unsafe { self.shared().poller.add_with_mode(fd, Event::all(key), PollMode::Edge) };
         match added {
             Ok(()) => self.step(key, entry, Wake::Start),
             Err(err) => {
@@ -508,13 +511,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             if wake == Wake::Drain && matches!(wait, Wait::Idle(_) | Wait::Close) {
                 self.closed_idle.fetch_add(1, Ordering::AcqRel);
             }
-            let interest = match wait {
-                Wait::Close => return self.close(key, *entry, None),
-                Wait::Write(_) => Event::writable(key),
-                Wait::Idle(_) | Wait::Read(_) => Event::readable(key),
-            };
-            if let Err(err) = self.arm(&entry, interest) {
-                log::debug!("cannot wait on a connection, closing it: {err}");
+            if wait == Wait::Close {
                 return self.close(key, *entry, None);
             }
             let settled = self.table.lock().settle(key, entry, wait);
@@ -524,13 +521,6 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
                 Settled::Close(entry) => return self.close(key, *entry, None),
             }
         }
-    }
-
-    fn arm(&self, entry: &Entry<T::Request>, interest: Event) -> io::Result<()> {
-        let fd = entry.admitted.request.raw_fd().ok_or(io::ErrorKind::NotConnected)?;
-        // SAFETY: the entry owns the socket, open while we hold it.
-        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
-        self.shared().poller.modify_with_mode(fd, interest, PollMode::Oneshot)
     }
 
     fn add_timer(&self, key: usize, deadline: Option<Instant>) {
