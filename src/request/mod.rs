@@ -2,6 +2,7 @@
 //! [`Datagram`] from a datagram transport.
 
 mod accepted;
+mod buffer_pool;
 mod connection;
 mod datagram;
 mod datagram_socket;

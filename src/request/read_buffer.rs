@@ -1,6 +1,7 @@
 //! The bytes a connection has sent and its protocol layer has not yet
 //! used: the buffer under the message loop and the HTTP layer.
 
+use super::buffer_pool;
 use super::source::Source;
 use std::io;
 
@@ -24,12 +25,17 @@ pub(crate) struct ReadBuffer {
     end: usize,
     /// Largest the buffer may grow.
     limit: usize,
+    /// The size to take when the buffer is empty: doubled (up to the
+    /// limit) each time a read fills it, so a client that sends big
+    /// messages is read in few system calls.
+    hint: usize,
 }
 
 impl ReadBuffer {
     /// A buffer that grows to at most `limit` bytes (at least 8 KiB).
     pub(crate) fn new(limit: usize) -> ReadBuffer {
-        ReadBuffer { buf: Vec::new(), start: 0, end: 0, limit: limit.max(FIRST_BUFFER) }
+        let limit = limit.max(FIRST_BUFFER);
+        ReadBuffer { buf: Vec::new(), start: 0, end: 0, limit, hint: FIRST_BUFFER }
     }
 
     /// The bytes received and not yet consumed.
@@ -83,6 +89,9 @@ impl ReadBuffer {
                 Ok(0) => Ok(Some(Filled::Eof)),
                 Ok(n) => {
                     self.end += n;
+                    if self.end == self.buf.len() {
+                        self.hint = (self.buf.len() * 2).min(self.limit + 1);
+                    }
                     Ok(Some(Filled::Data))
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
@@ -96,7 +105,7 @@ impl ReadBuffer {
     /// waiting for its next message costs no buffer.
     pub(crate) fn release_if_empty(&mut self) {
         if self.len() == 0 {
-            self.buf = Vec::new();
+            buffer_pool::give(std::mem::take(&mut self.buf));
         }
     }
 
@@ -104,6 +113,9 @@ impl ReadBuffer {
     /// then grows up to the limit (and by one byte past it, so a head
     /// over the limit is seen as such).
     fn make_room(&mut self) {
+        if self.len() == 0 && self.buf.len() < self.hint {
+            return self.take_buffer();
+        }
         if self.end < self.buf.len() {
             return;
         }
@@ -115,5 +127,13 @@ impl ReadBuffer {
         }
         let grown = (self.buf.len() * 2).clamp(FIRST_BUFFER, self.limit + 1);
         self.buf.resize(grown.max(self.end + 1), 0);
+    }
+
+    /// An empty buffer of the hinted size, from this thread's kept ones.
+    fn take_buffer(&mut self) {
+        buffer_pool::give(std::mem::take(&mut self.buf));
+        let mut buf = buffer_pool::take(self.hint);
+        buf.resize(buf.capacity().min(self.limit + 1), 0);
+        (self.buf, self.start, self.end) = (buf, 0, 0);
     }
 }

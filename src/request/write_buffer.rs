@@ -1,6 +1,10 @@
 //! Replies waiting to be written to a non-blocking connection.
 
+use super::buffer_pool;
 use std::io::{self, Write};
+
+/// First size of a reply buffer.
+const FIRST_BUFFER: usize = 8 * 1024;
 
 /// Bytes to write and how many are written: the output side of a
 /// resumable protocol. A write that would block leaves the rest here for
@@ -14,6 +18,10 @@ pub(crate) struct WriteBuffer {
 impl WriteBuffer {
     /// The buffer to append replies to.
     pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
+        if self.buf.capacity() == 0 {
+            self.buf = buffer_pool::take(FIRST_BUFFER);
+            self.buf.clear();
+        }
         &mut self.buf
     }
 
@@ -43,7 +51,7 @@ impl WriteBuffer {
                 Err(err) => return Err(err),
             }
         }
-        self.buf = Vec::new();
+        buffer_pool::give(std::mem::take(&mut self.buf));
         self.written = 0;
         Ok(true)
     }
