@@ -502,24 +502,25 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     /// Steps a connection, then puts it back to wait or closes it.
-    fn step(&self, key: usize, mut entry: Box<Entry<T::Request>>, mut wake: Wake) {
-        loop {
-            let wait = match catch_unwind(AssertUnwindSafe(|| entry.step(wake))) {
-                Ok(wait) => wait,
-                Err(payload) => return self.close(key, *entry, Some(Failure::from_panic(payload))),
-            };
-            if wake == Wake::Drain && matches!(wait, Wait::Idle(_) | Wait::Close) {
-                self.closed_idle.fetch_add(1, Ordering::AcqRel);
-            }
-            if wait == Wait::Close {
-                return self.close(key, *entry, None);
-            }
-            let settled = self.table.lock().settle(key, entry, wait);
-            match settled {
-                Settled::Waiting(deadline) => return self.add_timer(key, deadline),
-                Settled::Again(back) => (entry, wake) = (back, Wake::Ready),
-                Settled::Close(entry) => return self.close(key, *entry, None),
-            }
+    fn step(&self, key: usize, mut entry: Box<Entry<T::Request>>, wake: Wake) {
+        let wait = match catch_unwind(AssertUnwindSafe(|| entry.step(wake))) {
+            Ok(wait) => wait,
+            Err(payload) => return self.close(key, *entry, Some(Failure::from_panic(payload))),
+        };
+        if wake == Wake::Drain && matches!(wait, Wait::Idle(_) | Wait::Close) {
+            self.closed_idle.fetch_add(1, Ordering::AcqRel);
+        }
+        if wait == Wait::Close {
+            return self.close(key, *entry, None);
+        }
+        let settled = self.table.lock().settle(key, entry, wait);
+        match settled {
+            Settled::Waiting(deadline) => self.add_timer(key, deadline),
+            // To the back of the queue, not again at once: a client that
+            // keeps sending while its replies wait (pipelining, never
+            // reading) would otherwise hold this thread.
+            Settled::Again(back) => self.ready.lock().push_back(Work::Step(key, back, Wake::Ready)),
+            Settled::Close(entry) => self.close(key, *entry, None),
         }
     }
 
