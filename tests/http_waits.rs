@@ -4,6 +4,7 @@
 //! goes on serving everyone else. Each wait still ends at its deadline.
 
 mod http_common;
+mod util;
 
 use http_common::{exchange, Client, Running, CLIENT_TIMEOUT};
 use socket2::{Domain, Socket, Type};
@@ -11,8 +12,8 @@ use socketserver::http::{Http, HttpLimits, HttpRequest, HttpResponse};
 use socketserver::{Server, ServerHandle, Tcp, ThreadPool};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::thread;
 use std::time::{Duration, Instant};
+use util::wait_until;
 
 /// Clients that sent half a request head.
 const HALF_HEADS: usize = 200;
@@ -26,16 +27,6 @@ fn app(req: &HttpRequest) -> io::Result<HttpResponse> {
     match req.path() {
         "/big" => Ok(HttpResponse::new(200).body(vec![b'b'; BIG])),
         path => Ok(HttpResponse::text(200, format!("hi {path}"))),
-    }
-}
-
-/// Waits until `done` holds, checking every few milliseconds; panics with
-/// `what` after ten seconds.
-fn poll_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !done() {
-        assert!(Instant::now() < deadline, "gave up waiting: {what}");
-        thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -95,7 +86,7 @@ fn slow_clients_wait_in_the_poller_while_a_small_pool_serves_others() {
     }
 
     let waiting = (HALF_HEADS + PIPELINERS) as u64;
-    poll_until("every slow connection waiting in the poller", || handle.stats().waiting >= waiting);
+    wait_until("every slow connection waiting in the poller", || handle.stats().waiting >= waiting);
     let stats = handle.stats();
     assert_eq!(stats.blocking, 0, "a thread is blocked on a client: {stats:?}");
     drop((half_heads, pipeliners));
