@@ -5,6 +5,10 @@
 //! and queues are bounded, timeouts are on by default, shutdown returns at
 //! once and never deadlocks, a panicking handler loses one connection and
 //! nothing else, and a client reset is a `debug` line, not a traceback.
+//! Handlers are blocking code, but waiting for the network is not: under
+//! [`ThreadPool`] and [`SingleThread`], a message or HTTP connection waits
+//! in the server's poller with a deadline and takes a thread only while
+//! its bytes are handled (see [`protocol`] and `docs/reactor.md`).
 //!
 //! ```
 //! use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};

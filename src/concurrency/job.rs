@@ -31,10 +31,9 @@ impl Job {
     }
 
     /// A channel that becomes ready (disconnected) when the job should no
-    /// longer wait for capacity: when the server starts shutting down for
-    /// a new request, at the drain deadline for a resumed (parked)
-    /// connection. A strategy that blocks waiting for capacity selects on
-    /// it too, so shutdown is never stuck behind a full queue.
+    /// longer wait for capacity: when the server starts shutting down. A
+    /// strategy that blocks waiting for capacity selects on it, so
+    /// shutdown is never stuck behind a full queue.
     pub fn cancelled(&self) -> &Receiver<()> {
         &self.cancel
     }

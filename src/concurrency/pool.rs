@@ -10,22 +10,23 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
-/// A fixed number of named worker threads fed by a bounded
-/// `crossbeam-channel` queue: the strategy a public-facing server wants.
+/// A fixed number of named worker threads that run the server's reactor:
+/// the strategy a public-facing server wants.
 ///
-/// Threads are bounded (unlike Python's `ThreadingMixIn`) and so is the
-/// queue (unlike the `threadpool` crate's): when every worker is busy and
-/// the queue is full, the [`Overload`] policy applies. A job that panics is
-/// caught; the worker lives on, so the pool never shrinks.
-///
-/// A raw [`RequestHandler`](crate::RequestHandler) holds its worker for
-/// the connection's whole life, so `workers` is also the number of such
-/// connections served at once; the rest wait in the queue, then in the
-/// listen backlog. A [`MessageHandler`](crate::MessageHandler) connection
-/// does better: when every worker is busy, one waiting for its next
-/// message (or the rest of one) *parks*, giving its worker back until
-/// bytes arrive, so idle and trickling clients cannot hold every worker
-/// ([`Stats::parked`](crate::Stats::parked) counts them).
+/// Threads are bounded (unlike Python's `ThreadingMixIn`). Message and
+/// HTTP connections wait in the server's poller, not in a worker: one
+/// worker polls and runs what is ready, the others sleep until a step
+/// blocks for long (see [`Dispatch::Loops`](super::Dispatch::Loops) and
+/// `docs/reactor.md`), so idle, trickling and non-reading clients hold no
+/// worker ([`Stats::waiting`](crate::Stats::waiting) counts them). A raw
+/// [`RequestHandler`](crate::RequestHandler) holds a worker for the length
+/// of `handle`, so `workers` is also the number of raw connections served
+/// at once; at most `queue` more wait for a worker, then the [`Overload`]
+/// policy applies (wait: accepting pauses and the rest wait in the listen
+/// backlog; reject: the handler's busy reply). A job that panics is
+/// caught; the worker lives on, so the pool never shrinks. For
+/// `handle_request` (no reactor running), the pool runs each connection as
+/// a job from its bounded `crossbeam-channel` queue.
 ///
 /// # Examples
 ///

@@ -2,11 +2,16 @@
 
 use super::{Concurrency, Dispatch, Job};
 
-/// Serves each request in the thread that runs the server, one at a time:
-/// Python's plain `TCPServer`.
+/// Serves everything on the thread that runs the server: Python's plain
+/// `TCPServer`, without its one-connection-at-a-time limit for protocol
+/// layers.
 ///
-/// Simple and thread-free; a slow client holds up everyone else, so it
-/// suits tests, datagram servers and short request/reply protocols.
+/// The serving thread runs the reactor and every step, so message and
+/// HTTP connections interleave: an idle or slow client waits in the
+/// poller and holds up no one. A raw [`RequestHandler`](crate::RequestHandler)
+/// runs one connection at a time, as in Python, and a handler that blocks
+/// holds up everyone. It suits datagram servers (the fastest strategy for
+/// them), tests, and message servers with quick handlers.
 ///
 /// # Examples
 ///
