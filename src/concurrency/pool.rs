@@ -16,7 +16,7 @@ use std::time::Instant;
 /// Threads are bounded (unlike Python's `ThreadingMixIn`). Message and
 /// HTTP connections wait in the server's poller, not in a worker: one
 /// worker polls and runs what is ready, the others sleep until a step
-/// blocks for long (see [`Dispatch::Loops`](super::Dispatch::Loops) and
+/// blocks for long (see [`Dispatch::Loops`] and
 /// `docs/reactor.md`), so idle, trickling and non-reading clients hold no
 /// worker ([`Stats::waiting`](crate::Stats::waiting) counts them). A raw
 /// [`RequestHandler`](crate::RequestHandler) holds a worker for the length
