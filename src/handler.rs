@@ -79,9 +79,10 @@ pub trait RequestHandler<R>: Send + Sync + 'static {
 
     /// Called instead of `setup`/`handle`/`finish` when the server is at
     /// capacity and its overload policy is to reject: a chance to send a
-    /// short "busy" answer before the connection closes. It must not block
-    /// for long; the serving thread is waiting. Default: nothing (the
-    /// connection is closed).
+    /// short "busy" answer before the connection closes. The socket is
+    /// non-blocking, so the serving thread never waits on the client: write
+    /// a short answer in one go (a TLS client whose handshake is not done
+    /// gets none). Default: nothing (the connection is closed).
     fn busy(&self, _request: &mut R) {}
 
     /// Called instead of `setup`/`handle`/`finish` for a datagram larger

@@ -78,6 +78,9 @@
 //! - `config`: `serde::Deserialize` for [`ServerConfig`], [`Framing`],
 //!   [`StrategyKind`], [`Overload`] and `HttpLimits`, with durations
 //!   written `"30s"`.
+//! - `tls`: the [`Tls`] transport (TLS over TCP with rustls and its `ring`
+//!   provider) and `socketserver::tls`; every stream handler serves over
+//!   it unchanged.
 //! - `threadpool`: [`Concurrency`] for the `threadpool` crate's pool.
 //!
 //! The `socketserver` command line is a separate package (`cli/` in the
@@ -102,6 +105,8 @@ pub mod message;
 pub mod protocol;
 pub mod request;
 pub mod server;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod transport;
 
 mod address;
@@ -122,6 +127,8 @@ pub use self::hooks::{log_failure, DefaultHooks, Hooks};
 pub use self::message::{Action, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};
 pub use self::server::{DrainReport, Server, ServerBuilder, ServerHandle, ShutdownHandle, Stats};
+#[cfg(feature = "tls")]
+pub use self::transport::Tls;
 pub use self::transport::{Tcp, Transport, Udp};
 #[cfg(unix)]
 pub use self::transport::{UnixDatagram, UnixStream};

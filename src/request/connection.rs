@@ -11,8 +11,8 @@ const READ_BUFFER: usize = 8 * 1024;
 /// Most unread input discarded when closing.
 const DISCARD_LIMIT: usize = 256 * 1024;
 
-/// An accepted TCP or Unix stream connection: the request of a stream
-/// transport.
+/// An accepted TCP, Unix or TLS stream connection: the request of a
+/// stream transport.
 ///
 /// It reads through a buffer (Python's `rfile`: [`BufRead`] lines and
 /// chunks; the buffer is allocated on first use) and writes straight to
@@ -220,7 +220,10 @@ impl Write for Connection {
         (&self.stream).write_vectored(bufs)
     }
 
+    /// Nothing to do over TCP and Unix sockets (writes go straight to the
+    /// socket); over TLS, writes out the ciphertext still held, with
+    /// `WouldBlock` when a non-blocking socket does not take it all.
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        (&self.stream).flush()
     }
 }

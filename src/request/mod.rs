@@ -10,6 +10,8 @@ mod read_buffer;
 mod received;
 mod source;
 mod stream;
+#[cfg(feature = "tls")]
+mod tls_stream;
 mod write_buffer;
 
 pub use self::accepted::Accepted;
@@ -22,6 +24,10 @@ pub use self::received::Received;
 #[cfg(feature = "http")]
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
+#[cfg(feature = "tls")]
+pub(crate) use self::tls_stream::TlsProgress;
+#[cfg(feature = "tls")]
+pub use self::tls_stream::TlsStream;
 pub(crate) use self::write_buffer::WriteBuffer;
 
 use crate::{Address, ServerHandle};

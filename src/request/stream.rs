@@ -1,4 +1,4 @@
-//! A connected stream socket: TCP or Unix.
+//! A connected stream socket: TCP, Unix, or TLS over TCP.
 
 use std::io::{self, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -8,8 +8,11 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
-/// The socket under a [`Connection`](crate::Connection): a TCP stream or a
-/// Unix stream, read and written the same way.
+#[cfg(feature = "tls")]
+use super::TlsStream;
+
+/// The socket under a [`Connection`](crate::Connection): a TCP stream, a
+/// Unix stream or a TLS session over TCP, read and written the same way.
 #[derive(Debug)]
 pub enum Stream {
     /// A TCP connection.
@@ -17,14 +20,40 @@ pub enum Stream {
     /// A Unix stream connection.
     #[cfg(unix)]
     Unix(UnixStream),
+    /// A TLS session over a TCP connection (feature `tls`).
+    #[cfg(feature = "tls")]
+    Tls(Box<TlsStream>),
 }
 
+/// The same call on the socket of every kind (for TLS, on its TCP socket:
+/// only for calls that neither read nor write).
 macro_rules! each {
     ($self:expr, $s:ident => $body:expr) => {
         match $self {
             Stream::Tcp($s) => $body,
             #[cfg(unix)]
             Stream::Unix($s) => $body,
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => {
+                let $s = tls.tcp();
+                $body
+            }
+        }
+    };
+}
+
+/// The same read or write on every kind of stream, TLS through rustls.
+macro_rules! each_io {
+    ($self:expr, $s:ident => $body:expr) => {
+        match $self {
+            Stream::Tcp($s) => $body,
+            #[cfg(unix)]
+            Stream::Unix($s) => $body,
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => {
+                let $s: &TlsStream = tls;
+                $body
+            }
         }
     };
 }
@@ -53,8 +82,13 @@ impl Stream {
     /// # Errors
     ///
     /// Fails when the socket is no longer connected.
+    /// A TLS stream sends `close_notify` before its write side shuts.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        each!(self, s => s.shutdown(how))
+        match self {
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => tls.shutdown(how),
+            _ => each!(self, s => s.shutdown(how)),
+        }
     }
 
     /// Switches the socket between blocking and non-blocking mode.
@@ -63,7 +97,20 @@ impl Stream {
     ///
     /// Fails only if the system call does.
     pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
-        each!(self, s => s.set_nonblocking(nonblocking))
+        match self {
+            #[cfg(feature = "tls")]
+            Stream::Tls(tls) => tls.set_nonblocking(nonblocking),
+            _ => each!(self, s => s.set_nonblocking(nonblocking)),
+        }
+    }
+
+    /// The TLS session, for a TLS stream.
+    #[cfg(feature = "tls")]
+    pub fn tls(&self) -> Option<&TlsStream> {
+        match self {
+            Stream::Tls(tls) => Some(tls),
+            _ => None,
+        }
     }
 
     #[cfg(unix)]
@@ -81,13 +128,13 @@ impl AsFd for Stream {
 
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        each!(self, s => s.read(buf))
+        (&*self).read(buf)
     }
 }
 
 impl Read for &Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        each!(*self, s => (&*s).read(buf))
+        each_io!(*self, s => (&*s).read(buf))
     }
 }
 
@@ -101,20 +148,23 @@ impl Write for Stream {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        (&*self).flush()
     }
 }
 
 impl Write for &Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        each!(*self, s => (&*s).write(buf))
+        each_io!(*self, s => (&*s).write(buf))
     }
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        each!(*self, s => (&*s).write_vectored(bufs))
+        each_io!(*self, s => (&*s).write_vectored(bufs))
     }
 
+    /// Nothing to do for TCP and Unix sockets; a TLS stream writes out the
+    /// ciphertext it still holds (`WouldBlock` when the socket does not
+    /// take it all).
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        each_io!(*self, s => (&*s).flush())
     }
 }

@@ -35,8 +35,8 @@ impl WriteBuffer {
         self.len() == 0
     }
 
-    /// Writes until everything is written (`true`) or the socket would
-    /// block (`false`). A fully written buffer gives its memory back.
+    /// Writes until everything is written and flushed (`true`) or the
+    /// socket would block (`false`). A fully written buffer gives its memory back.
     ///
     /// # Errors
     ///
@@ -50,6 +50,13 @@ impl WriteBuffer {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(false),
                 Err(err) => return Err(err),
             }
+        }
+        // A TLS session may still hold ciphertext the socket did not take:
+        // the reply is written only when it is on the socket.
+        match sink.flush() {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+            Err(err) => return Err(err),
         }
         buffer_pool::give(std::mem::take(&mut self.buf));
         self.written = 0;

@@ -167,6 +167,35 @@ impl<H, C> ServerBuilder<H, C> {
         H: RequestHandler<T::Request>,
     {
         let transport = T::bind(&addr.into_address()?, &self.config)?;
+        self.serve_on(transport)
+    }
+
+    /// Binds a TLS listener to `addr` (see [`Tls`](crate::Tls)) and starts
+    /// the strategy's threads.
+    ///
+    /// # Errors
+    ///
+    /// As [`bind`](Self::bind).
+    #[cfg(feature = "tls")]
+    pub fn bind_tls(
+        self,
+        addr: impl IntoAddress,
+        tls: crate::tls::TlsConfig,
+    ) -> io::Result<Server<crate::Tls, C, H>>
+    where
+        C: Concurrency,
+        H: RequestHandler<crate::Connection>,
+    {
+        let transport = crate::Tls::bind_with(&addr.into_address()?, &self.config, tls)?;
+        self.serve_on(transport)
+    }
+
+    fn serve_on<T>(self, transport: T) -> io::Result<Server<T, C, H>>
+    where
+        T: Transport,
+        C: Concurrency,
+        H: RequestHandler<T::Request>,
+    {
         let shared = Shared::new(self.config, transport.local_addr().clone())?;
         self.concurrency.start()?;
         Server::assemble(transport, self.concurrency, self.handler, self.hooks, shared)

@@ -113,6 +113,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         Counters::bump(&self.shared.counters.rejected);
         log::debug!("refused a request from {}: the server is at capacity", request.peer_addr());
         let _ = request.prepare();
+        // The reply is written without waiting: a client that does not take
+        // it at once (a TLS client whose handshake is not done) gets none,
+        // and the accepting thread is not held.
+        let _ = request.set_nonblocking(true);
         let _ = guarded(|| {
             self.handler.busy(request);
             Ok(())

@@ -1,4 +1,5 @@
-//! Transports: where requests come from. One file per transport.
+//! Transports: where requests come from. One file per transport; [`Tls`]
+//! (feature `tls`) wraps [`Tcp`].
 //!
 //! A transport binds a socket (through `socket2`, with the options of
 //! [`ServerConfig`]) and turns readiness into requests: a stream transport
@@ -11,6 +12,8 @@
 
 mod bind;
 mod tcp;
+#[cfg(feature = "tls")]
+mod tls;
 mod udp;
 #[cfg(unix)]
 mod unix_datagram;
@@ -20,12 +23,15 @@ mod unix_path;
 mod unix_stream;
 
 pub use self::tcp::Tcp;
+#[cfg(feature = "tls")]
+pub use self::tls::Tls;
 pub use self::udp::Udp;
 #[cfg(unix)]
 pub use self::unix_datagram::UnixDatagram;
 #[cfg(unix)]
 pub use self::unix_stream::UnixStream;
 
+use crate::protocol::Protocol;
 use crate::request::Request;
 use crate::{Address, ServerConfig};
 use std::io;
@@ -72,4 +78,11 @@ pub trait Transport: AsFd + Sized + Send + Sync + 'static {
     /// Whether this transport yields one request per connection (stream)
     /// rather than per datagram.
     fn is_stream() -> bool;
+
+    /// The protocol a stream handler speaks, with the transport's own
+    /// steps in front (TLS runs its handshake as steps before the
+    /// protocol's first). Default: the protocol as it is.
+    fn wrap_protocol(&self, protocol: Box<dyn Protocol<Self::Request>>) -> Box<dyn Protocol<Self::Request>> {
+        protocol
+    }
 }

@@ -22,6 +22,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 mod fd_limit;
+#[cfg(feature = "tls")]
+pub mod tls;
 #[allow(unused_imports)]
 pub use fd_limit::raise_fd_limit;
 

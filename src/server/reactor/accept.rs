@@ -97,7 +97,11 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             context.drop_oversized(request);
             return None;
         }
-        let protocol = if T::is_stream() { context.handler.protocol() } else { None };
+        let protocol = if T::is_stream() {
+            context.handler.protocol().map(|p| self.transport.wrap_protocol(p))
+        } else {
+            None
+        };
         let max = context.shared.config.max_connections;
         let stepped = stepped && protocol.is_some();
         let Some(id) = context.shared.tracker.admit(request.raw_fd(), stepped, max) else {
