@@ -13,6 +13,9 @@ const FIRST_BUFFER: usize = 8 * 1024;
 pub(crate) struct WriteBuffer {
     buf: Vec<u8>,
     written: usize,
+    /// Everything was handed to the socket's writer, but a TLS session
+    /// still holds ciphertext the socket did not take.
+    unflushed: bool,
 }
 
 impl WriteBuffer {
@@ -30,9 +33,9 @@ impl WriteBuffer {
         self.buf.len() - self.written
     }
 
-    /// Whether everything has been written.
+    /// Whether everything has been written and flushed.
     pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len() == 0 && !self.unflushed
     }
 
     /// Writes until everything is written and flushed (`true`) or the
@@ -54,8 +57,11 @@ impl WriteBuffer {
         // A TLS session may still hold ciphertext the socket did not take:
         // the reply is written only when it is on the socket.
         match sink.flush() {
-            Ok(()) => {}
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+            Ok(()) => self.unflushed = false,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.unflushed = true;
+                return Ok(false);
+            }
             Err(err) => return Err(err),
         }
         buffer_pool::give(std::mem::take(&mut self.buf));
