@@ -1,6 +1,7 @@
 //! The command line's grammar (clap derive): subcommands and their flags.
 
 use super::logging;
+use super::tls_client::TrustArgs;
 use super::transport_kind::TransportKind;
 use clap::{Args, Parser, Subcommand};
 use log::LevelFilter;
@@ -28,7 +29,7 @@ pub enum Command {
     Client(ClientArgs),
     /// Print the IP addresses a host name resolves to.
     Resolve(ResolveArgs),
-    /// Fetch an http:// URL with a raw HTTP/1.1 request; print the
+    /// Fetch an http:// or https:// URL with a raw HTTP/1.1 request; print the
     /// response, then bytes, time and throughput.
     Get(GetArgs),
     /// Drive a server with a closed-loop load and report req/s and
@@ -78,6 +79,17 @@ pub struct ServeArgs {
     /// The directory `static` serves. Default: the current directory.
     #[arg(long, value_name = "PATH")]
     pub dir: Option<PathBuf>,
+    /// Serve TLS with this certificate chain (PEM, the server's own
+    /// certificate first); needs --tls-key. SIGHUP reloads both files.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// How long a client has to finish its TLS handshake, such as 10s.
+    /// Default: 10s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub tls_handshake_timeout: Option<Duration>,
 }
 
 /// `socketserver client`.
@@ -95,6 +107,12 @@ pub struct ClientArgs {
     /// How long to wait for a reply, such as 5s or 500ms.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// Speak TLS over the TCP connection (to `serve … --tls-cert`).
+    #[arg(long, conflicts_with = "udp")]
+    pub tls: bool,
+    /// Whom to trust over TLS.
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }
 
 /// `socketserver resolve`.
@@ -108,7 +126,7 @@ pub struct ResolveArgs {
 /// `socketserver get`.
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// An http:// URL (https is not supported).
+    /// An http:// or https:// URL.
     #[arg(value_name = "URL")]
     pub url: String,
     /// Send HEAD instead of GET: headers only.
@@ -117,4 +135,7 @@ pub struct GetArgs {
     /// How long to wait for the server, such as 10s.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// Whom to trust for https.
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }

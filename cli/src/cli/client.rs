@@ -5,6 +5,7 @@
 use super::args::ClientArgs;
 use super::error::CliError;
 use super::reply_reader::{read_reply, Conn, Reply};
+use super::tls_client;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::UnixStream;
@@ -23,13 +24,27 @@ pub fn run(args: ClientArgs) -> Result<(), CliError> {
         return datagrams(&args);
     }
     if args.addr.contains('/') {
+        if args.tls {
+            return Err(CliError::usage("--tls works over TCP only: give HOST:PORT, not a socket path"));
+        }
         let conn = UnixStream::connect(&args.addr).map_err(|err| connect_error(&args.addr, &err))?;
         return stream(conn, &args);
     }
+    let tls = if args.tls { Some(args.trust.client_config(&[])?) } else { None };
     let addr = resolve(&args.addr)?;
     let conn =
         TcpStream::connect_timeout(&addr, args.timeout).map_err(|err| connect_error(&args.addr, &err))?;
-    stream(conn, &args)
+    match tls {
+        Some(config) => stream(tls_client::connect(conn, host_of(&args.addr), config)?, &args),
+        None => stream(conn, &args),
+    }
+}
+
+/// The host of HOST:PORT (an IPv6 address without its brackets), the
+/// name the server's certificate must carry.
+fn host_of(addr: &str) -> &str {
+    let host = addr.rsplit_once(':').map_or(addr, |(host, _)| host);
+    host.trim_start_matches('[').trim_end_matches(']')
 }
 
 fn stream(mut conn: impl Conn, args: &ClientArgs) -> Result<(), CliError> {

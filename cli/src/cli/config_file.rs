@@ -7,14 +7,16 @@ use super::logging;
 use super::transport_kind::TransportKind;
 use log::LevelFilter;
 use serde::Deserialize;
+use socketserver::config::parse_duration;
 use socketserver::{Overload, ServerConfig, StrategyKind};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 use toml::{Table, Value};
 
 /// The keys a config file may hold, for messages.
-const KEYS: &str =
-    "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, [limits]";
+const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
+                    tls_cert, tls_key, tls_handshake_timeout, [limits]";
 
 /// What a config file sets; `None` where it is silent.
 #[derive(Debug, Default)]
@@ -39,6 +41,12 @@ pub struct ConfigFile {
     pub data: Option<PathBuf>,
     /// `dir`, relative to the file's directory.
     pub dir: Option<PathBuf>,
+    /// `tls_cert`, relative to the file's directory.
+    pub tls_cert: Option<PathBuf>,
+    /// `tls_key`, relative to the file's directory.
+    pub tls_key: Option<PathBuf>,
+    /// `tls_handshake_timeout`.
+    pub tls_handshake_timeout: Option<Duration>,
     /// The `[limits]` table (defaults where it is silent).
     pub limits: ServerConfig,
 }
@@ -79,6 +87,9 @@ impl ConfigFile {
             "log_level" => self.log_level = Some(logging::parse_level(text(value)?)?),
             "data" => self.data = Some(base.join(text(value)?)),
             "dir" => self.dir = Some(base.join(text(value)?)),
+            "tls_cert" => self.tls_cert = Some(base.join(text(value)?)),
+            "tls_key" => self.tls_key = Some(base.join(text(value)?)),
+            "tls_handshake_timeout" => self.tls_handshake_timeout = Some(parse_duration(text(value)?)?),
             _ => return Err(format!("unknown key; accepted keys: {KEYS}")),
         }
         Ok(())

@@ -1,13 +1,15 @@
-//! The http:// URLs `get` accepts.
+//! The http:// and https:// URLs `get` accepts.
 
 use super::error::CliError;
 
-/// Where an http:// URL points.
+/// Where an http:// or https:// URL points.
 #[derive(Debug, PartialEq, Eq)]
 pub struct HttpUrl {
+    /// Whether it is https (TLS).
+    pub tls: bool,
     /// The host as written (an IPv6 address keeps its brackets).
     pub host: String,
-    /// The port (80 unless given).
+    /// The port (80 for http, 443 for https, unless given).
     pub port: u16,
     /// The path and query, at least `/`.
     pub target: String,
@@ -18,39 +20,45 @@ impl HttpUrl {
     ///
     /// # Errors
     ///
-    /// A usage error for https (not supported) or anything not an
-    /// http:// URL.
+    /// A usage error for anything not an http:// or https:// URL.
     pub fn parse(url: &str) -> Result<HttpUrl, CliError> {
         let bad = |why: &str| {
-            CliError::usage(format!("`{url}`: {why}; give an http:// URL such as http://127.0.0.1:8080/"))
+            CliError::usage(format!(
+                "`{url}`: {why}; give an http:// or https:// URL such as http://127.0.0.1:8080/"
+            ))
         };
         let lower = url.to_ascii_lowercase();
-        if lower.starts_with("https://") {
-            return Err(CliError::usage(format!(
-                "`{url}`: https is not supported: `get` speaks plain HTTP/1.1 over a TCP socket, with no TLS; \
-                 use an http:// URL"
-            )));
-        }
-        if !lower.starts_with("http://") {
-            return Err(bad("not an http:// URL"));
-        }
-        let rest = &url["http://".len()..];
+        let (tls, scheme) = if lower.starts_with("https://") {
+            (true, "https://")
+        } else if lower.starts_with("http://") {
+            (false, "http://")
+        } else {
+            return Err(bad("not an http:// or https:// URL"));
+        };
+        let rest = &url[scheme.len()..];
         let split = rest.find(['/', '?']).unwrap_or(rest.len());
         let (authority, target) = rest.split_at(split);
-        let (host, port) = split_authority(authority).ok_or_else(|| bad("no valid host[:port]"))?;
+        let default_port = if tls { 443 } else { 80 };
+        let (host, port) =
+            split_authority(authority, default_port).ok_or_else(|| bad("no valid host[:port]"))?;
         let target = match target {
             "" => "/".to_string(),
             t if t.starts_with('?') => format!("/{t}"),
             t => t.to_string(),
         };
-        Ok(HttpUrl { host: host.to_string(), port, target })
+        Ok(HttpUrl { tls, host: host.to_string(), port, target })
+    }
+
+    /// The URL again, for messages.
+    pub fn display(&self) -> String {
+        format!("{}://{}{}", if self.tls { "https" } else { "http" }, self.host_header(), self.target)
     }
 
     /// The `Host` header's value.
     pub fn host_header(&self) -> String {
-        match self.port {
-            80 => self.host.clone(),
-            port => format!("{}:{port}", self.host),
+        match (self.tls, self.port) {
+            (false, 80) | (true, 443) => self.host.clone(),
+            (_, port) => format!("{}:{port}", self.host),
         }
     }
 
@@ -60,13 +68,13 @@ impl HttpUrl {
     }
 }
 
-fn split_authority(authority: &str) -> Option<(&str, u16)> {
+fn split_authority(authority: &str, default_port: u16) -> Option<(&str, u16)> {
     let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let (host, port) = match authority.rfind(':') {
         Some(colon) if !authority[colon..].contains(']') => {
             (&authority[..colon], authority[colon + 1..].parse().ok()?)
         }
-        _ => (authority, 80),
+        _ => (authority, default_port),
     };
     (!host.is_empty()).then_some((host, port))
 }
@@ -82,10 +90,9 @@ mod tests {
         let url = HttpUrl::parse("http://[::1]:8080/a?b=c").unwrap();
         assert_eq!((url.connect_host(), url.port, url.target.as_str()), ("::1", 8080, "/a?b=c"));
         assert_eq!(url.host_header(), "[::1]:8080");
-        assert!(HttpUrl::parse("https://example.com/")
-            .unwrap_err()
-            .to_string()
-            .contains("https is not supported"));
+        let url = HttpUrl::parse("https://example.com/x").unwrap();
+        assert_eq!((url.tls, url.port, url.host_header()), (true, 443, "example.com".to_string()));
+        assert_eq!(HttpUrl::parse("https://localhost:8443").unwrap().display(), "https://localhost:8443/");
         assert!(HttpUrl::parse("ftp://example.com/").is_err());
         assert!(HttpUrl::parse("http://host:99999/").is_err());
     }

@@ -17,6 +17,8 @@ mod resolve;
 mod serve;
 mod settings;
 mod signals;
+mod tls_client;
+mod tls_files;
 mod transport_kind;
 
 use self::args::{Cli, Command};

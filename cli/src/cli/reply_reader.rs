@@ -18,6 +18,12 @@ impl Conn for TcpStream {
     }
 }
 
+impl Conn for super::tls_client::TlsStream {
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.sock.set_read_timeout(timeout)
+    }
+}
+
 impl Conn for UnixStream {
     fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         UnixStream::set_read_timeout(self, timeout)
@@ -59,7 +65,10 @@ pub fn read_reply(conn: &mut impl Conn, wait: Duration, optional: bool) -> io::R
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) if is_timeout(&err) && (optional || !reply.bytes.is_empty()) => return Ok(reply),
             Err(err) if is_timeout(&err) => return Err(io::Error::new(io::ErrorKind::TimedOut, err)),
-            Err(err) if err.kind() == io::ErrorKind::ConnectionReset => {
+            // A TLS server that closed without close_notify: closed too.
+            Err(err)
+                if matches!(err.kind(), io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof) =>
+            {
                 reply.closed = true;
                 return Ok(reply);
             }

@@ -6,8 +6,8 @@ use super::settings::Settings;
 use super::signals::SignalWatch;
 use super::transport_kind::TransportKind;
 use socketserver::{
-    Concurrency, Connection, Datagram, DrainReport, RequestHandler, Server, Tcp, Transport, Udp,
-    UnixDatagram, UnixStream,
+    Concurrency, Connection, Datagram, DrainReport, RequestHandler, Server, ServerBuilder, Strategy, Tcp,
+    Transport, Udp, UnixDatagram, UnixStream,
 };
 use std::io;
 
@@ -18,6 +18,7 @@ where
     H: RequestHandler<Connection> + RequestHandler<Datagram>,
 {
     match settings.transport {
+        TransportKind::Tcp if settings.tls.is_some() => run_tls(handler, settings),
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
         TransportKind::Udp => run::<Udp, H>(handler, settings),
         TransportKind::Unix => run::<UnixStream, H>(handler, settings),
@@ -32,6 +33,7 @@ where
     H: RequestHandler<Connection>,
 {
     match settings.transport {
+        TransportKind::Tcp if settings.tls.is_some() => run_tls(handler, settings),
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
         TransportKind::Unix => run::<UnixStream, H>(handler, settings),
         datagrams => Err(CliError::usage(format!(
@@ -47,19 +49,38 @@ pub fn run<T: Transport, H: RequestHandler<T::Request>>(
     handler: H,
     settings: &Settings,
 ) -> Result<DrainReport, CliError> {
-    let strategy = settings.strategy();
-    let strategy_text = strategy.describe();
-    let server = Server::builder(handler)
-        .config(settings.limits.clone())
-        .concurrency(strategy)
-        .bind::<T>(&settings.bind)
+    let server =
+        builder(handler, settings).bind::<T>(&settings.bind).map_err(|err| bind_error(&err, settings))?;
+    serve_bound(server, settings, settings.transport.to_string())
+}
+
+/// [`run`] over TLS: binds with the settings' certificate; SIGHUP
+/// reloads it.
+fn run_tls<H: RequestHandler<Connection>>(handler: H, settings: &Settings) -> Result<DrainReport, CliError> {
+    let Some(tls) = &settings.tls else { return run::<Tcp, H>(handler, settings) };
+    let http = matches!(settings.handler.name, "http" | "static");
+    let server = builder(handler, settings)
+        .bind_tls(&settings.bind, tls.config(http)?)
         .map_err(|err| bind_error(&err, settings))?;
-    let _signals = SignalWatch::start(server.shutdown_handle())?;
+    serve_bound(server, settings, "tcp+tls".to_string())
+}
+
+fn builder<H>(handler: H, settings: &Settings) -> ServerBuilder<H, Strategy> {
+    Server::builder(handler).config(settings.limits.clone()).concurrency(settings.strategy())
+}
+
+fn serve_bound<T: Transport, H: RequestHandler<T::Request>>(
+    server: Server<T, Strategy, H>,
+    settings: &Settings,
+    transport: String,
+) -> Result<DrainReport, CliError> {
+    let reload = settings.tls.as_ref().map(|tls| tls.cert.clone());
+    let _signals = SignalWatch::start(server.shutdown_handle(), reload)?;
     log::info!(
-        "serving {} transport={} bound={} strategy={strategy_text}",
+        "serving {} transport={transport} bound={} strategy={}",
         settings.handler.name,
-        settings.transport,
         server.local_addr(),
+        server.concurrency().describe(),
     );
     let report =
         server.serve_forever().map_err(|err| CliError::runtime(format!("the server failed: {err}")))?;

@@ -6,6 +6,7 @@ use super::bind_address;
 use super::config_file::ConfigFile;
 use super::error::CliError;
 use super::registry::{self, HandlerInfo};
+use super::tls_files::ServerTls;
 use super::transport_kind::TransportKind;
 use log::LevelFilter;
 use socketserver::{Address, Overload, ServerConfig, Strategy, StrategyKind};
@@ -39,6 +40,8 @@ pub struct Settings {
     pub dir: PathBuf,
     /// The server's limits.
     pub limits: ServerConfig,
+    /// TLS, when `--tls-cert` and `--tls-key` are given.
+    pub tls: Option<ServerTls>,
 }
 
 impl Settings {
@@ -59,6 +62,12 @@ impl Settings {
         let data = args.data.or(file.data);
         let dir = args.dir.or(file.dir);
         check_applies(handler, data.is_some(), dir.is_some())?;
+        let tls = ServerTls::resolve(
+            args.tls_cert.or(file.tls_cert),
+            args.tls_key.or(file.tls_key),
+            args.tls_handshake_timeout.or(file.tls_handshake_timeout),
+            transport,
+        )?;
         Ok(Settings {
             handler,
             bind: bind_address::resolve(args.bind.or(file.bind).as_deref(), transport, handler)?,
@@ -71,6 +80,7 @@ impl Settings {
             data,
             dir: dir.unwrap_or_else(|| PathBuf::from(".")),
             limits: file.limits,
+            tls,
         })
     }
 

@@ -1,10 +1,12 @@
 //! SIGINT and SIGTERM: the first starts a drain, a second ends the
-//! process at once.
+//! process at once. SIGHUP, when serving TLS: reload the certificate.
 
 use super::error::CliError;
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::{Handle, Signals};
+use socketserver::tls::ReloadableCert;
 use socketserver::ShutdownHandle;
+use std::sync::Arc;
 use std::thread;
 
 /// Watches for SIGINT and SIGTERM while a server runs; stops watching
@@ -16,30 +18,65 @@ pub struct SignalWatch {
 
 impl SignalWatch {
     /// Starts a thread that shuts `server` down on the first SIGINT or
-    /// SIGTERM, and exits the process (status 130) on a second one.
+    /// SIGTERM, and exits the process (status 130) on a second one. With
+    /// `certificate`, SIGHUP reloads it from its files (otherwise SIGHUP
+    /// keeps its default: it ends the process).
     ///
     /// # Errors
     ///
     /// A runtime error if the handlers cannot be installed.
-    pub fn start(server: ShutdownHandle) -> Result<SignalWatch, CliError> {
-        let mut signals = Signals::new([SIGINT, SIGTERM])
+    pub fn start(
+        server: ShutdownHandle,
+        certificate: Option<Arc<ReloadableCert>>,
+    ) -> Result<SignalWatch, CliError> {
+        let mut wanted = vec![SIGINT, SIGTERM];
+        if certificate.is_some() {
+            wanted.push(SIGHUP);
+        }
+        let mut signals = Signals::new(wanted)
             .map_err(|err| CliError::runtime(format!("cannot install signal handlers: {err}")))?;
         let handle = signals.handle();
         thread::Builder::new()
             .name("signals".to_string())
             .spawn(move || {
-                let mut received = signals.forever();
-                if let Some(signal) = received.next() {
-                    log::info!("received {}: draining in-flight requests", name(signal));
-                    server.shutdown();
-                }
-                if let Some(signal) = received.next() {
-                    log::warn!("received {} again: exiting without waiting for the drain", name(signal));
-                    std::process::exit(130);
+                let mut draining = false;
+                for signal in signals.forever() {
+                    match (signal, &certificate) {
+                        (SIGHUP, Some(certificate)) => reload_certificate(certificate),
+                        _ if draining => {
+                            log::warn!(
+                                "received {} again: exiting without waiting for the drain",
+                                name(signal)
+                            );
+                            std::process::exit(130);
+                        }
+                        _ => {
+                            log::info!("received {}: draining in-flight requests", name(signal));
+                            server.shutdown();
+                            draining = true;
+                        }
+                    }
                 }
             })
             .map_err(|err| CliError::runtime(format!("cannot start the signal thread: {err}")))?;
         Ok(SignalWatch { handle })
+    }
+}
+
+/// SIGHUP in a TLS server: the certificate and key are read again from
+/// the same files; handshakes from now on get the new pair, connections
+/// already open keep theirs. A bad new pair is logged and the old one
+/// kept.
+fn reload_certificate(certificate: &ReloadableCert) {
+    match certificate.reload() {
+        Ok(()) => log::info!(
+            "received SIGHUP: reloaded the TLS certificate {} and key {}",
+            certificate.cert_path().display(),
+            certificate.key_path().display()
+        ),
+        Err(err) => {
+            log::error!("received SIGHUP: kept the TLS certificate in use, the new one is refused: {err}")
+        }
     }
 }
 
@@ -52,6 +89,7 @@ impl Drop for SignalWatch {
 fn name(signal: i32) -> &'static str {
     match signal {
         SIGINT => "SIGINT",
+        SIGHUP => "SIGHUP",
         _ => "SIGTERM",
     }
 }
