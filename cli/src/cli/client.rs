@@ -135,6 +135,6 @@ fn io_error(err: io::Error) -> CliError {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
             CliError::runtime("no reply in time (raise --timeout, or check the server)")
         }
-        _ => CliError::runtime(format!("connection failed: {err}")),
+        _ => CliError::runtime(format!("connection failed: {err}{}", tls_client::hint(&err))),
     }
 }

@@ -118,5 +118,5 @@ fn summary(bytes: usize, elapsed: Duration) -> String {
 }
 
 fn failed(url: &HttpUrl, err: &io::Error) -> CliError {
-    CliError::runtime(format!("{}: {err}", url.display()))
+    CliError::runtime(format!("{}: {err}{}", url.display(), tls_client::hint(err)))
 }

@@ -140,3 +140,13 @@ impl ServerCertVerifier for Unchecked {
         self.0.signature_verification_algorithms.supported_schemes()
     }
 }
+
+/// What to do about an error the TLS client met: a certificate it could
+/// not check gets the flags that help; anything else, nothing.
+pub fn hint(err: &std::io::Error) -> &'static str {
+    if err.to_string().contains("invalid peer certificate") {
+        "; give the server's certificate (or its CA) with --cacert FILE, or --insecure to skip the check (testing only)"
+    } else {
+        ""
+    }
+}
