@@ -58,7 +58,12 @@ pub struct ServerConfig {
     pub drain_timeout: Duration,
     /// Listen backlog for stream transports. Default is `1024`.
     pub backlog: i32,
-    /// Sets `SO_REUSEADDR` on the listening socket. Default is `true`.
+    /// Sets `SO_REUSEADDR` on a TCP listening socket, so a restarted
+    /// server can bind while old connections linger in `TIME_WAIT`.
+    /// Default is `true`. Never set on UDP sockets, whatever this says:
+    /// there Linux would let a second socket bind the same port and take
+    /// a share of its datagrams (Python's `UDPServer` does not set it
+    /// either).
     pub reuse_address: bool,
     /// Sets `SO_REUSEPORT`, letting several servers share a port. Default
     /// is `false`.

@@ -127,7 +127,8 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
-    /// `SO_REUSEADDR` on the listening socket. Default is `true`.
+    /// `SO_REUSEADDR` on a TCP listening socket (never on UDP: see
+    /// [`ServerConfig::reuse_address`]). Default is `true`.
     pub fn reuse_address(mut self, on: bool) -> Self {
         self.config.reuse_address = on;
         self
