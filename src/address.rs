@@ -175,12 +175,15 @@ impl IntoAddress for &str {
 /// Why `text` (no port, no slash) is not taken as an address: a forgotten
 /// port would otherwise become a socket file in the current directory.
 fn not_an_address(text: &str) -> String {
-    let accepted = "HOST:PORT (such as 127.0.0.1:8080 or [::1]:8080; port 0 picks a free one) or a Unix socket \
+    let accepted =
+        "HOST:PORT (such as 127.0.0.1:8080 or [::1]:8080; port 0 picks a free one) or a Unix socket \
                     path containing a slash";
     if text.trim_matches(['[', ']']).parse::<IpAddr>().is_ok() || text == "localhost" {
         return format!("`{text}` has no port: write {text}:PORT; accepted: {accepted}");
     }
-    format!("`{text}` is not an address; accepted: {accepted} (./{text} for a socket in the current directory)")
+    format!(
+        "`{text}` is not an address; accepted: {accepted} (./{text} for a socket in the current directory)"
+    )
 }
 
 impl IntoAddress for String {

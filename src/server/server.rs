@@ -192,8 +192,14 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     /// shuts down): Python's `handle_request`. A connection is served to
     /// its end (a message or HTTP connection until it closes), except
     /// under [`Dispatch::Blocking`] strategies, which get it as a job.
-    /// When the wait runs out, calls [`Hooks::handle_timeout`]. Returns
-    /// whether a request was dispatched. Not for use while
+    /// When the wait runs out, calls [`Hooks::handle_timeout`].
+    ///
+    /// Returns whether a request was handed to its handler: `false` when
+    /// the wait ran out, the server is shutting down, or the one request
+    /// that arrived was refused ([`Hooks::verify_request`] said no,
+    /// counted in [`Stats::refused`](crate::Stats::refused); a datagram
+    /// over the size limit; a connection past `max_connections`). As in
+    /// Python, a refused request still ends the call. Not for use while
     /// [`serve_forever`](Self::serve_forever) runs.
     ///
     /// # Errors
@@ -205,8 +211,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         let deadline = timeout.map(|t| Instant::now() + t);
         while !self.shared().is_shutting_down() {
             if let Some(request) = self.reactor.accept_one()? {
-                self.reactor.serve_one(request);
-                return Ok(true);
+                return Ok(self.reactor.serve_one(request));
             }
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if remaining == Some(Duration::ZERO) {
