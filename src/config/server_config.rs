@@ -53,7 +53,9 @@ pub struct ServerConfig {
     /// 65536.
     pub max_message_size: usize,
     /// How long shutdown waits for in-flight requests before closing their
-    /// connections. Default is 5 seconds.
+    /// connections. Zero waits with no limit, as Python's `server_close`
+    /// waits for every thread (`block_on_close`); as for every duration
+    /// here, zero means "no limit". Default is 5 seconds.
     #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub drain_timeout: Duration,
     /// Listen backlog for stream transports. Default is `1024`.

@@ -114,8 +114,9 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
-    /// How long shutdown waits for in-flight requests. Default is 5
-    /// seconds.
+    /// How long shutdown waits for in-flight requests before closing their
+    /// connections; zero waits with no limit (as every zero duration of
+    /// [`ServerConfig`] means). Default is 5 seconds.
     pub fn drain_timeout(mut self, timeout: Duration) -> Self {
         self.config.drain_timeout = timeout;
         self

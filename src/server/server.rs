@@ -240,7 +240,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         let shared = self.shared();
         shared.begin_shutdown();
         let started = Instant::now();
-        let deadline = started + shared.config.drain_timeout;
+        let deadline = drain_deadline(started, shared.config.drain_timeout);
         // Counted when shutdown began (or now, for any admitted by a loop
         // that had not yet seen the shutdown), less the connections the
         // drain closed between requests with nothing of a next one
@@ -280,6 +280,14 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         }
         tracker.wait_empty(deadline)
     }
+}
+
+/// When the drain gives up on in-flight requests: `timeout` after
+/// `started`, or, for a zero timeout, never in practice (a century on),
+/// as zero means "no limit" for every duration of [`ServerConfig`](crate::ServerConfig).
+fn drain_deadline(started: Instant, timeout: Duration) -> Instant {
+    const NO_LIMIT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    started + if timeout.is_zero() { NO_LIMIT } else { timeout }
 }
 
 impl<T: Transport, C, H> Drop for Server<T, C, H> {
