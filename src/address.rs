@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 /// assert_eq!(path, Address::Unix("/tmp/demo.sock".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Address {
     /// An IPv4 or IPv6 socket address.
     Inet(SocketAddr),

@@ -66,6 +66,7 @@ impl Hooks for Failures {
         let what = match failure {
             Failure::Io(err) => format!("io: {err}"),
             Failure::Panic(message) => format!("panic: {message}"),
+            other => format!("other: {other}"),
         };
         let _ = self.0.send(what);
     }

@@ -68,12 +68,15 @@ pub struct ServerConfig {
     /// either).
     pub reuse_address: bool,
     /// Sets `SO_REUSEPORT`, letting several servers share a port. Default
-    /// is `false`.
+    /// is `false`. How the system shares it differs by platform: see
+    /// [`ServerBuilder::reuse_port`](crate::ServerBuilder::reuse_port).
     pub reuse_port: bool,
     /// For an IPv6 address, accept IPv6 only (`IPV6_V6ONLY`). Default is
     /// `true`, so `[::]:PORT` and `0.0.0.0:PORT` can be bound side by side.
     pub ipv6_only: bool,
     /// Sets `TCP_NODELAY` on accepted TCP connections. Default is `true`.
+    /// See [`ServerBuilder::nodelay`](crate::ServerBuilder::nodelay) for
+    /// how it is applied per platform.
     pub nodelay: bool,
 }
 

@@ -11,6 +11,7 @@ use std::time::Duration;
 /// The socket under a [`Connection`](crate::Connection): a TCP stream or a
 /// Unix stream, read and written the same way.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Stream {
     /// A TCP connection.
     Tcp(TcpStream),
