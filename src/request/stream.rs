@@ -67,6 +67,21 @@ impl Stream {
         each!(self, s => s.set_nonblocking(nonblocking))
     }
 
+    /// A second handle to the same socket, for writing to the client from
+    /// another thread (a chat server's broadcast). Both handles share the
+    /// socket's options, its mode and its buffers in the kernel.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the system is out of descriptors.
+    pub fn try_clone(&self) -> io::Result<Stream> {
+        match self {
+            Stream::Tcp(s) => s.try_clone().map(Stream::Tcp),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.try_clone().map(Stream::Unix),
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> RawFd {
         each!(self, s => s.as_raw_fd())
