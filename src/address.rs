@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 /// assert_eq!(path, Address::Unix("/tmp/demo.sock".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Address {
     /// An IPv4 or IPv6 socket address.
     Inet(SocketAddr),
@@ -83,15 +84,35 @@ impl From<PathBuf> for Address {
 
 /// Conversion into an [`Address`], resolving host names where needed.
 ///
-/// Implemented for `&str` and `String` (`HOST:PORT`, `[V6]:PORT`, or else a
-/// Unix socket path), `SocketAddr`, `(IpAddr, u16)`, `(&str, u16)`, `&Path`
-/// and `PathBuf`.
+/// Implemented for `&str` and `String` (`HOST:PORT`, `[V6]:PORT`, or a
+/// Unix socket path, which must contain a slash: `./app.sock`),
+/// `SocketAddr`, `(IpAddr, u16)`, `(&str, u16)`, `&Path` and `PathBuf`.
+///
+/// A string with neither a port nor a slash is refused rather than
+/// guessed at: `"127.0.0.1"` is a forgotten port, not a socket file named
+/// `127.0.0.1` in the current directory. For such a path, pass a `&Path`.
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::{Address, IntoAddress};
+/// use std::io::ErrorKind;
+///
+/// assert!("127.0.0.1:0".into_address()?.as_inet().is_some());
+/// assert_eq!("./app.sock".into_address()?, Address::Unix("./app.sock".into()));
+/// let forgotten_port = "127.0.0.1".into_address().unwrap_err();
+/// assert_eq!(forgotten_port.kind(), ErrorKind::InvalidInput);
+/// assert!(forgotten_port.to_string().contains("127.0.0.1:PORT"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub trait IntoAddress {
     /// Converts, resolving a host name to its first address.
     ///
     /// # Errors
     ///
-    /// Fails when a `HOST:PORT` string names a host that does not resolve.
+    /// Fails when a `HOST:PORT` string names a host that does not resolve,
+    /// and with `InvalidInput` for a string that is neither `HOST:PORT`
+    /// nor a path with a slash (a forgotten port, most often).
     fn into_address(self) -> io::Result<Address>;
 }
 
@@ -145,8 +166,25 @@ impl IntoAddress for &str {
         if looks_like_host_port(self) {
             return resolve(self);
         }
-        Ok(Address::Unix(PathBuf::from(self)))
+        if self.contains('/') {
+            return Ok(Address::Unix(PathBuf::from(self)));
+        }
+        Err(io::Error::new(io::ErrorKind::InvalidInput, not_an_address(self)))
     }
+}
+
+/// Why `text` (no port, no slash) is not taken as an address: a forgotten
+/// port would otherwise become a socket file in the current directory.
+fn not_an_address(text: &str) -> String {
+    let accepted =
+        "HOST:PORT (such as 127.0.0.1:8080 or [::1]:8080; port 0 picks a free one) or a Unix socket \
+                    path containing a slash";
+    if text.trim_matches(['[', ']']).parse::<IpAddr>().is_ok() || text == "localhost" {
+        return format!("`{text}` has no port: write {text}:PORT; accepted: {accepted}");
+    }
+    format!(
+        "`{text}` is not an address; accepted: {accepted} (./{text} for a socket in the current directory)"
+    )
 }
 
 impl IntoAddress for String {
@@ -161,12 +199,14 @@ impl IntoAddress for &String {
     }
 }
 
-/// `HOST:PORT` where PORT is all digits and HOST has no slash.
+/// `HOST:PORT` where PORT is all digits and HOST has no slash (and no
+/// colon unless bracketed, so a bare IPv6 address is not split).
 fn looks_like_host_port(text: &str) -> bool {
     match text.rsplit_once(':') {
         Some((host, port)) => {
             !host.is_empty()
                 && !host.contains('/')
+                && (!host.contains(':') || (host.starts_with('[') && host.ends_with(']')))
                 && !port.is_empty()
                 && port.bytes().all(|b| b.is_ascii_digit())
         }
@@ -192,5 +232,17 @@ mod tests {
         assert!(matches!("[::1]:0".into_address(), Ok(Address::Inet(_))));
         assert!(matches!("localhost:80".into_address(), Ok(Address::Inet(_))));
         assert_eq!("./my.sock".into_address().unwrap(), Address::Unix("./my.sock".into()));
+        assert_eq!("/run/a.sock".into_address().unwrap(), Address::Unix("/run/a.sock".into()));
+    }
+
+    #[test]
+    fn a_forgotten_port_is_refused_not_taken_for_a_path() {
+        for text in ["127.0.0.1", "::1", "[::1]", "localhost"] {
+            let err = text.into_address().unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{text}");
+            assert!(err.to_string().contains("has no port"), "{text}: {err}");
+        }
+        let err = "app.sock".into_address().unwrap_err();
+        assert!(err.to_string().contains("./app.sock"), "{err}");
     }
 }

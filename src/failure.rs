@@ -11,6 +11,7 @@ use std::io;
 /// whose default logs client faults (a reset, a timeout) at `debug`, other
 /// errors at `warn` and panics at `error`.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Failure {
     /// The handler returned an error.
     Io(io::Error),

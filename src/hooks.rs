@@ -25,15 +25,20 @@ use crate::{Address, Failure};
 /// ```
 pub trait Hooks: Send + Sync + 'static {
     /// Decides whether to serve a peer; `false` closes the connection (or
-    /// drops the datagram) before any handler runs. Default: `true`.
+    /// drops the datagram) before any handler runs, and counts it in
+    /// [`Stats::refused`](crate::Stats::refused). Default: `true`.
     fn verify_request(&self, _peer: &Address) -> bool {
         true
     }
 
     /// Called when a handler's `setup`, `handle` or `finish` returns an
-    /// error or panics. The default logs a client fault (reset, timeout)
-    /// at `debug`, another error at `warn`, and a panic at `error`, each
-    /// with the peer address.
+    /// error or panics: after `finish` has run, and once per request, as
+    /// in Python. When both `handle` and `finish` fail, it gets `handle`'s
+    /// failure, the cause of the rest, and `finish`'s is logged at
+    /// `error` (Python passes `finish`'s exception, with `handle`'s
+    /// chained to it; a Rust error has no such chain). The default logs a
+    /// client fault (reset, timeout) at `debug`, another error at `warn`,
+    /// and a panic at `error`, each with the peer address.
     fn handle_error(&self, peer: &Address, failure: &Failure) {
         log_failure(peer, failure);
     }

@@ -122,7 +122,7 @@ pub use self::concurrency::{
 pub use self::config::ServerConfig;
 pub use self::failure::Failure;
 pub use self::framing::{Decoder, Frame, FrameError, Framing};
-pub use self::handler::RequestHandler;
+pub use self::handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::hooks::{log_failure, DefaultHooks, Hooks};
 pub use self::message::{Action, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};

@@ -104,3 +104,26 @@ fn a_handler_past_the_drain_timeout_is_cut_off() {
     assert_eq!(report.cut_off, 1);
     assert!(report.elapsed >= drain);
 }
+
+/// Zero means "no limit" for every duration, the drain timeout too: the
+/// drain waits for the request however long it takes, as Python's
+/// `server_close` waits for its threads.
+#[test]
+fn a_zero_drain_timeout_waits_for_every_request() {
+    let (server, arrivals, gate) = slow(1, Duration::ZERO);
+    let serving = serve(server);
+    let mut client = LineClient::tcp(serving.inet());
+    client.send(b"slow\n");
+    arrivals.recv_timeout(PATIENCE).unwrap();
+    serving.stop.shutdown();
+    // Were zero "cut off at once", the connection would close now.
+    client.stream().set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let mut byte = [0; 1];
+    let waited = std::io::Read::read(&mut client.stream(), &mut byte).unwrap_err();
+    assert_eq!(waited.kind(), std::io::ErrorKind::WouldBlock, "{waited}");
+    client.stream().set_read_timeout(Some(PATIENCE)).unwrap();
+    gate.open();
+    assert_eq!(client.line(), "re slow");
+    let (_, report) = serving.finish(PATIENCE);
+    assert_eq!((report.in_flight, report.cut_off), (1, 0), "{report:?}");
+}

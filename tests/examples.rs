@@ -81,3 +81,76 @@ fn custom_handler_serves_its_key_value_protocol() {
     client.send(b"QUIT\n");
     assert!(client.closed());
 }
+
+#[test]
+fn raw_handler_greets_shouts_and_says_goodbye() {
+    let mut example = Example::start("raw_handler", &["127.0.0.1:0"]);
+    let mut client = LineClient::tcp(example.address());
+    assert!(client.line().starts_with("hello 127.0.0.1:"), "setup greets");
+    assert_eq!(client.ask("quiet please"), "QUIET PLEASE");
+    client.send(b"bye\n");
+    assert_eq!(client.line(), "goodbye", "finish runs after handle");
+    assert!(client.closed());
+}
+
+#[test]
+fn datagram_answers_in_capitals() {
+    let mut example = Example::start("datagram", &["127.0.0.1:0"]);
+    let client = util::DatagramClient::udp(example.address());
+    assert_eq!(client.ask("over udp"), "OVER UDP");
+}
+
+#[test]
+fn chat_broadcasts_to_everyone_else() {
+    let mut example = Example::start("chat", &["127.0.0.1:0"]);
+    let addr = example.address();
+    let mut alice = LineClient::tcp(addr);
+    alice.send(b"alice\n");
+    assert_eq!(alice.line(), "name? welcome alice; here: ");
+    let mut bob = LineClient::tcp(addr);
+    bob.send(b"bob\n");
+    assert_eq!(bob.line(), "name? welcome bob; here: alice");
+    assert_eq!(alice.line(), "* bob joined");
+    bob.send(b"hi all\n");
+    assert_eq!(alice.line(), "bob: hi all");
+    alice.send(b"hello bob\n");
+    assert_eq!(bob.line(), "alice: hello bob");
+    drop(bob);
+    assert_eq!(alice.line(), "* bob left");
+}
+
+#[cfg(feature = "http")]
+#[test]
+fn http_app_serves_json_and_a_form() {
+    use std::io::{Read, Write};
+    let mut example = Example::start("http_app", &["127.0.0.1:0"]);
+    let addr = example.address();
+    let exchange = |request: String| {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let post = |path: &str, kind: &str, body: &str| {
+        exchange(format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {kind}\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        ))
+    };
+    let created = post("/notes", "application/json", r#"{"text":"buy milk"}"#);
+    assert!(created.starts_with("HTTP/1.1 201 "), "{created}");
+    assert!(created.ends_with(r#"{"id":1,"text":"buy milk"}"#), "{created}");
+    let bad = post("/notes", "application/json", "{not json");
+    assert!(bad.starts_with("HTTP/1.1 400 ") && bad.contains("bad JSON note"), "{bad}");
+    let form = post("/form", "application/x-www-form-urlencoded", "text=call+home%21");
+    assert!(form.starts_with("HTTP/1.1 200 ") && form.contains("added note 2: call home!"), "{form}");
+    let listed = exchange("GET /notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into());
+    assert!(listed.ends_with(r#"[{"id":1,"text":"buy milk"},{"id":2,"text":"call home!"}]"#), "{listed}");
+    let missing = exchange("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into());
+    assert!(missing.starts_with("HTTP/1.1 404 "), "{missing}");
+    let wrong = exchange("DELETE /notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into());
+    assert!(wrong.starts_with("HTTP/1.1 405 ") && wrong.contains("Allow: GET, POST"), "{wrong}");
+}

@@ -87,3 +87,27 @@ fn after_shutdown_handle_request_returns_at_once() {
     assert!(!server.handle_request(None).unwrap());
     assert!(timed_out.try_recv().is_err());
 }
+
+/// Refuses every peer.
+struct RefuseAll;
+
+impl Hooks for RefuseAll {
+    fn verify_request(&self, _peer: &socketserver::Address) -> bool {
+        false
+    }
+}
+
+#[test]
+fn a_refused_request_returns_false_and_is_counted() {
+    let server = Server::builder(OneLine)
+        .concurrency(SingleThread)
+        .hooks(RefuseAll)
+        .bind::<Tcp>("127.0.0.1:0")
+        .unwrap();
+    let mut client = LineClient::tcp(server.local_addr().as_inet().unwrap());
+    client.send(b"hello\n");
+    assert!(!server.handle_request(Some(PATIENCE)).unwrap(), "a refused request was reported as handled");
+    assert!(client.closed(), "a refused client got an answer");
+    let stats = server.stats();
+    assert_eq!((stats.refused, stats.served), (1, 0));
+}

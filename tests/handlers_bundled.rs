@@ -139,7 +139,7 @@ fn connect(server: &Running) -> Box<dyn Duplex> {
             stream.set_read_timeout(Some(PATIENCE)).unwrap();
             Box::new(stream)
         }
-        Address::Unnamed => panic!("a server is never unnamed"),
+        other => panic!("a server is bound to an inet address or a path, not {other:?}"),
     }
 }
 
@@ -199,7 +199,7 @@ fn peer(server: &Running, name: &str) -> Peer {
             socket.set_read_timeout(Some(PATIENCE)).unwrap();
             Peer::Unix(socket, path.clone())
         }
-        Address::Unnamed => panic!("a server is never unnamed"),
+        other => panic!("a server is bound to an inet address or a path, not {other:?}"),
     }
 }
 

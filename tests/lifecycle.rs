@@ -1,6 +1,6 @@
 //! `setup` / `handle` / `finish` with Python's semantics: `finish` runs
 //! whenever `setup` succeeded, whatever `handle` did; a `setup` error
-//! skips both. Failures reach `handle_error`.
+//! skips both. Failures reach `handle_error`, after `finish` and once.
 
 mod util;
 
@@ -19,6 +19,7 @@ enum Mode {
     HandleFails,
     HandlePanics,
     SetupFails,
+    BothFail,
 }
 
 /// Records each call it gets.
@@ -40,7 +41,7 @@ impl RequestHandler<Connection> for Recorder {
         self.calls.lock().push("handle");
         match self.mode {
             Mode::Fine => conn.write_all(b"fine\n"),
-            Mode::HandleFails => Err(io::Error::other("handle failed")),
+            Mode::HandleFails | Mode::BothFail => Err(io::Error::other("handle failed")),
             Mode::HandlePanics => panic!("handle panicked on purpose"),
             Mode::SetupFails => unreachable!("handle ran after a setup error"),
         }
@@ -48,18 +49,24 @@ impl RequestHandler<Connection> for Recorder {
 
     fn finish(&self, _: &mut Connection) -> io::Result<()> {
         self.calls.lock().push("finish");
-        Ok(())
+        match self.mode {
+            Mode::BothFail => Err(io::Error::other("finish failed")),
+            _ => Ok(()),
+        }
     }
 }
 
-/// Sends each failure's description to the test.
-struct Failures(Sender<String>);
+/// Sends each failure's description to the test, and records the call
+/// among the handler's.
+struct Failures(Sender<String>, Arc<Mutex<Vec<&'static str>>>);
 
 impl Hooks for Failures {
     fn handle_error(&self, _: &Address, failure: &Failure) {
+        self.1.lock().push("handle_error");
         let what = match failure {
             Failure::Io(err) => format!("io: {err}"),
             Failure::Panic(message) => format!("panic: {message}"),
+            other => format!("other: {other}"),
         };
         let _ = self.0.send(what);
     }
@@ -73,7 +80,7 @@ fn one_request<C: Concurrency>(mode: Mode, concurrency: C) -> (Vec<&'static str>
     let handler = Recorder { mode, calls: Arc::clone(&calls) };
     let server = Server::builder(handler)
         .concurrency(concurrency)
-        .hooks(Failures(tx))
+        .hooks(Failures(tx, Arc::clone(&calls)))
         .bind::<Tcp>("127.0.0.1:0")
         .unwrap();
     let serving = serve(server);
@@ -86,6 +93,8 @@ fn one_request<C: Concurrency>(mode: Mode, concurrency: C) -> (Vec<&'static str>
     let (server, report) = serving.shutdown();
     assert_eq!(report.cut_off, 0);
     assert_eq!(server.stats().served, u64::from(mode != Mode::SetupFails));
+    // `handle_error` runs before the request is counted served, so every
+    // call is recorded by now.
     let calls = calls.lock().clone();
     (calls, failures, server.stats().panics)
 }
@@ -100,7 +109,7 @@ fn all_three_run_in_order() {
 #[test]
 fn finish_runs_after_a_handle_error() {
     let (calls, failures, panics) = one_request(Mode::HandleFails, SingleThread);
-    assert_eq!(calls, ["setup", "handle", "finish"]);
+    assert_eq!(calls, ["setup", "handle", "finish", "handle_error"]);
     assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "io: handle failed");
     assert!(failures.try_recv().is_err());
     assert_eq!(panics, 0);
@@ -109,7 +118,7 @@ fn finish_runs_after_a_handle_error() {
 #[test]
 fn finish_runs_after_a_panic() {
     let (calls, failures, panics) = one_request(Mode::HandlePanics, SingleThread);
-    assert_eq!(calls, ["setup", "handle", "finish"]);
+    assert_eq!(calls, ["setup", "handle", "finish", "handle_error"]);
     assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "panic: handle panicked on purpose");
     assert_eq!(panics, 1);
 }
@@ -117,7 +126,7 @@ fn finish_runs_after_a_panic() {
 #[test]
 fn finish_runs_after_a_panic_in_a_pool_worker() {
     let (calls, failures, panics) = one_request(Mode::HandlePanics, ThreadPool::new(1));
-    assert_eq!(calls, ["setup", "handle", "finish"]);
+    assert_eq!(calls, ["setup", "handle", "finish", "handle_error"]);
     assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "panic: handle panicked on purpose");
     assert_eq!(panics, 1);
 }
@@ -125,7 +134,22 @@ fn finish_runs_after_a_panic_in_a_pool_worker() {
 #[test]
 fn a_setup_error_skips_handle_and_finish() {
     let (calls, failures, _) = one_request(Mode::SetupFails, SingleThread);
-    assert_eq!(calls, ["setup"]);
+    assert_eq!(calls, ["setup", "handle_error"]);
     assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "io: setup refused");
     assert!(failures.try_recv().is_err());
+}
+
+/// Python's order, under every strategy: `handle_error` once, after
+/// `finish`, with `handle`'s failure when `finish` fails too.
+#[test]
+fn handle_error_runs_once_after_finish_when_both_fail() {
+    fn check<C: Concurrency>(concurrency: C) {
+        let (calls, failures, _) = one_request(Mode::BothFail, concurrency);
+        assert_eq!(calls, ["setup", "handle", "finish", "handle_error"]);
+        assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "io: handle failed");
+        assert!(failures.try_recv().is_err(), "handle_error ran twice");
+    }
+    check(SingleThread);
+    check(ThreadPool::new(2));
+    check(socketserver::ThreadPerConnection::new());
 }

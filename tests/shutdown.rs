@@ -197,3 +197,36 @@ fn close_drains_and_reports() {
     assert_eq!(report.cut_off, 0);
     assert!(client.closed());
 }
+
+/// A deliberate difference from Python, documented on `serve_forever`:
+/// shutdown is permanent, and a second `serve_forever` returns at once
+/// with the first drain's report.
+#[test]
+fn a_second_serve_forever_after_shutdown_returns_at_once() {
+    let server = Server::builder(Stopper).concurrency(ThreadPool::new(1)).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().as_inet().unwrap();
+    let serving = serve(server);
+    let mut client = LineClient::tcp(addr);
+    assert_eq!(client.ask("before"), "before");
+    drop(client);
+    let (server, first) = serving.shutdown();
+    let started = Instant::now();
+    let second = server.serve_forever().unwrap();
+    assert!(started.elapsed() < PROMPT, "the second serve_forever served");
+    assert_eq!(second, first);
+    assert!(!server.handle_request(None).unwrap());
+}
+
+/// The listening socket is reachable, as Python's `server.socket`.
+#[test]
+fn the_listening_socket_is_reachable() {
+    use socketserver::Transport;
+    use std::os::fd::AsFd;
+    let server = Server::builder(Stopper).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let fd = server.as_fd();
+    let socket = socket2::SockRef::from(&fd);
+    assert!(socket.is_listener().unwrap());
+    let local = socket.local_addr().unwrap().as_socket().unwrap();
+    assert_eq!(Some(local), server.local_addr().as_inet());
+    assert_eq!(server.transport().local_addr(), server.local_addr());
+}

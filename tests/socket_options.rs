@@ -42,3 +42,26 @@ fn accepted_connections_have_the_configured_timeouts_and_nodelay() {
     assert!(nodelay);
     let _ = client.read(&mut [0; 1]);
 }
+
+/// A second UDP server on a port in use fails, as a second TCP server
+/// does: with `SO_REUSEADDR` on UDP, Linux would let it bind and take a
+/// share of the first one's datagrams.
+#[test]
+fn a_second_udp_server_on_the_same_port_is_refused() {
+    use socketserver::{Datagram, Udp};
+    struct Quiet;
+    impl RequestHandler<Datagram> for Quiet {
+        fn handle(&self, _datagram: &mut Datagram) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let first = Server::builder(Quiet).bind::<Udp>("127.0.0.1:0").unwrap();
+    let addr = first.local_addr().clone();
+    let second = Server::builder(Quiet).bind::<Udp>(&addr).map(|_| ()).unwrap_err();
+    assert_eq!(second.kind(), io::ErrorKind::AddrInUse, "{second}");
+    let tcp = Server::builder(Inspect(Mutex::new(unbounded().0))).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let taken = tcp.local_addr().clone();
+    let again =
+        Server::builder(Inspect(Mutex::new(unbounded().0))).bind::<Tcp>(&taken).map(|_| ()).unwrap_err();
+    assert_eq!(again.kind(), io::ErrorKind::AddrInUse, "{again}");
+}

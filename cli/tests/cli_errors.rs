@@ -159,3 +159,14 @@ fn a_unix_socket_in_use_is_refused() {
     assert!(error_line(&ran).contains("already listening"), "{ran:?}");
     first.stop_cleanly();
 }
+
+#[test]
+fn a_udp_port_in_use_is_refused_not_shared() {
+    let first = Served::start(&["ack", "--transport", "udp", "--bind", "127.0.0.1:0"]);
+    let addr = first.bound.clone();
+    let ran = run(&["serve", "ack", "--transport", "udp", "--bind", &addr], "");
+    assert_eq!(ran.code, Some(1), "a second UDP server must not share the port: {ran:?}");
+    assert!(error_line(&ran).contains(&format!("cannot bind {addr}")), "{ran:?}");
+    assert_eq!(first.udp_ask(b"hi"), b"OK...hi\n".to_vec(), "the first server keeps its traffic");
+    first.stop_cleanly();
+}

@@ -18,6 +18,7 @@ use std::str::FromStr;
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "config", derive(Deserialize), serde(rename_all = "lowercase"))]
+#[non_exhaustive]
 pub enum Overload {
     /// Stop accepting until there is room: back-pressure onto the listen
     /// backlog, so clients wait rather than fail. The default.

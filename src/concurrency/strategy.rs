@@ -21,6 +21,7 @@ use std::time::Instant;
 /// assert_eq!(strategy.describe(), "pool (4 workers, queue 16, wait)");
 /// ```
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Strategy {
     /// See [`SingleThread`].
     Single(SingleThread),
@@ -34,6 +35,7 @@ pub enum Strategy {
 /// `threads` or `pool`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "config", derive(Deserialize), serde(rename_all = "lowercase"))]
+#[non_exhaustive]
 pub enum StrategyKind {
     /// [`SingleThread`].
     Single,

@@ -53,20 +53,30 @@ pub struct ServerConfig {
     /// 65536.
     pub max_message_size: usize,
     /// How long shutdown waits for in-flight requests before closing their
-    /// connections. Default is 5 seconds.
+    /// connections. Zero waits with no limit, as Python's `server_close`
+    /// waits for every thread (`block_on_close`); as for every duration
+    /// here, zero means "no limit". Default is 5 seconds.
     #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub drain_timeout: Duration,
     /// Listen backlog for stream transports. Default is `1024`.
     pub backlog: i32,
-    /// Sets `SO_REUSEADDR` on the listening socket. Default is `true`.
+    /// Sets `SO_REUSEADDR` on a TCP listening socket, so a restarted
+    /// server can bind while old connections linger in `TIME_WAIT`.
+    /// Default is `true`. Never set on UDP sockets, whatever this says:
+    /// there Linux would let a second socket bind the same port and take
+    /// a share of its datagrams (Python's `UDPServer` does not set it
+    /// either).
     pub reuse_address: bool,
     /// Sets `SO_REUSEPORT`, letting several servers share a port. Default
-    /// is `false`.
+    /// is `false`. How the system shares it differs by platform: see
+    /// [`ServerBuilder::reuse_port`](crate::ServerBuilder::reuse_port).
     pub reuse_port: bool,
     /// For an IPv6 address, accept IPv6 only (`IPV6_V6ONLY`). Default is
     /// `true`, so `[::]:PORT` and `0.0.0.0:PORT` can be bound side by side.
     pub ipv6_only: bool,
     /// Sets `TCP_NODELAY` on accepted TCP connections. Default is `true`.
+    /// See [`ServerBuilder::nodelay`](crate::ServerBuilder::nodelay) for
+    /// how it is applied per platform.
     pub nodelay: bool,
 }
 

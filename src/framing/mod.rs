@@ -38,6 +38,7 @@ use std::str::FromStr;
 /// assert_eq!("fixed:16".parse(), Ok(Framing::FixedLength(16)));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Framing {
     /// Lines ending in `\n` (a `\r` before it is dropped too). Replies get
     /// a `\n` unless they end in one. The default.

@@ -7,6 +7,7 @@ use std::fmt;
 /// as HTTP/1.1, as RFC 9110 §6.2 asks, within what the request's version
 /// understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Version {
     /// HTTP/1.0: connections close after each response unless the client
     /// asks for `Connection: keep-alive`.

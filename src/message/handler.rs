@@ -5,6 +5,7 @@ use crate::{Address, FrameError, Framing};
 
 /// What to do with the connection after a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// Keep reading messages.
     Continue,

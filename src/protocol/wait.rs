@@ -5,6 +5,7 @@ use std::time::Instant;
 /// What a [`Protocol`](super::Protocol) waits for after a step, and until
 /// when. `None` as a deadline waits without limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Wait {
     /// Between requests: nothing of the next one has arrived. The server
     /// closes such a connection at once when it drains.

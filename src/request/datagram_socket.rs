@@ -11,6 +11,7 @@ use std::os::unix::net::UnixDatagram;
 /// The socket a [`Datagram`](crate::Datagram) arrived on and is answered
 /// through.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DatagramSocket {
     /// A UDP socket.
     Udp(UdpSocket),

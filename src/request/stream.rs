@@ -14,6 +14,7 @@ use super::TlsStream;
 /// The socket under a [`Connection`](crate::Connection): a TCP stream, a
 /// Unix stream or a TLS session over TCP, read and written the same way.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Stream {
     /// A TCP connection.
     Tcp(TcpStream),
@@ -110,6 +111,21 @@ impl Stream {
         match self {
             Stream::Tls(tls) => Some(tls),
             _ => None,
+        }
+    }
+
+    /// A second handle to the same socket, for writing to the client from
+    /// another thread (a chat server's broadcast). Both handles share the
+    /// socket's options, its mode and its buffers in the kernel.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the system is out of descriptors.
+    pub fn try_clone(&self) -> io::Result<Stream> {
+        match self {
+            Stream::Tcp(s) => s.try_clone().map(Stream::Tcp),
+            #[cfg(unix)]
+            Stream::Unix(s) => s.try_clone().map(Stream::Unix),
         }
     }
 

@@ -114,8 +114,9 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
-    /// How long shutdown waits for in-flight requests. Default is 5
-    /// seconds.
+    /// How long shutdown waits for in-flight requests before closing their
+    /// connections; zero waits with no limit (as every zero duration of
+    /// [`ServerConfig`] means). Default is 5 seconds.
     pub fn drain_timeout(mut self, timeout: Duration) -> Self {
         self.config.drain_timeout = timeout;
         self
@@ -127,13 +128,24 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
-    /// `SO_REUSEADDR` on the listening socket. Default is `true`.
+    /// `SO_REUSEADDR` on a TCP listening socket (never on UDP: see
+    /// [`ServerConfig::reuse_address`]). Default is `true`.
     pub fn reuse_address(mut self, on: bool) -> Self {
         self.config.reuse_address = on;
         self
     }
 
-    /// `SO_REUSEPORT` on the listening socket. Default is `false`.
+    /// `SO_REUSEPORT` on the listening socket, so several servers (a new
+    /// process beside the old during a restart, or one per core) can bind
+    /// the same address. Default is `false`.
+    ///
+    /// # Platform-specific behavior
+    ///
+    /// On Linux the kernel spreads new connections (and UDP datagrams)
+    /// across the sockets by a hash of the peer, and only processes of the
+    /// same user may share the port. On the BSDs and macOS, TCP
+    /// connections go to the last socket bound. Ignored on Solaris and
+    /// illumos, which have no such option, and by the Unix transports.
     pub fn reuse_port(mut self, on: bool) -> Self {
         self.config.reuse_port = on;
         self
@@ -145,7 +157,16 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
-    /// `TCP_NODELAY` on accepted connections. Default is `true`.
+    /// `TCP_NODELAY` on accepted connections: replies go out at once
+    /// rather than waiting to be coalesced (Nagle's algorithm). Default is
+    /// `true`. TCP only.
+    ///
+    /// # Platform-specific behavior
+    ///
+    /// On Linux accepted sockets inherit the option (and the read and
+    /// write timeouts) from the listener, so it is set once there rather
+    /// than once per connection; elsewhere each accepted connection gets a
+    /// `setsockopt` call.
     pub fn nodelay(mut self, on: bool) -> Self {
         self.config.nodelay = on;
         self

@@ -121,6 +121,25 @@ impl ShutdownHandle {
     /// serving thread (`SingleThread`) this does not wait, and on a worker
     /// the drain waits for the calling request itself, so it returns only
     /// after the drain timeout, with that request counted as cut off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use socketserver::{Connection, RequestHandler, Server, Tcp, ThreadPool};
+    /// # struct Quiet;
+    /// # impl RequestHandler<Connection> for Quiet {
+    /// #     fn handle(&self, _: &mut Connection) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    ///
+    /// let server = Server::builder(Quiet).concurrency(ThreadPool::new(2)).bind::<Tcp>("127.0.0.1:0")?;
+    /// let stop = server.shutdown_handle();
+    /// let serving = std::thread::spawn(move || server.serve_forever());
+    /// stop.shutdown_and_wait();
+    /// // The drain is over: nothing was in flight, nothing cut off.
+    /// let report = serving.join().unwrap()?;
+    /// assert_eq!(report.cut_off, 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn shutdown_and_wait(&self) {
         self.shared.begin_shutdown();
         self.shared.wait_stopped();

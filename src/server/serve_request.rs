@@ -67,11 +67,11 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         if let Err(failure) = self.set_up(request) {
             return self.report(request, failure);
         }
-        let _blocking = self.shared.counters.enter_blocking();
-        if let Err(failure) = guarded(|| self.handler.handle(&mut admitted.request)) {
-            self.report(&admitted.request, failure);
-        }
-        self.finish(admitted)
+        let handled = {
+            let _blocking = self.shared.counters.enter_blocking();
+            guarded(|| self.handler.handle(&mut admitted.request))
+        };
+        self.finish_after(admitted, handled.err())
     }
 
     /// Runs a protocol on the calling thread, its waits blocking on the
@@ -84,15 +84,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         if let Err(failure) = self.set_up(&mut admitted.request) {
             return self.report(&admitted.request, failure);
         }
-        let _blocking = self.shared.counters.enter_blocking();
-        let stepped = guarded(|| {
-            drive(&mut admitted.request, |request, wake| protocol.step(request, wake));
-            Ok(())
-        });
-        if let Err(failure) = stepped {
-            self.report(&admitted.request, failure);
-        }
-        self.finish(admitted)
+        let stepped = {
+            let _blocking = self.shared.counters.enter_blocking();
+            guarded(|| {
+                drive(&mut admitted.request, |request, wake| protocol.step(request, wake));
+                Ok(())
+            })
+        };
+        self.finish_after(admitted, stepped.err())
     }
 
     /// Runs `setup`.
@@ -101,9 +100,24 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
     }
 
     /// Runs `finish` and counts the request served.
-    pub(crate) fn finish(&self, mut admitted: Admitted<T::Request>) {
-        if let Err(failure) = guarded(|| self.handler.finish(&mut admitted.request)) {
-            self.report(&admitted.request, failure);
+    pub(crate) fn finish(&self, admitted: Admitted<T::Request>) {
+        self.finish_after(admitted, None)
+    }
+
+    /// Runs `finish`, then reports one failure, as Python does (its
+    /// `handle_error` runs after `finish`, once): `handle`'s failure if it
+    /// had one, the cause of whatever followed, else `finish`'s. When
+    /// both failed, `finish`'s is logged rather than reported a second
+    /// time. Counts the request served.
+    pub(crate) fn finish_after(&self, mut admitted: Admitted<T::Request>, handled: Option<Failure>) {
+        let finished = guarded(|| self.handler.finish(&mut admitted.request)).err();
+        match (handled, finished) {
+            (Some(failure), Some(also)) => {
+                self.report(&admitted.request, failure);
+                log::error!("finish also failed for {}: {also}", admitted.request.peer_addr());
+            }
+            (Some(failure), None) | (None, Some(failure)) => self.report(&admitted.request, failure),
+            (None, None) => {}
         }
         Counters::bump(&self.shared.counters.served);
     }

@@ -8,6 +8,7 @@ use crate::{Address, Concurrency, Dispatch, Hooks, Job, RequestHandler, SingleTh
 use parking_lot::Mutex;
 use std::fmt;
 use std::io;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -130,6 +131,13 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         &self.reactor.context.handler
     }
 
+    /// The transport: the bound listening socket (Python's
+    /// `server.socket`), for options this crate does not wrap. The
+    /// server also implements [`AsFd`] for it.
+    pub fn transport(&self) -> &T {
+        &self.reactor.transport
+    }
+
     /// Starts shutting down; returns at once. Same as
     /// [`ShutdownHandle::shutdown`].
     pub fn shutdown(&self) {
@@ -157,10 +165,63 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     /// what is left. The listening socket stays open until the server is
     /// dropped.
     ///
+    /// # Shutdown is permanent
+    ///
+    /// Unlike Python's, a server shuts down once: after a shutdown, a
+    /// later `serve_forever` (or [`handle_request`](Self::handle_request))
+    /// returns at once, with the first drain's report. Python resets its
+    /// shutdown flag when `serve_forever` returns, so a `shutdown()` that
+    /// arrives just before a second `serve_forever` starts is lost, and
+    /// one called before the first `serve_forever` ever runs blocks
+    /// forever; here a [`ShutdownHandle`] held by another thread means the
+    /// same thing whenever it is used. The drain also ends the strategy's
+    /// threads. To serve again, bind a new server: `SO_REUSEADDR` lets it
+    /// take the same TCP port at once.
+    ///
     /// # Errors
     ///
     /// Only when a strategy's loop cannot be started, which does not
     /// happen in normal operation.
+    ///
+    /// # Examples
+    ///
+    /// A server on its own thread, stopped from another:
+    ///
+    /// ```
+    /// use socketserver::{Connection, RequestHandler, Server, Tcp, ThreadPool};
+    /// use std::io::{self, BufRead, BufReader, Write};
+    ///
+    /// struct LineEcho;
+    ///
+    /// impl RequestHandler<Connection> for LineEcho {
+    ///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
+    ///         let mut line = String::new();
+    ///         while conn.read_line(&mut line)? > 0 {
+    ///             conn.write_all(line.as_bytes())?;
+    ///             line.clear();
+    ///         }
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let server = Server::builder(LineEcho)
+    ///     .concurrency(ThreadPool::new(4))
+    ///     .bind::<Tcp>("127.0.0.1:0")?;
+    /// let addr = server.local_addr().as_inet().unwrap();
+    /// let stop = server.shutdown_handle();
+    /// let serving = std::thread::spawn(move || server.serve_forever());
+    ///
+    /// let mut client = std::net::TcpStream::connect(addr)?;
+    /// client.write_all(b"ping\n")?;
+    /// let mut line = String::new();
+    /// BufReader::new(&client).read_line(&mut line)?;
+    /// assert_eq!(line, "ping\n");
+    ///
+    /// stop.shutdown();
+    /// let report = serving.join().unwrap()?;
+    /// assert_eq!(report.cut_off, 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn serve_forever(&self) -> io::Result<DrainReport> {
         let _serving = self.shared().enter_serving();
         log::debug!("serving {} on {} with {}", T::NAME, self.local_addr(), self.concurrency.describe());
@@ -192,8 +253,14 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     /// shuts down): Python's `handle_request`. A connection is served to
     /// its end (a message or HTTP connection until it closes), except
     /// under [`Dispatch::Blocking`] strategies, which get it as a job.
-    /// When the wait runs out, calls [`Hooks::handle_timeout`]. Returns
-    /// whether a request was dispatched. Not for use while
+    /// When the wait runs out, calls [`Hooks::handle_timeout`].
+    ///
+    /// Returns whether a request was handed to its handler: `false` when
+    /// the wait ran out, the server is shutting down, or the one request
+    /// that arrived was refused ([`Hooks::verify_request`] said no,
+    /// counted in [`Stats::refused`](crate::Stats::refused); a datagram
+    /// over the size limit; a connection past `max_connections`). As in
+    /// Python, a refused request still ends the call. Not for use while
     /// [`serve_forever`](Self::serve_forever) runs.
     ///
     /// # Errors
@@ -201,12 +268,42 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     /// Fails when accepting fails for want of resources (`EMFILE` and
     /// the like); connections aborted before they were accepted are
     /// skipped silently.
+    ///
+    /// # Examples
+    ///
+    /// Python's manual loop, one request per call, with a check between:
+    ///
+    /// ```
+    /// use socketserver::{Connection, RequestHandler, Server, SingleThread, Tcp};
+    /// use std::io::{self, Read, Write};
+    /// use std::time::Duration;
+    ///
+    /// struct Greet;
+    ///
+    /// impl RequestHandler<Connection> for Greet {
+    ///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
+    ///         conn.write_all(b"hello\n")
+    ///     }
+    /// }
+    ///
+    /// let server = Server::builder(Greet).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0")?;
+    /// let addr = server.local_addr().as_inet().unwrap();
+    /// let client = std::thread::spawn(move || {
+    ///     let mut reply = String::new();
+    ///     std::net::TcpStream::connect(addr)?.read_to_string(&mut reply)?;
+    ///     Ok::<_, io::Error>(reply)
+    /// });
+    /// assert!(server.handle_request(Some(Duration::from_secs(10)))?);
+    /// assert_eq!(client.join().unwrap()?, "hello\n");
+    /// // Nobody else is coming: the wait runs out and `handle_timeout` runs.
+    /// assert!(!server.handle_request(Some(Duration::from_millis(10)))?);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn handle_request(&self, timeout: Option<Duration>) -> io::Result<bool> {
         let deadline = timeout.map(|t| Instant::now() + t);
         while !self.shared().is_shutting_down() {
             if let Some(request) = self.reactor.accept_one()? {
-                self.reactor.serve_one(request);
-                return Ok(true);
+                return Ok(self.reactor.serve_one(request));
             }
             let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if remaining == Some(Duration::ZERO) {
@@ -235,7 +332,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         let shared = self.shared();
         shared.begin_shutdown();
         let started = Instant::now();
-        let deadline = started + shared.config.drain_timeout;
+        let deadline = drain_deadline(started, shared.config.drain_timeout);
         // Counted when shutdown began (or now, for any admitted by a loop
         // that had not yet seen the shutdown), less the connections the
         // drain closed between requests with nothing of a next one
@@ -274,6 +371,41 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
             _ => {}
         }
         tracker.wait_empty(deadline)
+    }
+}
+
+/// When the drain gives up on in-flight requests: `timeout` after
+/// `started`, or, for a zero timeout, never in practice (a century on),
+/// as zero means "no limit" for every duration of [`ServerConfig`](crate::ServerConfig).
+fn drain_deadline(started: Instant, timeout: Duration) -> Instant {
+    const NO_LIMIT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    started + if timeout.is_zero() { NO_LIMIT } else { timeout }
+}
+
+/// The listening socket (Python's `server.socket`): for `getsockopt`,
+/// passing it to a child process, or registering it elsewhere. It is
+/// non-blocking and the server's own poller waits on it; accepting from it
+/// behind the server's back takes requests the server would have served.
+///
+/// # Examples
+///
+/// ```
+/// use socketserver::{Connection, RequestHandler, Server, Tcp};
+/// use std::os::fd::AsFd;
+/// # struct Quiet;
+/// # impl RequestHandler<Connection> for Quiet {
+/// #     fn handle(&self, _: &mut Connection) -> std::io::Result<()> { Ok(()) }
+/// # }
+///
+/// let server = Server::builder(Quiet).bind::<Tcp>("127.0.0.1:0")?;
+/// let fd = server.as_fd();
+/// let socket = socket2::SockRef::from(&fd);
+/// assert!(socket.is_listener()?);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+impl<T: Transport, C, H> AsFd for Server<T, C, H> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.reactor.transport.as_fd()
     }
 }
 

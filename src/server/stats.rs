@@ -14,6 +14,9 @@ pub struct Stats {
     /// Requests refused: at `max_connections`, by the overload policy, or
     /// during shutdown.
     pub rejected: u64,
+    /// Requests that [`Hooks::verify_request`](crate::Hooks::verify_request)
+    /// refused.
+    pub refused: u64,
     /// Datagrams dropped for being larger than `max_message_size`.
     pub oversized: u64,
     /// Handler runs that ended in a panic.
@@ -32,6 +35,7 @@ pub struct Stats {
 pub(crate) struct Counters {
     pub(crate) served: AtomicU64,
     pub(crate) rejected: AtomicU64,
+    pub(crate) refused: AtomicU64,
     pub(crate) oversized: AtomicU64,
     pub(crate) panics: AtomicU64,
     pub(crate) waiting: AtomicU64,
@@ -56,6 +60,7 @@ impl Counters {
             served: read(&self.served),
             active: active as u64,
             rejected: read(&self.rejected),
+            refused: read(&self.refused),
             oversized: read(&self.oversized),
             panics: read(&self.panics),
             waiting: read(&self.waiting),

@@ -23,6 +23,12 @@ pub(crate) fn context(err: io::Error, what: impl std::fmt::Display) -> io::Error
 
 /// A socket of `domain`/`ty` with the config's reuse options, bound to
 /// `addr`, non-blocking.
+///
+/// `SO_REUSEADDR` is set on stream sockets only. On a datagram socket,
+/// Linux lets a second socket with the option bind the same port and take
+/// a share of its datagrams, so any local process could steal a UDP
+/// service's traffic; a second UDP server fails with `AddrInUse` instead.
+/// (`SO_REUSEPORT` stays an explicit opt-in for every transport.)
 pub(crate) fn bound_socket(
     domain: Domain,
     ty: Type,
@@ -32,7 +38,9 @@ pub(crate) fn bound_socket(
 ) -> io::Result<Socket> {
     let socket = Socket::new(domain, ty, protocol)?;
     if domain != Domain::UNIX {
-        socket.set_reuse_address(config.reuse_address)?;
+        if ty == Type::STREAM {
+            socket.set_reuse_address(config.reuse_address)?;
+        }
         #[cfg(all(unix, not(any(target_os = "solaris", target_os = "illumos"))))]
         if config.reuse_port {
             socket.set_reuse_port(true)?;

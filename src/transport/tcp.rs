@@ -14,6 +14,19 @@ use std::os::fd::{AsFd, BorrowedFd};
 /// Bound with `SO_REUSEADDR` and a backlog of 1024 by default; each accepted
 /// connection gets `TCP_NODELAY` (see [`ServerConfig`]).
 ///
+/// # Platform-specific behavior
+///
+/// - An IPv6 address is bound with `IPV6_V6ONLY` by default
+///   ([`ServerConfig::ipv6_only`]), so `[::]:PORT` and `0.0.0.0:PORT` are
+///   two servers; Linux's own default would make `[::]` take IPv4 too.
+/// - On Linux, accepted sockets inherit `TCP_NODELAY` and the timeouts
+///   from the listener; elsewhere they are set on each connection.
+/// - The backlog is capped by the system (`net.core.somaxconn` on Linux,
+///   4096 by default since 5.4; `kern.ipc.somaxconn` on the BSDs).
+/// - `SO_REUSEADDR` lets a restarted server bind while old connections
+///   sit in `TIME_WAIT`; it never lets two listeners share a port (that
+///   is [`reuse_port`](crate::ServerBuilder::reuse_port)).
+///
 /// # Examples
 ///
 /// ```

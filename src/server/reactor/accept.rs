@@ -91,6 +91,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         let context = &self.context;
         if !context.hooks.verify_request(request.peer_addr()) {
             log::debug!("verify_request refused {}", request.peer_addr());
+            Counters::bump(&context.shared.counters.refused);
             return None;
         }
         if request.is_oversized() {
@@ -152,16 +153,18 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// Serves one request, for `handle_request` (no loop runs): on the
     /// calling thread under [`Dispatch::Serving`], as Python's plain
     /// server does; otherwise as a job for the strategy's threads, which
-    /// run a protocol with blocking waits.
-    pub(crate) fn serve_one(&self, request: T::Request) {
-        let Some(work) = self.admit(request, false) else { return };
+    /// run a protocol with blocking waits. Returns whether it was admitted
+    /// (not refused by `verify_request`, dropped as oversized, or rejected
+    /// at capacity).
+    pub(crate) fn serve_one(&self, request: T::Request) -> bool {
+        let Some(work) = self.admit(request, false) else { return false };
         let (admitted, protocol) = match work {
             Work::Start(admitted, protocol) => (admitted, Some(protocol)),
             Work::Raw(admitted) => {
                 self.raw_queued.fetch_sub(1, Ordering::AcqRel);
                 (admitted, None)
             }
-            _ => return,
+            _ => return false,
         };
         match (self.dispatch, protocol) {
             (Dispatch::Serving, Some(protocol)) => {
@@ -170,6 +173,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             (Dispatch::Serving, None) => Arc::clone(&self.context).serve(admitted, true),
             (_, protocol) => self.concurrency.execute(self.context.job(admitted, protocol)),
         }
+        true
     }
 
     /// Waits up to `timeout` for the listener to be ready (or the

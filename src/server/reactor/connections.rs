@@ -63,7 +63,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     /// Closes a connection: out of the poller, out of the table, then
-    /// `finish` (and `handle_error` for a failure).
+    /// `finish` (and after it `handle_error` for a failure).
     pub(super) fn close(&self, key: usize, entry: Entry<T::Request>, failure: Option<Failure>) {
         if let Some(fd) = entry.admitted.request.raw_fd() {
             // SAFETY: the entry owns the socket, still open.
@@ -71,10 +71,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         }
         self.table.lock().remove(key);
         let Entry { admitted, .. } = entry;
-        if let Some(failure) = failure {
-            self.context.report(&admitted.request, failure);
-        }
-        self.context.finish(admitted);
+        self.context.finish_after(admitted, failure);
     }
 
     /// Drain begins: stop accepting; every connection waiting between

@@ -1,5 +1,11 @@
 //! The request handler: Python's `BaseRequestHandler`.
 
+mod stateful;
+mod stateful_handler;
+
+pub use self::stateful::Stateful;
+pub use self::stateful_handler::StatefulHandler;
+
 use crate::protocol::Protocol;
 use std::io;
 use std::sync::Arc;
@@ -26,7 +32,9 @@ use std::sync::Arc;
 /// with [`ThreadPerConnection`](crate::ThreadPerConnection).
 ///
 /// One handler value serves every request, from many threads at once, so
-/// it is `Send + Sync`; state for one request lives in `handle`'s locals.
+/// it is `Send + Sync`; state for one request lives in `handle`'s locals,
+/// or, when `setup` creates it and `finish` needs it (Python's
+/// `self.data`), in a [`StatefulHandler`]'s `State`.
 ///
 /// # Examples
 ///
