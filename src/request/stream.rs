@@ -120,12 +120,20 @@ impl Stream {
     ///
     /// # Errors
     ///
-    /// Fails when the system is out of descriptors.
+    /// Fails when the system is out of descriptors, and always for a TLS
+    /// stream (`Unsupported`): its session is one state that a second
+    /// handle writing around it would break.
     pub fn try_clone(&self) -> io::Result<Stream> {
         match self {
             Stream::Tcp(s) => s.try_clone().map(Stream::Tcp),
             #[cfg(unix)]
             Stream::Unix(s) => s.try_clone().map(Stream::Unix),
+            #[cfg(feature = "tls")]
+            Stream::Tls(_) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a TLS stream cannot be cloned: its session is one state; write from the connection's own \
+                 thread (hand it the messages through a channel)",
+            )),
         }
     }
 
