@@ -60,3 +60,15 @@ fn requests_move_to_workers() {
     assert_send::<Connection>();
     assert_send::<Datagram>();
 }
+
+#[cfg(feature = "tls")]
+#[test]
+fn tls_types_cross_threads() {
+    use socketserver::request::TlsStream;
+    use socketserver::tls::{ReloadableCert, TlsConfig};
+    assert_send_sync::<Server<socketserver::Tls, ThreadPool, Messages<Quiet>>>();
+    assert_send_sync::<TlsConfig>();
+    assert_clone::<TlsConfig>();
+    assert_send_sync::<ReloadableCert>();
+    assert_send_sync::<TlsStream>();
+}

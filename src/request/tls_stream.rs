@@ -143,6 +143,19 @@ impl TlsStream {
     }
 }
 
+impl Drop for TlsStream {
+    /// Says goodbye with `close_notify` when the socket takes it at once
+    /// (a raw handler that returned, say); never waits for the client.
+    fn drop(&mut self) {
+        let session = self.session.get_mut();
+        if session.conn.is_handshaking() || self.tcp.set_nonblocking(true).is_err() {
+            return;
+        }
+        session.conn.send_close_notify();
+        let _ = session.flush(&self.tcp);
+    }
+}
+
 impl Session {
     /// Writes pending ciphertext until none is left (`true`) or the socket
     /// would block (`false`).
