@@ -5,7 +5,9 @@
 # installed — and with the std reference server (benches/reference_echo.rs).
 # Builds in release mode, pins every server to CPU 0 and the load
 # generator to CPU 1, drives each server with the same loads, prints one
-# table and writes docs/benchmarks.md and docs/benchmarks.svg.
+# table and writes docs/benchmarks.md and docs/benchmarks.svg; then
+# scripts/benchmark_tls.sh compares TLS keep-alive and handshakes with
+# nginx (printed; docs/benchmark-tls.md has a run's figures).
 #
 #   scripts/benchmark.sh                      # every scenario, 3 s each
 #   scripts/benchmark.sh --duration 2s --only echo-64,http-hello
@@ -47,5 +49,9 @@ fi
 # suite raises its own soft limit too, and its servers inherit it.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-exec "${pin[@]}" target/release/socketserver bench suite \
+"${pin[@]}" target/release/socketserver bench suite \
   --reference "$reference" "${compare[@]}" --out docs --results target/benchmarks.json "$@"
+
+# TLS against nginx, measured apart from the suite (wrk over https, the
+# same certificate for both); docs/benchmark-tls.md keeps the figures.
+scripts/benchmark_tls.sh

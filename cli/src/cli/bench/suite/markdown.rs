@@ -28,6 +28,7 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push_str(METHOD);
     out.push('\n');
     out.push_str(STRATEGY_LIMITS);
+    out.push_str(TLS);
     out
 }
 
@@ -48,6 +49,10 @@ const METHOD: &str = include_str!("../../../../../docs/benchmark-method.md");
 /// The hand-written analysis of what limits each strategy, kept beside the
 /// generated page and appended to it.
 const STRATEGY_LIMITS: &str = include_str!("../../../../../docs/strategy-limits.md");
+
+/// The hand-written TLS figures (`scripts/benchmark_tls.sh`, measured
+/// apart from the suite), kept across regenerations of the page.
+const TLS: &str = include_str!("../../../../../docs/benchmark-tls.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.
