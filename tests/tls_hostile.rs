@@ -213,3 +213,38 @@ fn ten_mib_of_records_without_reading_is_contained() {
     let (server, _) = serving.shutdown();
     assert_eq!(server.stats().panics, 0);
 }
+
+/// Greets, then closes: a raw handler, whose first write runs the
+/// handshake on the blocking socket.
+struct Greet;
+
+impl socketserver::RequestHandler<socketserver::Connection> for Greet {
+    fn handle(&self, conn: &mut socketserver::Connection) -> std::io::Result<()> {
+        conn.write_all(b"hi\n")
+    }
+}
+
+/// A raw handler owns its connection, so a stalled handshake holds its
+/// worker, but no longer than the handshake deadline.
+#[test]
+fn a_raw_handler_is_held_by_a_stalled_handshake_no_longer_than_its_deadline() {
+    let cert = TestCert::new("tlsh-raw");
+    let deadline = Duration::from_millis(700);
+    let tls = cert.server_config().handshake_timeout(deadline);
+    let server = Server::builder(Greet).concurrency(ThreadPool::new(1)).bind_tls("127.0.0.1:0", tls).unwrap();
+    let serving = serve(server);
+    let started = Instant::now();
+    let mut stalled = TcpStream::connect(serving.inet()).unwrap();
+    stalled.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut byte = [0u8; 1];
+    assert!(matches!(stalled.read(&mut byte), Ok(0) | Err(_)), "a stalled handshake got an answer");
+    let took = started.elapsed();
+    assert!(took >= deadline, "closed after {took:?}, before the handshake deadline");
+    assert!(took < deadline + Duration::from_secs(3), "held for {took:?}");
+    // The one worker is free again.
+    let mut client = connect(serving.inet(), cert.client_config(&[]), "localhost");
+    let mut greeting = [0u8; 3];
+    client.read_exact(&mut greeting).unwrap();
+    assert_eq!(&greeting, b"hi\n");
+    serving.shutdown();
+}
