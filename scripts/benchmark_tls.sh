@@ -6,11 +6,13 @@
 # servers, medians and ratios printed:
 #
 #   keep-alive   wrk, 50 connections, HTTP/1.1 hello over TLS
-#   handshakes   wrk, 50 connections, every request on a new connection
-#                (`Connection: close`): full TLS handshakes per second
-#                (wrk offers no session to resume, and nginx has no
-#                session cache or tickets here). h2load --h1 was tried:
-#                with `Connection: close` it does not reconnect reliably.
+#   handshakes   h2load --h1, CONNECTIONS (1000) new connections at once,
+#                one request each: full TLS handshakes per second (h2load
+#                offers no session to resume). wrk with `Connection: close`
+#                was tried and dropped: it resumes its TLS session on each
+#                reconnect, which rustls grants and nginx (no session
+#                cache or tickets here) refuses, so the two did different
+#                work; h2load with `Connection: close` does not reconnect.
 #
 #   scripts/benchmark_tls.sh                 # 5 s per round, 3 rounds
 #   DURATION=10 ROUNDS=5 scripts/benchmark_tls.sh
@@ -23,7 +25,8 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 WORKERS=${WORKERS:-2}
-for tool in wrk nginx openssl curl taskset python3; do
+CONNECTIONS=${CONNECTIONS:-1000}
+for tool in wrk h2load nginx openssl curl taskset python3; do
   command -v "$tool" >/dev/null || { echo "benchmark_tls.sh: $tool is not installed; skipped" >&2; exit 0; }
 done
 cargo build --release --bin socketserver >&2
@@ -74,8 +77,10 @@ http {
 }
 CONF
 
+# Room for every handshake of a round at once.
+printf '[limits]\nmax_connections = %d\n' $((CONNECTIONS * 2)) > "$dir/limits.toml"
 taskset -c 0 target/release/socketserver serve http --bind "127.0.0.1:$ours_port" --workers "$WORKERS" \
-  --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" --log-level warn &
+  --tls-cert "$dir/cert.pem" --tls-key "$dir/key.pem" --log-level warn --config "$dir/limits.toml" &
 pids+=($!)
 taskset -c 0 nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/error.log" &
 pids+=($!)
@@ -90,8 +95,8 @@ keepalive() {
   taskset -c 1 wrk -t1 -c50 -d"${DURATION}s" "https://127.0.0.1:$1/" | awk '/Requests\/sec/ {print $2}'
 }
 handshakes() {
-  taskset -c 1 wrk -t1 -c50 -d"${DURATION}s" -H 'Connection: close' "https://127.0.0.1:$1/" \
-    | awk '/Requests\/sec/ {print $2}'
+  taskset -c 1 h2load --h1 -n "$CONNECTIONS" -c "$CONNECTIONS" "https://127.0.0.1:$1/" 2>/dev/null \
+    | awk '/^finished in/ {print $4}'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
