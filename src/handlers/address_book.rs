@@ -10,8 +10,9 @@ use toml::Spanned;
 
 /// Looks up an employee's office by name, case-insensitively: the
 /// address-book line protocol of Python's classic `socketserver` example
-/// (`MyTCPHandler`), which answers an unknown name and keeps the connection
-/// where that example crashed with a `KeyError`.
+/// (`MyTCPHandler`). It answers an unknown name and keeps the connection,
+/// where that example's handler raised `KeyError` and dropped the
+/// connection without a reply.
 ///
 /// # Protocol
 ///
