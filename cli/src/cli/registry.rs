@@ -48,7 +48,7 @@ const fn with_dir(info: HandlerInfo) -> HandlerInfo {
 pub const HANDLERS: &[HandlerInfo] = &[
     // The Python address-book example's port.
     with_data(info("address-book", 8084, true)),
-    // The one after address-book's.
+    // No conventional port: the one after address-book's.
     info("datetime", 8085, true),
     // RFC 862's port 7 is privileged.
     info("echo", 7007, true),
@@ -60,7 +60,7 @@ pub const HANDLERS: &[HandlerInfo] = &[
     with_data(info("qotd", 7017, true)),
     // The Python UDP ack-server example's port.
     info("ack", 8888, true),
-    // The one after ack's.
+    // No conventional port: the one after ack's.
     info("support-bot", 8889, true),
     // The Python `http.server` hello-page example's port.
     info("http", 8080, false),
