@@ -1,6 +1,6 @@
-//! `socketserver get`: seed 002's exercise 3. One raw HTTP/1.1 request
-//! over a TCP socket; the response goes to stdout as received, then the
-//! bytes, time and throughput to stderr.
+//! `socketserver get`: an HTTP client that measures throughput. One raw
+//! HTTP/1.1 request over a TCP socket; the response goes to stdout as
+//! received, then the bytes, time and throughput to stderr.
 
 use super::args::GetArgs;
 use super::error::CliError;
