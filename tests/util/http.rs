@@ -1,56 +1,34 @@
-//! Helpers shared by the HTTP tests: a running server, a raw client, and a
-//! minimal response reader (deliberately not the crate's own code).
+//! A raw HTTP/1.1 client and a minimal response reader, deliberately not
+//! the crate's own code; and an HTTP server on a thread. The CLI's tests
+//! include this file by path for the client alone (they have no `http`
+//! feature of their own, so [`serve_http`] is left out there).
 
-#![allow(dead_code)]
-
-use socketserver::http::{Http, HttpHandler};
-use socketserver::{DrainReport, Server, ShutdownHandle, Tcp, ThreadPool};
+use super::PATIENCE;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
-/// Bound on every client read: a test that would hang fails instead.
-pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+#[cfg(feature = "http")]
+use super::{serve, Serving, LOCAL};
+#[cfg(feature = "http")]
+use socketserver::http::{Http, HttpHandler};
+#[cfg(feature = "http")]
+use socketserver::{Concurrency, Server, Tcp, ThreadPool};
 
-/// A server serving in its own thread; stopped on drop.
-pub struct Running {
-    pub addr: SocketAddr,
-    pub stop: ShutdownHandle,
-    thread: Option<JoinHandle<io::Result<DrainReport>>>,
+/// What [`serve_http`] gives back.
+#[cfg(feature = "http")]
+pub type HttpServing<A> = Serving<Tcp, ThreadPool, Http<A>>;
+
+/// Serves `http` over TCP on 127.0.0.1 with a pool of four threads.
+#[cfg(feature = "http")]
+pub fn serve_http<A: HttpHandler>(http: Http<A>) -> HttpServing<A> {
+    serve(Server::builder(http).concurrency(ThreadPool::new(4)).bind::<Tcp>(LOCAL).expect("cannot bind"))
 }
 
-impl Running {
-    pub fn start<A: HttpHandler>(http: Http<A>) -> Running {
-        let server =
-            Server::builder(http).concurrency(ThreadPool::new(4)).bind::<Tcp>("127.0.0.1:0").unwrap();
-        Running::serve(server)
-    }
-
-    pub fn serve<C: socketserver::Concurrency, A: HttpHandler>(server: Server<Tcp, C, Http<A>>) -> Running {
-        let addr = server.local_addr().as_inet().unwrap();
-        let stop = server.shutdown_handle();
-        let thread = Some(std::thread::spawn(move || server.serve_forever()));
-        Running { addr, stop, thread }
-    }
-
+#[cfg(feature = "http")]
+impl<C: Concurrency, A: HttpHandler> Serving<Tcp, C, Http<A>> {
+    /// A new client connection to the server.
     pub fn connect(&self) -> Client {
-        Client::connect(self.addr)
-    }
-
-    /// Shuts down and returns the drain report.
-    pub fn finish(mut self) -> DrainReport {
-        self.stop.shutdown();
-        self.thread.take().unwrap().join().unwrap().unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(thread) = self.thread.take() {
-            self.stop.shutdown();
-            let _ = thread.join();
-        }
+        Client::connect(self.inet())
     }
 }
 
@@ -84,13 +62,13 @@ pub struct Client {
 impl Client {
     pub fn connect(addr: SocketAddr) -> Client {
         let stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         Client { reader: BufReader::new(stream) }
     }
 
     /// A client over a connection made elsewhere (its read timeout set).
     pub fn from_stream(stream: TcpStream) -> Client {
-        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         Client { reader: BufReader::new(stream) }
     }
 
