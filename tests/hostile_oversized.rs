@@ -7,7 +7,7 @@ use socketserver::{Action, Framing, MessageHandler, Messages, Reply, Server, Tcp
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-use util::{rss_kib, serve, LOCAL};
+use util::{rss_kib, serve, LOCAL, PATIENCE};
 
 struct Count;
 
@@ -24,7 +24,7 @@ const LIMIT: usize = 1024;
 
 fn connect(addr: std::net::SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream
 }
 

@@ -7,7 +7,7 @@ use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadP
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-use util::{capture_logs, logs, quiet_panics, serve, threads_named, LOCAL};
+use util::{capture_logs, logs, quiet_panics, serve, threads_named, LOCAL, PATIENCE};
 
 struct Fragile;
 
@@ -28,7 +28,7 @@ const WORKERS: usize = 4;
 
 fn ask(addr: std::net::SocketAddr, line: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream.write_all(format!("{line}\n").as_bytes()).unwrap();
     let mut answer = String::new();
     let _ = BufReader::new(stream).read_line(&mut answer);

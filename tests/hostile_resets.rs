@@ -9,7 +9,7 @@ use socketserver::{Messages, Server, Tcp, ThreadPool};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
-use util::{capture_logs, eventually, logged_at_least, serve, Upper, LOCAL};
+use util::{capture_logs, eventually, logged_at_least, serve, Upper, LOCAL, PATIENCE};
 
 /// Connects, sends half a request, and resets (SO_LINGER 0, then close).
 fn reset_midway(addr: std::net::SocketAddr, partial: &[u8]) {
@@ -51,7 +51,7 @@ fn resets_are_quiet_and_leak_nothing() {
 fn half_closed_client_gets_its_reply() {
     let running = serve(Server::builder(Messages::new(Upper)).bind::<Tcp>(LOCAL).unwrap());
     let mut stream = TcpStream::connect(running.inet()).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     // The seeds' client: one send with no newline, shut down writing, read.
     stream.write_all(b"john").unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
@@ -71,7 +71,7 @@ fn close_with_unread_input_keeps_the_reply() {
     let running = serve(Server::builder(daytime).bind::<Tcp>(LOCAL).unwrap());
     for _ in 0..50 {
         let mut stream = TcpStream::connect(running.inet()).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         stream.write_all(b"typed before the greeting\n").unwrap();
         let mut reply = String::new();
         stream.read_to_string(&mut reply).unwrap();

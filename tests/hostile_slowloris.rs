@@ -8,7 +8,7 @@ use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadP
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use util::{serve, LOCAL};
+use util::{serve, LOCAL, PATIENCE};
 
 struct Echo;
 
@@ -111,7 +111,7 @@ fn a_small_pool_survives_slowloris_too() {
 fn normal_client(addr: std::net::SocketAddr) -> Duration {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream.write_all(b"hello\n").unwrap();
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).unwrap();

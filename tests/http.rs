@@ -302,7 +302,7 @@ struct Gate {
 impl HttpHandler for Gate {
     fn get(&self, _: &HttpRequest) -> io::Result<HttpResponse> {
         self.entered.lock().unwrap().send(()).unwrap();
-        self.release.lock().unwrap().recv_timeout(Duration::from_secs(10)).unwrap();
+        self.release.lock().unwrap().recv_timeout(PATIENCE).unwrap();
         Ok(HttpResponse::text(200, "done"))
     }
 }
@@ -320,7 +320,7 @@ fn drain_finishes_the_response_in_flight_with_connection_close() {
     );
     let mut client = server.connect();
     client.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-    entered.recv_timeout(Duration::from_secs(10)).unwrap();
+    entered.recv_timeout(PATIENCE).unwrap();
     server.stop.shutdown();
     release.send(()).unwrap();
     let response = client.response(false);
@@ -389,7 +389,7 @@ fn http_over_a_unix_socket() {
     let stop = server.shutdown_handle();
     let serving = std::thread::spawn(move || server.serve_forever());
     let mut client = std::os::unix::net::UnixStream::connect(&path).unwrap();
-    client.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    client.set_read_timeout(Some(PATIENCE)).unwrap();
     client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut answer = String::new();
     client.read_to_string(&mut answer).unwrap();

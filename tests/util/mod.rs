@@ -5,7 +5,7 @@
 //!
 //! Nothing here sleeps to synchronise: threads meet on channels, and the
 //! only polling ([`eventually`]) has an upper bound. `patience.rs`,
-//! `poll.rs`, `temp.rs`, `process.rs`, `fd_limit.rs` and `http.rs` use
+//! `poll.rs`, `temp.rs`, `process.rs`, `fd_limit.rs` and `http_client.rs` use
 //! std and crossbeam only: the command line's tests (`cli/tests/cli_util`)
 //! include them by path.
 
@@ -16,6 +16,7 @@ mod fd_limit;
 mod fixtures;
 #[cfg(feature = "http")]
 mod http;
+mod http_client;
 mod logs;
 mod patience;
 mod poll;
@@ -27,7 +28,8 @@ pub use clients::{DatagramClient, LineClient};
 pub use fd_limit::raise_fd_limit;
 pub use fixtures::{Gate, Upper};
 #[cfg(feature = "http")]
-pub use http::{exchange, refused, serve_http, Client, HttpServing, Response};
+pub use http::{serve_http, HttpServing};
+pub use http_client::{exchange, refused, Client, Response};
 pub use logs::{capture_logs, logged_at_least, logs, quiet_panics};
 pub use patience::{PATIENCE, PROMPT};
 pub use poll::{eventually, wait_until};

@@ -1,6 +1,7 @@
 //! The one bounded poll, for state with no event to wait on (a counter, a
-//! thread list, a log record). It ticks on a channel timer between checks;
-//! nothing here sleeps to synchronise.
+//! thread list, a log record). Between checks it waits on a channel timer
+//! that starts at 1 ms and doubles up to 32 ms: quick for what is nearly
+//! ready, cheap for a costly check (a thousand sockets) that takes longer.
 
 use super::PATIENCE;
 use std::time::{Duration, Instant};
@@ -16,12 +17,13 @@ pub fn wait_until(what: &str, ready: impl FnMut() -> bool) {
 /// limit is part of what it asserts.
 pub fn eventually(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + limit;
-    let ticker = crossbeam_channel::tick(Duration::from_millis(1));
+    let mut pause = Duration::from_millis(1);
     while Instant::now() < deadline {
         if ready() {
             return true;
         }
-        let _ = ticker.recv();
+        let _ = crossbeam_channel::after(pause).recv();
+        pause = (pause * 2).min(Duration::from_millis(32));
     }
     ready()
 }
