@@ -120,10 +120,15 @@ impl DatagramClient {
         buf
     }
 
+    /// Sends `message` as it is, returns the reply as it is (the seeds'
+    /// clients: no newline added or taken).
+    pub fn ask_raw(&self, message: &str) -> String {
+        self.send(message.as_bytes());
+        String::from_utf8(self.recv()).expect("a text reply")
+    }
+
     /// Sends `line` with a newline, returns the reply without its newline.
     pub fn ask(&self, line: &str) -> String {
-        self.send(format!("{line}\n").as_bytes());
-        let reply = String::from_utf8(self.recv()).expect("a text reply");
-        reply.trim_end_matches('\n').to_string()
+        self.ask_raw(&format!("{line}\n")).trim_end_matches('\n').to_string()
     }
 }

@@ -34,5 +34,5 @@ pub use logs::{capture_logs, logged_at_least, logs, quiet_panics};
 pub use patience::{PATIENCE, PROMPT};
 pub use poll::{eventually, wait_until};
 pub use process::{rss_kib, rss_kib_of, thread_count, threads_named, wait_no_threads_named};
-pub use serving::{serve, serve_as, Serving, LOCAL};
+pub use serving::{serve, serve_as, AnyServing, Serving, LOCAL};
 pub use temp::{unique, TempDir};

@@ -5,6 +5,7 @@
 use super::PROMPT;
 use crossbeam_channel::{bounded, Receiver};
 use socketserver::{Address, Concurrency, DrainReport, RequestHandler, Server, ShutdownHandle, Transport};
+use std::any::Any;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -95,10 +96,33 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Serving<T, C, 
         self.finish(limit).1
     }
 
+    /// Forgets the types: for a test that runs one scenario over several
+    /// transports.
+    pub fn erased(self) -> AnyServing
+    where
+        Self: 'static,
+    {
+        AnyServing { addr: self.addr(), serving: Box::new(self) }
+    }
+
     /// Shuts down and waits (at most [`PROMPT`]) for `serve_forever`.
     pub fn shutdown(self) -> (Arc<Server<T, C, H>>, DrainReport) {
         self.stop.shutdown();
         self.finish(PROMPT)
+    }
+}
+
+/// A [`Serving`] whose transport, concurrency and handler are forgotten:
+/// its address, and the same shutdown and checks on drop.
+pub struct AnyServing {
+    addr: Address,
+    serving: Box<dyn Any>,
+}
+
+impl AnyServing {
+    /// The bound address.
+    pub fn addr(&self) -> &Address {
+        &self.addr
     }
 }
 
