@@ -10,7 +10,7 @@ use std::io;
 use std::sync::mpsc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use util::{exchange, refused, serve, serve_http, Client, HttpServing, PATIENCE};
+use util::{exchange, refused, serve, serve_http, Client, HttpServing, TempDir, PATIENCE};
 
 /// Answers with the method, path and body it was sent; panics on
 /// `/panic`, fails on `/error`, tries header injection on `/inject`.
@@ -384,18 +384,17 @@ fn streamed_bodies_are_chunked_for_1_1_and_close_delimited_for_1_0() {
 #[test]
 fn http_over_a_unix_socket() {
     use std::io::{Read, Write};
-    let path = std::env::temp_dir().join(format!("http-test-{}.sock", std::process::id()));
+    let dir = TempDir::new("http");
+    let path = dir.unique_path("http");
     let server = Server::builder(Http::new(Hello)).bind::<socketserver::UnixStream>(path.as_path()).unwrap();
-    let stop = server.shutdown_handle();
-    let serving = std::thread::spawn(move || server.serve_forever());
+    let serving = serve(server);
     let mut client = std::os::unix::net::UnixStream::connect(&path).unwrap();
     client.set_read_timeout(Some(PATIENCE)).unwrap();
     client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut answer = String::new();
     client.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
-    stop.shutdown();
-    serving.join().unwrap().unwrap();
+    serving.stop_within(PATIENCE);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use socketserver::{Server, ServerHandle, Tcp, ThreadPool};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
-use util::{exchange, serve, wait_until, Client, PATIENCE};
+use util::{exchange, serve, wait_until, Client, TempDir, PATIENCE};
 
 /// Clients that sent half a request head.
 const HALF_HEADS: usize = 200;
@@ -166,12 +166,12 @@ mod static_files {
 
     #[test]
     fn a_slow_reader_downloads_a_large_file_while_one_worker_serves_others() {
-        let root = std::env::temp_dir().join(format!("http-waits-{}", std::process::id()));
-        std::fs::create_dir_all(&root).unwrap();
+        let dir = TempDir::new("waits");
+        let root = dir.path();
         let content: Vec<u8> = (0..FILE).map(byte).collect();
         std::fs::write(root.join("large.bin"), &content).unwrap();
         std::fs::write(root.join("small.txt"), "small").unwrap();
-        let server = Server::builder(Http::new(StaticFiles::new(&root).unwrap()))
+        let server = Server::builder(Http::new(StaticFiles::new(root).unwrap()))
             .concurrency(ThreadPool::new(1))
             .bind::<Tcp>("127.0.0.1:0")
             .unwrap();
@@ -209,7 +209,5 @@ mod static_files {
         assert!(head.contains(&format!("Content-Length: {FILE}\r\n")), "{head}");
         assert!(received[head_end..] == content[..], "the file arrived damaged");
         assert!(others > 8, "only {others} other clients served meanwhile");
-        drop(server);
-        let _ = std::fs::remove_dir_all(&root);
     }
 }
