@@ -4,10 +4,12 @@
 //! and what `/proc` says about this process.
 //!
 //! Nothing here sleeps to synchronise: threads meet on channels, and the
-//! only polling ([`eventually`]) has an upper bound. `patience.rs`,
-//! `poll.rs`, `temp.rs`, `process.rs`, `fd_limit.rs` and `http_client.rs` use
-//! std and crossbeam only: the command line's tests (`cli/tests/cli_util`)
-//! include them by path.
+//! only polling ([`eventually`]) has an upper bound.
+//!
+//! `patience.rs`, `poll.rs`, `temp.rs`, `process.rs`, `clients.rs`,
+//! `http_client.rs` and `fd_limit.rs` use std, crossbeam and libc only:
+//! the command line's tests (`cli/tests/cli_util`) include them by path,
+//! so both suites wait the same [`PATIENCE`] the same way.
 
 #![allow(dead_code, unused_imports)]
 

@@ -1,14 +1,16 @@
 //! Shared by the `cli_*` tests: running the built `socketserver` binary,
 //! reading the `bound=` address from its log, stopping it with SIGTERM,
 //! and killing it if a test fails first. The patience, the bounded poll,
-//! temporary directories, `/proc` readings and the raw HTTP client are the
+//! temporary directories, `/proc` readings, the line and datagram clients
+//! and the raw HTTP client are the
 //! library tests' own (`tests/util/`), included by path.
 
 #![allow(dead_code, unused_imports)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpStream, UdpSocket};
-use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::thread;
@@ -19,6 +21,8 @@ pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_socketserver"))
 }
 
+#[path = "../../../tests/util/clients.rs"]
+mod clients;
 #[path = "../../../tests/util/fd_limit.rs"]
 mod fd_limit;
 #[path = "../../../tests/util/http_client.rs"]
@@ -32,6 +36,7 @@ mod process;
 #[path = "../../../tests/util/temp.rs"]
 mod temp;
 
+pub use clients::{DatagramClient, LineClient};
 pub use fd_limit::raise_fd_limit;
 pub use patience::PATIENCE;
 pub use poll::{eventually, wait_until};
@@ -188,26 +193,18 @@ impl Served {
 
     /// Sends one UDP datagram and returns the reply.
     pub fn udp_ask(&self, message: &[u8]) -> Vec<u8> {
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket.set_read_timeout(Some(PATIENCE)).unwrap();
-        socket.send_to(message, &self.bound).unwrap();
-        let mut buf = vec![0; 65_536];
-        let n = socket.recv(&mut buf).unwrap();
-        buf.truncate(n);
-        buf
+        let client = DatagramClient::udp(self.bound.parse().expect("an internet address"));
+        client.send(message);
+        client.recv()
     }
 
     /// Sends one Unix datagram (from a bound socket, so the server can
     /// answer) and returns the reply.
     pub fn unix_dgram_ask(&self, message: &[u8]) -> Vec<u8> {
         let dir = TempDir::new("dgram");
-        let socket = UnixDatagram::bind(dir.unique_path("client")).unwrap();
-        socket.set_read_timeout(Some(PATIENCE)).unwrap();
-        socket.send_to(message, &self.bound).unwrap();
-        let mut buf = vec![0; 65_536];
-        let n = socket.recv(&mut buf).unwrap();
-        buf.truncate(n);
-        buf
+        let client = DatagramClient::unix(Path::new(&self.bound), &dir.unique_path("client"));
+        client.send(message);
+        client.recv()
     }
 }
 
