@@ -9,20 +9,26 @@ use std::net::{SocketAddr, TcpStream};
 /// A parsed response.
 #[derive(Debug)]
 pub struct Response {
+    /// The status code.
     pub status: u16,
+    /// The header fields, in order, values trimmed.
     pub headers: Vec<(String, String)>,
+    /// The body, de-chunked.
     pub body: Vec<u8>,
 }
 
 impl Response {
+    /// The first field called `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// The body as text (lossy).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// Whether it says `Connection: close`.
     pub fn closes(&self) -> bool {
         self.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
     }
@@ -30,10 +36,12 @@ impl Response {
 
 /// A raw TCP client reading responses one at a time.
 pub struct Client {
+    /// The connection, buffered for reading.
     pub reader: BufReader<TcpStream>,
 }
 
 impl Client {
+    /// Connects, with a read timeout of [`PATIENCE`].
     pub fn connect(addr: SocketAddr) -> Client {
         let stream = TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -46,6 +54,7 @@ impl Client {
         Client { reader: BufReader::new(stream) }
     }
 
+    /// Sends raw bytes.
     pub fn send(&mut self, bytes: &[u8]) {
         self.reader.get_mut().write_all(bytes).unwrap();
     }
