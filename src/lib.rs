@@ -1,4 +1,4 @@
-//! Blocking, thread-based socket servers: pick a transport, pick a
+//! Socket servers with plain blocking handlers: pick a transport, pick a
 //! concurrency strategy, write a handler, serve.
 //!
 //! This is Python's `socketserver` for Rust, without its traps: threads

@@ -6,28 +6,9 @@
 
 mod util;
 
-use crossbeam_channel::{unbounded, Sender};
-use parking_lot::Mutex;
 use socketserver::{Messages, Server, Tcp, ThreadPool};
 use std::os::fd::AsRawFd;
-use util::{serve, LineClient, Upper, PATIENCE};
-
-/// Forwards warnings to the test.
-struct Warnings(Mutex<Sender<String>>);
-
-impl log::Log for Warnings {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.level() <= log::Level::Warn
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            let _ = self.0.lock().send(record.args().to_string());
-        }
-    }
-
-    fn flush(&self) {}
-}
+use util::{capture_logs, eventually, logged_at_least, serve, LineClient, Upper, PATIENCE};
 
 fn descriptor_limit() -> libc::rlimit {
     let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
@@ -59,9 +40,7 @@ fn lowest_free_descriptor(open: &impl AsRawFd) -> i32 {
 
 #[test]
 fn out_of_descriptors_the_server_backs_off_and_resumes() {
-    let (tx, warnings) = unbounded();
-    log::set_boxed_logger(Box::new(Warnings(Mutex::new(tx)))).unwrap();
-    log::set_max_level(log::LevelFilter::Warn);
+    capture_logs();
 
     let server = Server::builder(Messages::new(Upper))
         .concurrency(ThreadPool::new(4))
@@ -85,9 +64,10 @@ fn out_of_descriptors_the_server_backs_off_and_resumes() {
         }
         connected.unwrap();
     }
-    let warning = warnings.recv_timeout(PATIENCE);
+    let warned = eventually(PATIENCE, || !logged_at_least(log::Level::Warn).is_empty());
     set_descriptor_limit(original);
-    let warning = warning.expect("the server never ran out of descriptors");
+    assert!(warned, "the server never ran out of descriptors");
+    let warning = logged_at_least(log::Level::Warn).remove(0);
     let [mut second, mut third] = sockets.map(|socket| LineClient::from_tcp(socket.into()));
     assert!(warning.contains("cannot accept"), "{warning}");
 

@@ -2,71 +2,31 @@
 //! each supports: seed-style clients (one unterminated send, one recv),
 //! pipelining line clients, and datagram clients.
 
+mod util;
+
 use chrono::{Local, TimeZone};
 use socketserver::handlers::{Ack, AddressBook, DateTime, Daytime, Qotd, Reverse, SupportBot};
 use socketserver::{
-    Address, DrainReport, MessageHandler, Messages, RequestHandler, Server, ShutdownHandle, Tcp, ThreadPool,
-    Transport, Udp, UnixDatagram, UnixStream,
+    Address, MessageHandler, Messages, RequestHandler, Server, Tcp, ThreadPool, Transport, Udp, UnixDatagram,
+    UnixStream,
 };
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread::JoinHandle;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
 use std::time::Duration;
+use util::{serve, AnyServing, DatagramClient, TempDir, LOCAL, PATIENCE};
 
 // ---------------------------------------------------------------------------
-// Harness: a running server, its clients, scratch directories.
+// The servers over each transport, and the seeds' clients.
 // ---------------------------------------------------------------------------
 
 /// What the `socketserver` binary uses for the bundled line servers.
 const GRACE: Duration = Duration::from_millis(100);
-/// The longest any client waits for an answer before the test fails.
-const PATIENCE: Duration = Duration::from_secs(5);
 
-/// A scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("ss-handlers-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A server serving on a thread; shut down and joined on drop.
-struct Running {
-    addr: Address,
-    stop: ShutdownHandle,
-    serving: Option<JoinHandle<io::Result<DrainReport>>>,
-    scratch: Scratch,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stop.shutdown();
-        if let Some(serving) = self.serving.take() {
-            let result = serving.join();
-            if !std::thread::panicking() {
-                result.unwrap().unwrap();
-            }
-        }
-    }
+/// A bundled server on a thread, and the directory of its socket files
+/// (the server's and its datagram clients').
+struct Bundled {
+    serving: AnyServing,
+    dir: TempDir,
 }
 
 /// The transports a test runs over.
@@ -81,32 +41,29 @@ enum Over {
 const STREAMS: [Over; 2] = [Over::Tcp, Over::Unix];
 const DATAGRAMS: [Over; 2] = [Over::Udp, Over::UnixDgram];
 
-fn serve<H: MessageHandler>(handler: H, over: Over) -> Running {
+fn serve_over<H: MessageHandler>(handler: H, over: Over) -> Bundled {
     serve_messages(Messages::new(handler).unterminated_after(GRACE), over)
 }
 
-fn serve_messages<H: MessageHandler>(messages: Messages<H>, over: Over) -> Running {
-    let scratch = Scratch::new();
-    let path = scratch.0.join("server.sock");
-    match over {
-        Over::Tcp => start::<Tcp, H>(messages, "127.0.0.1:0", scratch),
-        Over::Unix => start::<UnixStream, H>(messages, path, scratch),
-        Over::Udp => start::<Udp, H>(messages, "127.0.0.1:0", scratch),
-        Over::UnixDgram => start::<UnixDatagram, H>(messages, path, scratch),
-    }
+fn serve_messages<H: MessageHandler>(messages: Messages<H>, over: Over) -> Bundled {
+    let dir = TempDir::new("bundled");
+    let path = dir.path().join("server.sock");
+    let serving = match over {
+        Over::Tcp => start::<Tcp, H>(messages, LOCAL),
+        Over::Unix => start::<UnixStream, H>(messages, path),
+        Over::Udp => start::<Udp, H>(messages, LOCAL),
+        Over::UnixDgram => start::<UnixDatagram, H>(messages, path),
+    };
+    Bundled { serving, dir }
 }
 
-fn start<T, H>(messages: Messages<H>, addr: impl socketserver::IntoAddress, scratch: Scratch) -> Running
+fn start<T, H>(messages: Messages<H>, addr: impl socketserver::IntoAddress) -> AnyServing
 where
     T: Transport,
     H: MessageHandler,
     Messages<H>: RequestHandler<T::Request>,
 {
-    let server = Server::builder(messages).concurrency(ThreadPool::new(4)).bind::<T>(addr).unwrap();
-    let addr = server.local_addr().clone();
-    let stop = server.shutdown_handle();
-    let serving = std::thread::spawn(move || server.serve_forever());
-    Running { addr, stop, serving: Some(serving), scratch }
+    serve(Server::builder(messages).concurrency(ThreadPool::new(4)).bind::<T>(addr).unwrap()).erased()
 }
 
 /// A stream client: TCP or Unix.
@@ -127,8 +84,8 @@ impl Duplex for std::os::unix::net::UnixStream {
     }
 }
 
-fn connect(server: &Running) -> Box<dyn Duplex> {
-    match &server.addr {
+fn connect(server: &Bundled) -> Box<dyn Duplex> {
+    match server.serving.addr() {
         Address::Inet(addr) => {
             let stream = std::net::TcpStream::connect(addr).unwrap();
             stream.set_read_timeout(Some(PATIENCE)).unwrap();
@@ -152,7 +109,7 @@ fn seed_exchange(client: &mut dyn Duplex, message: &str) -> String {
 }
 
 /// A fresh connection per message, as seed 004 §39.10's client does.
-fn seed_ask(server: &Running, message: &str) -> String {
+fn seed_ask(server: &Bundled, message: &str) -> String {
     seed_exchange(&mut *connect(server), message)
 }
 
@@ -181,48 +138,13 @@ fn read_all(client: &mut dyn Duplex) -> String {
     all
 }
 
-/// A datagram client: UDP or Unix datagram (bound, so it can be answered).
-enum Peer {
-    Udp(std::net::UdpSocket, std::net::SocketAddr),
-    Unix(std::os::unix::net::UnixDatagram, PathBuf),
-}
-
-fn peer(server: &Running, name: &str) -> Peer {
-    match &server.addr {
-        Address::Inet(addr) => {
-            let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-            socket.set_read_timeout(Some(PATIENCE)).unwrap();
-            Peer::Udp(socket, *addr)
-        }
-        Address::Unix(path) => {
-            let socket = std::os::unix::net::UnixDatagram::bind(server.scratch.0.join(name)).unwrap();
-            socket.set_read_timeout(Some(PATIENCE)).unwrap();
-            Peer::Unix(socket, path.clone())
-        }
+/// A datagram client of the server (a Unix one bound to `name` in the
+/// server's directory, so it can be answered).
+fn peer(server: &Bundled, name: &str) -> DatagramClient {
+    match server.serving.addr() {
+        Address::Inet(addr) => DatagramClient::udp(*addr),
+        Address::Unix(path) => DatagramClient::unix(path, &server.dir.path().join(name)),
         other => panic!("a server is bound to an inet address or a path, not {other:?}"),
-    }
-}
-
-impl Peer {
-    /// Sends one datagram and returns the one that answers it.
-    fn ask_bytes(&self, message: &[u8]) -> Vec<u8> {
-        let mut answer = vec![0; 4096];
-        let n = match self {
-            Peer::Udp(socket, to) => {
-                socket.send_to(message, to).unwrap();
-                socket.recv(&mut answer).unwrap()
-            }
-            Peer::Unix(socket, to) => {
-                socket.send_to(message, to).unwrap();
-                socket.recv(&mut answer).unwrap()
-            }
-        };
-        answer.truncate(n);
-        answer
-    }
-
-    fn ask(&self, message: &str) -> String {
-        String::from_utf8(self.ask_bytes(message.as_bytes())).unwrap()
     }
 }
 
@@ -237,7 +159,7 @@ fn fixed_clock() -> chrono::DateTime<Local> {
 #[test]
 fn address_book_answers_the_seed_client_over_streams() {
     for over in STREAMS {
-        let server = serve(AddressBook::default(), over);
+        let server = serve_over(AddressBook::default(), over);
         assert_eq!(seed_ask(&server, "John"), "C45\n", "{over:?}");
         // An unknown name is answered, and the connection stays open.
         let mut client = connect(&server);
@@ -250,7 +172,7 @@ fn address_book_answers_the_seed_client_over_streams() {
 #[test]
 fn address_book_answers_a_partial_line_ended_by_eof() {
     for over in STREAMS {
-        let server = serve(AddressBook::default(), over);
+        let server = serve_over(AddressBook::default(), over);
         let mut client = connect(&server);
         client.write_all(b"Adam\nJohn").unwrap();
         // Shutting down the write side ends the last, unterminated message.
@@ -262,7 +184,7 @@ fn address_book_answers_a_partial_line_ended_by_eof() {
 #[test]
 fn address_book_answers_pipelined_lines_in_order() {
     for over in STREAMS {
-        let server = serve(AddressBook::default(), over);
+        let server = serve_over(AddressBook::default(), over);
         let mut client = connect(&server);
         let answers = pipeline(&mut *client, "john\nBob\nADAM\r\n\n Denise \n", 5);
         assert_eq!(answers, ["C45", "UNKNOWN NAME: Bob", "B23", "NO NAME: send a name, such as JOHN", "C44"]);
@@ -273,21 +195,21 @@ fn address_book_answers_pipelined_lines_in_order() {
 #[test]
 fn address_book_answers_datagrams() {
     for over in DATAGRAMS {
-        let server = serve(AddressBook::default(), over);
+        let server = serve_over(AddressBook::default(), over);
         let client = peer(&server, "client.sock");
-        assert_eq!(client.ask("John"), "C45\n", "{over:?}");
-        assert_eq!(client.ask("denise\n"), "C44\n", "{over:?}");
-        assert_eq!(client.ask("Zoe"), "UNKNOWN NAME: Zoe\n", "{over:?}");
+        assert_eq!(client.ask_raw("John"), "C45\n", "{over:?}");
+        assert_eq!(client.ask_raw("denise\n"), "C44\n", "{over:?}");
+        assert_eq!(client.ask_raw("Zoe"), "UNKNOWN NAME: Zoe\n", "{over:?}");
     }
 }
 
 #[test]
 fn address_book_serves_a_loaded_toml_file() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new("bundled");
     let path = scratch.file("book.toml", "# Our offices\n[entries]\nJohn = \"A1\"\n\"Mary Ann\" = \"B12\"\n");
     let book = AddressBook::load(&path).unwrap();
     assert_eq!(book.len(), 2);
-    let server = serve(book, Over::Tcp);
+    let server = serve_over(book, Over::Tcp);
     let mut client = connect(&server);
     let answers = pipeline(&mut *client, "JOHN\nmary ann\nDenise\n", 3);
     assert_eq!(answers, ["A1", "B12", "UNKNOWN NAME: Denise"]);
@@ -295,18 +217,18 @@ fn address_book_serves_a_loaded_toml_file() {
 
 #[test]
 fn address_book_serves_a_loaded_csv_file() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new("bundled");
     let path = scratch.file("book.csv", "name,office\nZoe,F1\n\n# temps\nYann,G7\n");
-    let server = serve(AddressBook::load(&path).unwrap(), Over::Udp);
+    let server = serve_over(AddressBook::load(&path).unwrap(), Over::Udp);
     let client = peer(&server, "client");
-    assert_eq!(client.ask("zoe"), "F1\n");
-    assert_eq!(client.ask("YANN"), "G7\n");
-    assert_eq!(client.ask("John"), "UNKNOWN NAME: John\n");
+    assert_eq!(client.ask_raw("zoe"), "F1\n");
+    assert_eq!(client.ask_raw("YANN"), "G7\n");
+    assert_eq!(client.ask_raw("John"), "UNKNOWN NAME: John\n");
 }
 
 #[test]
 fn address_book_refuses_a_malformed_file_naming_the_line() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new("bundled");
     let cases = [
         ("bad.toml", "[entries]\nJOHN = \"C45\"\nMARY = 12\n", "line 3"),
         ("unclosed.toml", "[entries]\nJOHN = \"C45\nMARY = \"B1\"\n", "line 2"),
@@ -333,7 +255,7 @@ fn address_book_refuses_a_malformed_file_naming_the_line() {
 #[test]
 fn datetime_answers_the_seed_client_over_streams() {
     for over in STREAMS {
-        let server = serve(DateTime::with_clock(fixed_clock), over);
+        let server = serve_over(DateTime::with_clock(fixed_clock), over);
         assert_eq!(seed_ask(&server, "Date"), "2019-02-19\n", "{over:?}");
         assert_eq!(seed_ask(&server, "Time"), "15:50:44\n", "{over:?}");
         assert_eq!(seed_ask(&server, "DateAndTime"), "2019-02-19 15:50:44.720747\n", "{over:?}");
@@ -345,7 +267,7 @@ fn datetime_answers_the_seed_client_over_streams() {
 #[test]
 fn datetime_answers_pipelined_lines_in_order() {
     for over in STREAMS {
-        let server = serve(DateTime::with_clock(fixed_clock), over);
+        let server = serve_over(DateTime::with_clock(fixed_clock), over);
         let mut client = connect(&server);
         let answers = pipeline(&mut *client, "date\nTIME\ndate AND time\n-1\n", 4);
         assert_eq!(answers, ["2019-02-19", "15:50:44", "2019-02-19 15:50:44.720747", "UNKNOWN OPTION: -1"]);
@@ -355,17 +277,17 @@ fn datetime_answers_pipelined_lines_in_order() {
 #[test]
 fn datetime_answers_datagrams() {
     for over in DATAGRAMS {
-        let server = serve(DateTime::with_clock(fixed_clock), over);
+        let server = serve_over(DateTime::with_clock(fixed_clock), over);
         let client = peer(&server, "client");
-        assert_eq!(client.ask("Date"), "2019-02-19\n", "{over:?}");
-        assert_eq!(client.ask("dateandtime\n"), "2019-02-19 15:50:44.720747\n", "{over:?}");
-        assert_eq!(client.ask("Now"), "UNKNOWN OPTION: NOW\n", "{over:?}");
+        assert_eq!(client.ask_raw("Date"), "2019-02-19\n", "{over:?}");
+        assert_eq!(client.ask_raw("dateandtime\n"), "2019-02-19 15:50:44.720747\n", "{over:?}");
+        assert_eq!(client.ask_raw("Now"), "UNKNOWN OPTION: NOW\n", "{over:?}");
     }
 }
 
 #[test]
 fn datetime_reads_the_local_clock_by_default() {
-    let server = serve(DateTime::default(), Over::Tcp);
+    let server = serve_over(DateTime::default(), Over::Tcp);
     let before = Local::now().date_naive();
     let answer = seed_ask(&server, "Date");
     let after = Local::now().date_naive();
@@ -380,7 +302,7 @@ fn datetime_reads_the_local_clock_by_default() {
 #[test]
 fn reverse_answers_the_seed_client_over_streams() {
     for over in STREAMS {
-        let server = serve(Reverse, over);
+        let server = serve_over(Reverse, over);
         let mut client = connect(&server);
         // The seed's client sends the same message, then again on `y`.
         for _ in 0..2 {
@@ -393,7 +315,7 @@ fn reverse_answers_the_seed_client_over_streams() {
 #[test]
 fn reverse_answers_pipelined_lines_in_order() {
     for over in STREAMS {
-        let server = serve(Reverse, over);
+        let server = serve_over(Reverse, over);
         let mut client = connect(&server);
         // An empty line is answered with an empty line: answers stay in step.
         let answers = pipeline(&mut *client, "abc\nñandú\n\nrats live on no evil star\n", 4);
@@ -403,7 +325,7 @@ fn reverse_answers_pipelined_lines_in_order() {
 
 #[test]
 fn reverse_refuses_invalid_utf8_and_keeps_the_connection() {
-    let server = serve(Reverse, Over::Tcp);
+    let server = serve_over(Reverse, Over::Tcp);
     let mut client = connect(&server);
     client.write_all(b"ab\xffcd\nok\n").unwrap();
     let answers = read_lines(&mut *client, 2);
@@ -413,10 +335,10 @@ fn reverse_refuses_invalid_utf8_and_keeps_the_connection() {
 #[test]
 fn reverse_answers_datagrams() {
     for over in DATAGRAMS {
-        let server = serve(Reverse, over);
+        let server = serve_over(Reverse, over);
         let client = peer(&server, "client");
-        assert_eq!(client.ask("stressed"), "desserts\n", "{over:?}");
-        assert_eq!(client.ask("日本語\n"), "語本日\n", "{over:?}");
+        assert_eq!(client.ask_raw("stressed"), "desserts\n", "{over:?}");
+        assert_eq!(client.ask_raw("日本語\n"), "語本日\n", "{over:?}");
     }
 }
 
@@ -427,18 +349,18 @@ fn reverse_answers_datagrams() {
 #[test]
 fn ack_answers_datagrams_as_the_seed_server_does() {
     for over in DATAGRAMS {
-        let server = serve(Ack, over);
+        let server = serve_over(Ack, over);
         let client = peer(&server, "client");
-        assert_eq!(client.ask("hello"), "OK...hello\n", "{over:?}");
-        assert_eq!(client.ask("two words\n"), "OK...two words\n", "{over:?}");
-        assert_eq!(client.ask(""), "OK...\n", "{over:?}");
+        assert_eq!(client.ask_raw("hello"), "OK...hello\n", "{over:?}");
+        assert_eq!(client.ask_raw("two words\n"), "OK...two words\n", "{over:?}");
+        assert_eq!(client.ask_raw(""), "OK...\n", "{over:?}");
     }
 }
 
 #[test]
 fn ack_answers_streams() {
     for over in STREAMS {
-        let server = serve(Ack, over);
+        let server = serve_over(Ack, over);
         let mut client = connect(&server);
         assert_eq!(seed_exchange(&mut *client, "hello"), "OK...hello\n", "{over:?}");
         assert_eq!(pipeline(&mut *client, "a\nb\n", 2), ["OK...a", "OK...b"], "{over:?}");
@@ -454,7 +376,7 @@ fn daytime_sends_the_time_on_connect_and_closes() {
     let expected = format!("{}\n", Daytime::with_clock(fixed_clock).line());
     assert!(expected.starts_with("Tuesday, February 19, 2019 15:50:44"), "{expected}");
     for over in STREAMS {
-        let server = serve(Daytime::with_clock(fixed_clock), over);
+        let server = serve_over(Daytime::with_clock(fixed_clock), over);
         // Seed 000's time client: connect, send nothing, read to the end.
         let mut client = connect(&server);
         client.write_all(b"").unwrap();
@@ -466,10 +388,10 @@ fn daytime_sends_the_time_on_connect_and_closes() {
 fn daytime_answers_any_datagram() {
     let expected = format!("{}\n", Daytime::with_clock(fixed_clock).line());
     for over in DATAGRAMS {
-        let server = serve(Daytime::with_clock(fixed_clock), over);
+        let server = serve_over(Daytime::with_clock(fixed_clock), over);
         let client = peer(&server, "client");
-        assert_eq!(client.ask(""), expected, "{over:?}");
-        assert_eq!(client.ask("what time is it?"), expected, "{over:?}");
+        assert_eq!(client.ask_raw(""), expected, "{over:?}");
+        assert_eq!(client.ask_raw("what time is it?"), expected, "{over:?}");
     }
 }
 
@@ -481,7 +403,7 @@ fn daytime_answers_any_datagram() {
 fn qotd_sends_a_quote_on_connect_and_closes_in_turn() {
     for over in STREAMS {
         let quotes = Qotd::parse("\"First.\"\nSomeone\n\nSecond.\n").unwrap();
-        let server = serve(quotes, over);
+        let server = serve_over(quotes, over);
         let answers: Vec<String> = (0..3).map(|_| read_all(&mut *connect(&server))).collect();
         assert_eq!(answers, ["\"First.\"\nSomeone\n", "Second.\n", "\"First.\"\nSomeone\n"], "{over:?}");
     }
@@ -491,22 +413,22 @@ fn qotd_sends_a_quote_on_connect_and_closes_in_turn() {
 fn qotd_answers_the_seed_client_over_datagrams() {
     let bundled = Qotd::default();
     for over in DATAGRAMS {
-        let server = serve(Qotd::default(), over);
+        let server = serve_over(Qotd::default(), over);
         let client = peer(&server, "client");
         // Seed 000's client sends an empty datagram and reads one.
         for quote in &bundled.quotes()[..3] {
-            assert_eq!(client.ask(""), format!("{quote}\n"), "{over:?}");
+            assert_eq!(client.ask_raw(""), format!("{quote}\n"), "{over:?}");
         }
     }
 }
 
 #[test]
 fn qotd_serves_a_loaded_file_and_refuses_long_quotes() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new("bundled");
     let path = scratch.file("quotes.txt", "Brevity is the soul of wit.\nWilliam Shakespeare\n");
-    let server = serve(Qotd::load(&path).unwrap(), Over::Udp);
+    let server = serve_over(Qotd::load(&path).unwrap(), Over::Udp);
     let client = peer(&server, "client");
-    assert_eq!(client.ask("quote please"), "Brevity is the soul of wit.\nWilliam Shakespeare\n");
+    assert_eq!(client.ask_raw("quote please"), "Brevity is the soul of wit.\nWilliam Shakespeare\n");
 
     let long = scratch.file("long.txt", &format!("Short.\n\n{}\n", "word ".repeat(120)));
     let error = Qotd::load(&long).unwrap_err();
@@ -528,7 +450,7 @@ const GOODBYE: &str = "Thank you for contacting support. Goodbye!";
 #[test]
 fn support_bot_dialogue_over_streams() {
     for over in STREAMS {
-        let server = serve(SupportBot, over);
+        let server = serve_over(SupportBot, over);
         let mut client = connect(&server);
         let greeting = read_lines(&mut *client, 2);
         assert!(greeting[0].starts_with("Hello, I am Robin"), "{greeting:?}");
@@ -551,25 +473,25 @@ fn support_bot_dialogue_over_streams() {
 #[test]
 fn support_bot_keeps_separate_sessions_for_interleaved_udp_peers() {
     for over in DATAGRAMS {
-        let server = serve(SupportBot, over);
+        let server = serve_over(SupportBot, over);
         let (alice, bob) = (peer(&server, "alice"), peer(&server, "bob"));
-        let intro = alice.ask("hello");
+        let intro = alice.ask_raw("hello");
         assert!(
             intro.starts_with("Hello, I am Robin") && intro.ends_with(&format!("\n{LIGHTS}\n")),
             "{intro}"
         );
-        assert_eq!(bob.ask("my internet is down"), intro, "{over:?}");
-        assert_eq!(alice.ask("no"), format!("{POWER}\n"), "{over:?}");
-        assert_eq!(bob.ask("yes"), format!("{RESTARTED}\n"), "{over:?}");
-        let alice_diagnosis = alice.ask("no");
+        assert_eq!(bob.ask_raw("my internet is down"), intro, "{over:?}");
+        assert_eq!(alice.ask_raw("no"), format!("{POWER}\n"), "{over:?}");
+        assert_eq!(bob.ask_raw("yes"), format!("{RESTARTED}\n"), "{over:?}");
+        let alice_diagnosis = alice.ask_raw("no");
         assert!(alice_diagnosis.starts_with("Diagnosis: the router has no power."), "{alice_diagnosis}");
-        assert_eq!(bob.ask("yes"), format!("{DEVICES}\n"), "{over:?}");
-        let bob_diagnosis = bob.ask("all of them");
+        assert_eq!(bob.ask_raw("yes"), format!("{DEVICES}\n"), "{over:?}");
+        let bob_diagnosis = bob.ask_raw("all of them");
         assert!(bob_diagnosis.starts_with("Diagnosis: a fault on your line"), "{bob_diagnosis}");
-        assert_eq!(alice.ask("bye"), format!("{GOODBYE}\n"), "{over:?}");
+        assert_eq!(alice.ask_raw("bye"), format!("{GOODBYE}\n"), "{over:?}");
         // Alice's session ended: she starts afresh; Bob's goes on.
-        assert_eq!(alice.ask("hi again"), intro, "{over:?}");
-        assert_eq!(bob.ask("yes"), format!("Let's start again.\n{LIGHTS}\n"), "{over:?}");
+        assert_eq!(alice.ask_raw("hi again"), intro, "{over:?}");
+        assert_eq!(bob.ask_raw("yes"), format!("Let's start again.\n{LIGHTS}\n"), "{over:?}");
     }
 }
 
@@ -579,10 +501,10 @@ fn support_bot_datagram_sessions_stay_bounded() {
         let messages = Messages::new(SupportBot).unterminated_after(GRACE).max_sessions(1);
         let server = serve_messages(messages, over);
         let (alice, bob) = (peer(&server, "alice"), peer(&server, "bob"));
-        let intro = alice.ask("hello");
-        assert_eq!(alice.ask("yes"), format!("{RESTARTED}\n"), "{over:?}");
+        let intro = alice.ask_raw("hello");
+        assert_eq!(alice.ask_raw("yes"), format!("{RESTARTED}\n"), "{over:?}");
         // Bob's session takes the only place: Alice's is forgotten.
-        assert_eq!(bob.ask("hello"), intro, "{over:?}");
-        assert_eq!(alice.ask("yes"), intro, "{over:?}");
+        assert_eq!(bob.ask_raw("hello"), intro, "{over:?}");
+        assert_eq!(alice.ask_raw("yes"), intro, "{over:?}");
     }
 }

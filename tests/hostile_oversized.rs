@@ -1,13 +1,13 @@
 //! Oversized and malformed input: a clear error where the protocol has
 //! room for one, then close; memory never grows past the message limit.
 
-mod hostile_util;
+mod util;
 
-use hostile_util::{rss_kib, start};
 use socketserver::{Action, Framing, MessageHandler, Messages, Reply, Server, Tcp};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
+use util::{rss_kib, serve, LOCAL, PATIENCE};
 
 struct Count;
 
@@ -24,14 +24,15 @@ const LIMIT: usize = 1024;
 
 fn connect(addr: std::net::SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream
 }
 
 #[test]
 fn a_line_past_the_limit_gets_an_error_line_then_close() {
-    let running = start::<Tcp, _, _>(Server::builder(Messages::new(Count)).max_message_size(LIMIT), |_| {});
-    let mut stream = connect(running.addr);
+    let running =
+        serve(Server::builder(Messages::new(Count)).max_message_size(LIMIT).bind::<Tcp>(LOCAL).unwrap());
+    let mut stream = connect(running.inet());
     stream.write_all(b"ok\n").unwrap();
     // Far more than the limit, with no newline: the server must not buffer
     // it all before refusing. Writing may fail once the server has closed.
@@ -45,9 +46,9 @@ fn a_line_past_the_limit_gets_an_error_line_then_close() {
 #[test]
 fn a_four_gib_length_prefix_is_refused_at_once() {
     let messages = Messages::new(Count).framing(Framing::LengthPrefixed);
-    let running = start::<Tcp, _, _>(Server::builder(messages).max_message_size(LIMIT), |_| {});
+    let running = serve(Server::builder(messages).max_message_size(LIMIT).bind::<Tcp>(LOCAL).unwrap());
     let before = rss_kib();
-    let mut stream = connect(running.addr);
+    let mut stream = connect(running.inet());
     stream.write_all(&u32::MAX.to_be_bytes()).unwrap();
     let mut rest = Vec::new();
     // Closed without waiting for 4 GiB, and without a reply: a binary
@@ -60,8 +61,8 @@ fn a_four_gib_length_prefix_is_refused_at_once() {
 
 #[test]
 fn invalid_utf8_reaches_the_handler_as_bytes_and_the_server_lives() {
-    let running = start::<Tcp, _, _>(Server::builder(Messages::new(Count)), |_| {});
-    let mut stream = connect(running.addr);
+    let running = serve(Server::builder(Messages::new(Count)).bind::<Tcp>(LOCAL).unwrap());
+    let mut stream = connect(running.inet());
     stream.write_all(b"\xff\xfe\xfd\n").unwrap();
     let mut reply = [0u8; 2];
     stream.read_exact(&mut reply).unwrap();

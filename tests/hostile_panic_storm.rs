@@ -1,13 +1,13 @@
 //! A thousand requests whose handler panics: every panic is contained,
 //! logged once with its peer, and the pool keeps its size.
 
-mod hostile_util;
+mod util;
 
-use hostile_util::{capture_logs, logs, start};
 use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPool};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
+use util::{capture_logs, logs, quiet_panics, serve, threads_named, LOCAL, PATIENCE};
 
 struct Fragile;
 
@@ -28,7 +28,7 @@ const WORKERS: usize = 4;
 
 fn ask(addr: std::net::SocketAddr, line: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream.write_all(format!("{line}\n").as_bytes()).unwrap();
     let mut answer = String::new();
     let _ = BufReader::new(stream).read_line(&mut answer);
@@ -38,15 +38,15 @@ fn ask(addr: std::net::SocketAddr, line: &str) -> String {
 #[test]
 fn panics_are_contained_logged_once_and_the_pool_keeps_its_size() {
     capture_logs();
+    quiet_panics();
     let builder = Server::builder(Messages::new(Fragile)).concurrency(ThreadPool::new(WORKERS).name("storm"));
-    let mut pool_probe = None;
-    let running = start::<Tcp, _, _>(builder, |server| pool_probe = Some(server.handle().clone()));
-    let handle = pool_probe.unwrap();
+    let running = serve(builder.bind::<Tcp>(LOCAL).unwrap());
+    let handle = running.server.handle().clone();
 
     for _ in 0..STORM {
-        assert_eq!(ask(running.addr, "boom"), "", "a panicking request gets no answer, only a close");
+        assert_eq!(ask(running.inet(), "boom"), "", "a panicking request gets no answer, only a close");
     }
-    assert_eq!(ask(running.addr, "still here"), "still here\n");
+    assert_eq!(ask(running.inet(), "still here"), "still here\n");
 
     let stats = handle.stats();
     assert_eq!(stats.panics, STORM as u64);
@@ -59,11 +59,7 @@ fn panics_are_contained_logged_once_and_the_pool_keeps_its_size() {
     assert_eq!(panic_logs.len(), STORM, "each panic logged exactly once");
     assert!(panic_logs.iter().all(|text| text.contains("127.0.0.1:")), "each log names the peer");
 
-    let workers_alive = std::fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(|task| std::fs::read_to_string(task.unwrap().path().join("comm")).ok())
-        .filter(|name| name.starts_with("storm-"))
-        .count();
+    let workers_alive = threads_named("storm-");
     assert_eq!(workers_alive, WORKERS, "the pool did not shrink");
     running.stop_within(Duration::from_secs(5));
 }

@@ -1,17 +1,15 @@
 //! Clients that reset mid-request cause no error-level log and leak
 //! nothing; a client that shuts down its write side still gets its reply.
 
-mod hostile_util;
 mod util;
 
-use hostile_util::{capture_logs, eventually, logs, start};
 use socket2::SockRef;
 use socketserver::handlers::Echo;
 use socketserver::{Messages, Server, Tcp, ThreadPool};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
-use util::Upper;
+use util::{capture_logs, eventually, logged_at_least, serve, Upper, LOCAL, PATIENCE};
 
 /// Connects, sends half a request, and resets (SO_LINGER 0, then close).
 fn reset_midway(addr: std::net::SocketAddr, partial: &[u8]) {
@@ -24,18 +22,15 @@ fn reset_midway(addr: std::net::SocketAddr, partial: &[u8]) {
 #[test]
 fn resets_are_quiet_and_leak_nothing() {
     capture_logs();
-    let (mut messages_handle, mut echo_handle) = (None, None);
-    let messages =
-        start::<Tcp, _, _>(Server::builder(Messages::new(Upper)).concurrency(ThreadPool::new(4)), |s| {
-            messages_handle = Some(s.handle().clone())
-        });
-    let echo = start::<Tcp, _, _>(Server::builder(Echo::messages()).concurrency(ThreadPool::new(4)), |s| {
-        echo_handle = Some(s.handle().clone())
-    });
-    let (messages_handle, echo_handle) = (messages_handle.unwrap(), echo_handle.unwrap());
+    let messages = serve(
+        Server::builder(Messages::new(Upper)).concurrency(ThreadPool::new(4)).bind::<Tcp>(LOCAL).unwrap(),
+    );
+    let echo =
+        serve(Server::builder(Echo::messages()).concurrency(ThreadPool::new(4)).bind::<Tcp>(LOCAL).unwrap());
+    let (messages_handle, echo_handle) = (messages.server.handle(), echo.server.handle());
     for _ in 0..200 {
-        reset_midway(messages.addr, b"half a li");
-        reset_midway(echo.addr, &[7; 5000]);
+        reset_midway(messages.inet(), b"half a li");
+        reset_midway(echo.inet(), &[7; 5000]);
     }
     assert!(
         eventually(Duration::from_secs(5), || messages_handle.stats().active == 0
@@ -46,8 +41,7 @@ fn resets_are_quiet_and_leak_nothing() {
         messages_handle.stats(),
         echo_handle.stats()
     );
-    let loud: Vec<_> =
-        logs().lock().iter().filter(|(level, _)| *level <= log::Level::Warn).cloned().collect();
+    let loud = logged_at_least(log::Level::Warn);
     assert!(loud.is_empty(), "resets logged above debug: {loud:?}");
     messages.stop_within(Duration::from_secs(5));
     echo.stop_within(Duration::from_secs(5));
@@ -55,9 +49,9 @@ fn resets_are_quiet_and_leak_nothing() {
 
 #[test]
 fn half_closed_client_gets_its_reply() {
-    let running = start::<Tcp, _, _>(Server::builder(Messages::new(Upper)), |_| {});
-    let mut stream = TcpStream::connect(running.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let running = serve(Server::builder(Messages::new(Upper)).bind::<Tcp>(LOCAL).unwrap());
+    let mut stream = TcpStream::connect(running.inet()).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     // The seeds' client: one send with no newline, shut down writing, read.
     stream.write_all(b"john").unwrap();
     stream.shutdown(Shutdown::Write).unwrap();
@@ -74,10 +68,10 @@ fn half_closed_client_gets_its_reply() {
 #[test]
 fn close_with_unread_input_keeps_the_reply() {
     let daytime = Messages::new(socketserver::handlers::Daytime::default());
-    let running = start::<Tcp, _, _>(Server::builder(daytime), |_| {});
+    let running = serve(Server::builder(daytime).bind::<Tcp>(LOCAL).unwrap());
     for _ in 0..50 {
-        let mut stream = TcpStream::connect(running.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut stream = TcpStream::connect(running.inet()).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         stream.write_all(b"typed before the greeting\n").unwrap();
         let mut reply = String::new();
         stream.read_to_string(&mut reply).unwrap();

@@ -2,13 +2,13 @@
 //! time are closed once the message's read timeout runs out, while a
 //! normal client is served during the attack.
 
-mod hostile_util;
+mod util;
 
-use hostile_util::start;
 use socketserver::{Action, MessageHandler, Messages, Reply, Server, Tcp, ThreadPerConnection};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
+use util::{serve, LOCAL, PATIENCE};
 
 struct Echo;
 
@@ -88,8 +88,8 @@ fn trickling_connections_are_closed_and_a_normal_client_is_served() {
         .concurrency(ThreadPerConnection::new().max_threads(1000))
         .read_timeout(READ_TIMEOUT)
         .idle_timeout(Duration::from_secs(30));
-    let running = start::<Tcp, _, _>(builder, |_| {});
-    assert_contained(&attack(running.addr));
+    let running = serve(builder.bind::<Tcp>(LOCAL).unwrap());
+    assert_contained(&attack(running.inet()));
     running.stop_within(Duration::from_secs(5));
 }
 
@@ -102,8 +102,8 @@ fn a_small_pool_survives_slowloris_too() {
         .concurrency(socketserver::ThreadPool::new(4).queue(512))
         .read_timeout(READ_TIMEOUT)
         .idle_timeout(Duration::from_secs(30));
-    let running = start::<Tcp, _, _>(builder, |_| {});
-    assert_contained(&attack(running.addr));
+    let running = serve(builder.bind::<Tcp>(LOCAL).unwrap());
+    assert_contained(&attack(running.inet()));
     running.stop_within(Duration::from_secs(5));
 }
 
@@ -111,7 +111,7 @@ fn a_small_pool_survives_slowloris_too() {
 fn normal_client(addr: std::net::SocketAddr) -> Duration {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream.write_all(b"hello\n").unwrap();
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).unwrap();

@@ -2,15 +2,15 @@
 //! ThreadPool; afterwards threads and memory are back near their idle
 //! level.
 
-mod hostile_util;
+mod util;
 
-use hostile_util::{eventually, rss_kib, start, thread_count};
 use socketserver::{
     Concurrency, Connection, RequestHandler, Server, ServerBuilder, Tcp, ThreadPerConnection, ThreadPool,
 };
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
+use util::{eventually, rss_kib, serve, thread_count, LOCAL};
 
 /// Writes one byte and closes.
 struct Once;
@@ -25,11 +25,11 @@ const CONNECTIONS: usize = 20_000;
 
 fn churn<C: Concurrency>(builder: ServerBuilder<Once, C>) {
     let idle_threads = thread_count();
-    let running = start::<Tcp, _, _>(builder, |_| {});
+    let running = serve(builder.bind::<Tcp>(LOCAL).unwrap());
     let serving_threads = thread_count();
     let mut rss_after_warmup = 0;
     for index in 0..CONNECTIONS {
-        let mut stream = TcpStream::connect(running.addr).unwrap();
+        let mut stream = TcpStream::connect(running.inet()).unwrap();
         let mut byte = [0u8; 1];
         stream.read_exact(&mut byte).unwrap();
         if index == 1_000 {

@@ -2,12 +2,12 @@
 //! datagrams: memory stays bounded, nothing crashes, and the server answers
 //! promptly once the flood stops.
 
-mod hostile_util;
+mod util;
 
-use hostile_util::{rss_kib, start};
 use socketserver::{Action, MessageHandler, Messages, Reply, Server, ThreadPool, Udp};
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
+use util::{rss_kib, serve, LOCAL};
 
 struct Slowish;
 
@@ -31,9 +31,8 @@ fn flood_is_absorbed_and_the_server_recovers() {
     let builder = Server::builder(Messages::new(Slowish))
         .concurrency(ThreadPool::new(2).queue(16))
         .max_message_size(512);
-    let mut handle = None;
-    let running = start::<Udp, _, _>(builder, |server| handle = Some(server.handle().clone()));
-    let handle = handle.unwrap();
+    let running = serve(builder.bind::<Udp>(LOCAL).unwrap());
+    let handle = running.server.handle().clone();
     let before = rss_kib();
 
     let flooder = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -42,7 +41,7 @@ fn flood_is_absorbed_and_the_server_recovers() {
     let oversized = [b'y'; 2048];
     for index in 0..100_000 {
         let data: &[u8] = if index % 10 == 0 { &oversized } else { &payload };
-        let _ = flooder.send_to(data, running.addr);
+        let _ = flooder.send_to(data, running.inet());
     }
     assert!(handle.stats().oversized > 0, "oversized datagrams were detected");
     assert!(rss_kib() < before + 32 * 1024, "memory grew by more than 32 MiB during the flood");
@@ -53,7 +52,7 @@ fn flood_is_absorbed_and_the_server_recovers() {
     let started = Instant::now();
     let mut answer = [0u8; 16];
     let got = loop {
-        probe.send_to(b"probe\n", running.addr).unwrap();
+        probe.send_to(b"probe\n", running.inet()).unwrap();
         match probe.recv(&mut answer) {
             Ok(n) => break n,
             Err(_) if started.elapsed() < Duration::from_secs(5) => continue,

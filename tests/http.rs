@@ -1,9 +1,8 @@
 //! The HTTP layer over raw sockets: statuses, framing, keep-alive,
 //! pipelining, failures, drain.
 
-mod http_common;
+mod util;
 
-use http_common::{exchange, refused, Client, Running};
 use socketserver::handlers::Hello;
 use socketserver::http::{Http, HttpHandler, HttpLimits, HttpRequest, HttpResponse};
 use socketserver::{Server, SingleThread, Strategy, StrategyKind, Tcp, ThreadPerConnection, ThreadPool};
@@ -11,6 +10,7 @@ use std::io;
 use std::sync::mpsc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use util::{exchange, refused, serve, serve_http, Client, HttpServing, TempDir, PATIENCE};
 
 /// Answers with the method, path and body it was sent; panics on
 /// `/panic`, fails on `/error`, tries header injection on `/inject`.
@@ -31,17 +31,17 @@ impl HttpHandler for Probe {
     }
 }
 
-fn probe_with(limits: HttpLimits) -> Running {
-    Running::start(Http::new(Probe).limits(limits))
+fn probe_with(limits: HttpLimits) -> HttpServing<Probe> {
+    serve_http(Http::new(Probe).limits(limits))
 }
 
-fn probe() -> Running {
+fn probe() -> HttpServing<Probe> {
     probe_with(HttpLimits::default())
 }
 
 #[test]
 fn hello_answers_get_head_and_404() {
-    let server = Running::start(Http::new(Hello));
+    let server = serve_http(Http::new(Hello));
     let mut client = server.connect();
     client.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     let get = client.response(false);
@@ -68,20 +68,20 @@ fn hello_answers_get_head_and_404() {
 fn status_414_for_a_long_request_line() {
     let server = probe();
     let long = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(9000));
-    assert_eq!(refused(server.addr, long.as_bytes()).status, 414);
+    assert_eq!(refused(server.inet(), long.as_bytes()).status, 414);
     // Over the limit before its end has even arrived.
     let unfinished = format!("GET /{}", "a".repeat(9000));
-    assert_eq!(refused(server.addr, unfinished.as_bytes()).status, 414);
+    assert_eq!(refused(server.inet(), unfinished.as_bytes()).status, 414);
 }
 
 #[test]
 fn status_431_for_large_or_many_headers() {
     let server = probe();
     let large = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(40_000));
-    assert_eq!(refused(server.addr, large.as_bytes()).status, 431);
+    assert_eq!(refused(server.inet(), large.as_bytes()).status, 431);
     let many: String = (0..101).map(|i| format!("X-{i}: v\r\n")).collect();
     let many = format!("GET / HTTP/1.1\r\nHost: x\r\n{many}\r\n");
-    assert_eq!(refused(server.addr, many.as_bytes()).status, 431);
+    assert_eq!(refused(server.inet(), many.as_bytes()).status, 431);
 }
 
 #[test]
@@ -90,10 +90,10 @@ fn status_413_for_a_large_body() {
     limits.max_body_size = 10;
     let server = probe_with(limits);
     let declared = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world";
-    assert_eq!(refused(server.addr, declared).status, 413);
+    assert_eq!(refused(server.inet(), declared).status, 413);
     let chunked = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n";
-    assert_eq!(refused(server.addr, chunked).status, 413);
-    let fits = exchange(server.addr, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhelloworld");
+    assert_eq!(refused(server.inet(), chunked).status, 413);
+    let fits = exchange(server.inet(), b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhelloworld");
     assert_eq!(fits.text(), "POST / helloworld");
 }
 
@@ -113,7 +113,7 @@ fn status_400_for_malformed_requests() {
         b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n",
         b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
     ] {
-        let response = refused(server.addr, bad);
+        let response = refused(server.inet(), bad);
         assert_eq!(response.status, 400, "for {:?}: {}", String::from_utf8_lossy(bad), response.text());
     }
 }
@@ -133,27 +133,27 @@ fn status_400_and_close_for_ambiguous_framing() {
         smuggled.len() + 5
     );
     for bad in [conflicting, both] {
-        let response = refused(server.addr, bad.as_bytes());
+        let response = refused(server.inet(), bad.as_bytes());
         assert_eq!(response.status, 400, "{}", response.text());
         assert!(!response.text().contains("smuggled"));
     }
     // Identical duplicates are one length (RFC 9110 §8.6).
-    let same = exchange(server.addr, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n\r\nok");
+    let same = exchange(server.inet(), b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n\r\nok");
     assert_eq!(same.text(), "POST / ok");
 }
 
 #[test]
 fn status_501_505_and_417() {
     let server = probe();
-    assert_eq!(refused(server.addr, b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n").status, 501);
+    assert_eq!(refused(server.inet(), b"BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n").status, 501);
     assert_eq!(
-        refused(server.addr, b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+        refused(server.inet(), b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
             .status,
         501
     );
-    assert_eq!(refused(server.addr, b"GET / HTTP/2.0\r\nHost: x\r\n\r\n").status, 505);
-    assert_eq!(refused(server.addr, b"GET / HTTP/3\r\nHost: x\r\n\r\n").status, 505);
-    assert_eq!(refused(server.addr, b"GET / HTTP/1.1\r\nHost: x\r\nExpect: coffee\r\n\r\n").status, 417);
+    assert_eq!(refused(server.inet(), b"GET / HTTP/2.0\r\nHost: x\r\n\r\n").status, 505);
+    assert_eq!(refused(server.inet(), b"GET / HTTP/3\r\nHost: x\r\n\r\n").status, 505);
+    assert_eq!(refused(server.inet(), b"GET / HTTP/1.1\r\nHost: x\r\nExpect: coffee\r\n\r\n").status, 417);
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn status_408_for_a_slow_head() {
 
 #[test]
 fn status_408_for_a_stalled_body() {
-    let server = Running::serve(
+    let server = serve(
         Server::builder(Http::new(Probe))
             .read_timeout(Duration::from_millis(200))
             .bind::<Tcp>("127.0.0.1:0")
@@ -222,7 +222,7 @@ fn a_body_then_a_second_request_on_the_same_connection() {
 #[test]
 fn an_unread_body_is_never_parsed_as_a_request() {
     // Hello ignores bodies; the layer must still consume them (gh-150499).
-    let server = Running::start(Http::new(Hello));
+    let server = serve_http(Http::new(Hello));
     let inner = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
     let mut client = server.connect();
     client.send(
@@ -268,7 +268,7 @@ fn keep_alive_serves_100_requests_on_one_connection() {
         assert_eq!(response.text(), format!("GET /{i} "));
         assert!(!response.closes());
     }
-    assert_eq!(server.finish().cut_off, 0);
+    assert_eq!(server.stop_within(PATIENCE).cut_off, 0);
 }
 
 #[test]
@@ -302,7 +302,7 @@ struct Gate {
 impl HttpHandler for Gate {
     fn get(&self, _: &HttpRequest) -> io::Result<HttpResponse> {
         self.entered.lock().unwrap().send(()).unwrap();
-        self.release.lock().unwrap().recv_timeout(Duration::from_secs(10)).unwrap();
+        self.release.lock().unwrap().recv_timeout(PATIENCE).unwrap();
         Ok(HttpResponse::text(200, "done"))
     }
 }
@@ -312,7 +312,7 @@ fn drain_finishes_the_response_in_flight_with_connection_close() {
     let (entered_tx, entered) = mpsc::channel();
     let (release, release_rx) = mpsc::channel();
     let gate = Gate { entered: Mutex::new(entered_tx), release: Mutex::new(release_rx) };
-    let server = Running::serve(
+    let server = serve(
         Server::builder(Http::new(gate))
             .concurrency(ThreadPerConnection::new())
             .bind::<Tcp>("127.0.0.1:0")
@@ -320,14 +320,14 @@ fn drain_finishes_the_response_in_flight_with_connection_close() {
     );
     let mut client = server.connect();
     client.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-    entered.recv_timeout(Duration::from_secs(10)).unwrap();
+    entered.recv_timeout(PATIENCE).unwrap();
     server.stop.shutdown();
     release.send(()).unwrap();
     let response = client.response(false);
     assert_eq!(response.text(), "done");
     assert!(response.closes(), "a draining server must close keep-alive connections");
     assert!(client.at_eof());
-    assert_eq!(server.finish().cut_off, 0);
+    assert_eq!(server.stop_within(PATIENCE).cut_off, 0);
 }
 
 #[test]
@@ -340,27 +340,27 @@ fn every_strategy_serves_http() {
     for strategy in strategies {
         let server =
             Server::builder(Http::new(Hello)).concurrency(strategy).bind::<Tcp>("127.0.0.1:0").unwrap();
-        let server = Running::serve(server);
-        let response = exchange(server.addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        let server = serve(server);
+        let response = exchange(server.inet(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assert!(response.text().starts_with("Hello From Server at "));
-        assert_eq!(server.finish().cut_off, 0);
+        assert_eq!(server.stop_within(PATIENCE).cut_off, 0);
     }
-    let single = Running::serve(
+    let single = serve(
         Server::builder(Http::new(Hello)).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap(),
     );
-    assert_eq!(exchange(single.addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
-    let pool = Running::serve(
+    assert_eq!(exchange(single.inet(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+    let pool = serve(
         Server::builder(Http::new(Hello)).concurrency(ThreadPool::new(2)).bind::<Tcp>("127.0.0.1:0").unwrap(),
     );
-    assert_eq!(exchange(pool.addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+    assert_eq!(exchange(pool.inet(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
 }
 
 #[test]
 fn a_closure_is_an_application() {
     let app = |req: &HttpRequest| Ok(HttpResponse::text(201, format!("made {}", req.query().unwrap_or(""))));
-    let server = Running::start(Http::new(app));
+    let server = serve_http(Http::new(app));
     let response =
-        exchange(server.addr, b"POST /things?name=x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        exchange(server.inet(), b"POST /things?name=x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
     assert_eq!(response.status, 201);
     assert_eq!(response.text(), "made name=x");
 }
@@ -368,7 +368,7 @@ fn a_closure_is_an_application() {
 #[test]
 fn streamed_bodies_are_chunked_for_1_1_and_close_delimited_for_1_0() {
     let app = |_: &HttpRequest| Ok(HttpResponse::new(200).stream(io::Cursor::new(vec![b'z'; 40_000])));
-    let server = Running::start(Http::new(app));
+    let server = serve_http(Http::new(app));
     let mut client = server.connect();
     client.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     let chunked = client.response(false);
@@ -384,18 +384,17 @@ fn streamed_bodies_are_chunked_for_1_1_and_close_delimited_for_1_0() {
 #[test]
 fn http_over_a_unix_socket() {
     use std::io::{Read, Write};
-    let path = std::env::temp_dir().join(format!("http-test-{}.sock", std::process::id()));
+    let dir = TempDir::new("http");
+    let path = dir.unique_path("http");
     let server = Server::builder(Http::new(Hello)).bind::<socketserver::UnixStream>(path.as_path()).unwrap();
-    let stop = server.shutdown_handle();
-    let serving = std::thread::spawn(move || server.serve_forever());
+    let serving = serve(server);
     let mut client = std::os::unix::net::UnixStream::connect(&path).unwrap();
-    client.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    client.set_read_timeout(Some(PATIENCE)).unwrap();
     client.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut answer = String::new();
     client.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
-    stop.shutdown();
-    serving.join().unwrap().unwrap();
+    serving.stop_within(PATIENCE);
 }
 
 #[test]

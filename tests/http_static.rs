@@ -1,25 +1,25 @@
 //! StaticFiles: content, caching, ranges, listings, and no way out of
 //! the root.
 
-mod http_common;
+mod util;
 
-use http_common::{exchange, Running};
 use socketserver::handlers::StaticFiles;
 use socketserver::http::Http;
 use std::fs;
 use std::path::{Path, PathBuf};
+use util::{exchange, serve_http, HttpServing, TempDir};
 
 const SECRET: &str = "TOP SECRET: outside the root";
 
 /// A temporary tree: `base/secret.txt` beside `base/root/`, removed on drop.
 struct Tree {
-    base: PathBuf,
+    dir: TempDir,
 }
 
 impl Tree {
     fn new(name: &str) -> Tree {
-        let base = std::env::temp_dir().join(format!("http-static-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&base);
+        let dir = TempDir::new(name);
+        let base = dir.path().to_path_buf();
         let root = base.join("root");
         fs::create_dir_all(root.join("sub")).unwrap();
         fs::create_dir_all(root.join("list/inner dir")).unwrap();
@@ -34,26 +34,20 @@ impl Tree {
         std::os::unix::fs::symlink(&base, root.join("dir-out")).unwrap();
         std::os::unix::fs::symlink(root.join("hello.txt"), root.join("link-in")).unwrap();
         std::os::unix::fs::symlink(base.join("secret.txt"), root.join("sub/index-link")).unwrap();
-        Tree { base }
+        Tree { dir }
     }
 
     fn root(&self) -> PathBuf {
-        self.base.join("root")
+        self.dir.path().join("root")
     }
 
-    fn serve(&self) -> Running {
-        Running::start(Http::new(StaticFiles::new(self.root()).unwrap()))
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.base);
+    fn serve(&self) -> HttpServing<StaticFiles> {
+        serve_http(Http::new(StaticFiles::new(self.root()).unwrap()))
     }
 }
 
-fn get(server: &Running, target: &str, extra: &str) -> http_common::Response {
-    exchange(server.addr, format!("GET {target} HTTP/1.1\r\nHost: x\r\n{extra}\r\n").as_bytes())
+fn get(server: &HttpServing<StaticFiles>, target: &str, extra: &str) -> util::Response {
+    exchange(server.inet(), format!("GET {target} HTTP/1.1\r\nHost: x\r\n{extra}\r\n").as_bytes())
 }
 
 #[test]
@@ -119,7 +113,7 @@ fn files_have_type_length_and_last_modified() {
     assert_eq!(head.header("content-length"), Some("20"));
     assert!(client.at_eof(), "HEAD sent a body");
 
-    let post = exchange(server.addr, b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    let post = exchange(server.inet(), b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
 }

@@ -3,17 +3,15 @@
 //! slow downloads hold no worker, so a two-worker (or one-worker) pool
 //! goes on serving everyone else. Each wait still ends at its deadline.
 
-mod http_common;
 mod util;
 
-use http_common::{exchange, Client, Running, CLIENT_TIMEOUT};
 use socket2::{Domain, Socket, Type};
 use socketserver::http::{Http, HttpLimits, HttpRequest, HttpResponse};
 use socketserver::{Server, ServerHandle, Tcp, ThreadPool};
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
-use util::wait_until;
+use util::{exchange, serve, wait_until, Client, TempDir, PATIENCE};
 
 /// Clients that sent half a request head.
 const HALF_HEADS: usize = 200;
@@ -37,7 +35,7 @@ fn small_window(addr: SocketAddr) -> TcpStream {
     socket.set_recv_buffer_size(4096).unwrap();
     socket.connect(&addr.into()).unwrap();
     let conn: TcpStream = socket.into();
-    conn.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+    conn.set_read_timeout(Some(PATIENCE)).unwrap();
     conn
 }
 
@@ -47,7 +45,7 @@ fn pipeline_until_blocked(addr: SocketAddr) -> TcpStream {
     let mut conn = small_window(addr);
     conn.set_nonblocking(true).unwrap();
     let request = b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(64);
-    let deadline = Instant::now() + CLIENT_TIMEOUT;
+    let deadline = Instant::now() + PATIENCE;
     loop {
         match conn.write(&request) {
             Ok(_) => {}
@@ -66,22 +64,22 @@ fn slow_clients_wait_in_the_poller_while_a_small_pool_serves_others() {
         .bind::<Tcp>("127.0.0.1:0")
         .unwrap();
     let handle: ServerHandle = server.handle().clone();
-    let server = Running::serve(server);
+    let server = serve(server);
 
     let mut half_heads = Vec::new();
     for _ in 0..HALF_HEADS {
-        let mut conn = TcpStream::connect(server.addr).unwrap();
+        let mut conn = TcpStream::connect(server.inet()).unwrap();
         conn.write_all(b"GET /slow HTTP/1.1\r\nHo").unwrap();
         half_heads.push(conn);
     }
-    let pipeliners: Vec<TcpStream> = (0..PIPELINERS).map(|_| pipeline_until_blocked(server.addr)).collect();
+    let pipeliners: Vec<TcpStream> = (0..PIPELINERS).map(|_| pipeline_until_blocked(server.inet())).collect();
 
     let mut normal = server.connect();
     for round in 0..50 {
         normal.send(format!("GET /{round} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
         let response = normal.response(false);
         assert_eq!((response.status, response.text()), (200, format!("hi /{round}")));
-        let fresh = exchange(server.addr, b"GET /fresh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let fresh = exchange(server.inet(), b"GET /fresh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assert_eq!(fresh.text(), "hi /fresh");
     }
 
@@ -100,7 +98,7 @@ fn a_keep_alive_connection_idle_past_idle_timeout_is_closed() {
         .bind::<Tcp>("127.0.0.1:0")
         .unwrap();
     let handle = server.handle().clone();
-    let server = Running::serve(server);
+    let server = serve(server);
     let mut client = server.connect();
     client.send(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
     let response = client.response(false);
@@ -119,10 +117,10 @@ fn a_slow_head_gets_408_at_header_timeout_while_others_are_served() {
         .bind::<Tcp>("127.0.0.1:0")
         .unwrap();
     let handle = server.handle().clone();
-    let server = Running::serve(server);
+    let server = serve(server);
     let mut slow = server.connect();
     slow.send(b"GET /slow HTTP/1.1\r\nHost: x\r\n");
-    let other = exchange(server.addr, b"GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let other = exchange(server.inet(), b"GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert_eq!(other.text(), "hi /other");
     assert_eq!(handle.stats().blocking, 0);
     let response = slow.response(false);
@@ -133,16 +131,16 @@ fn a_slow_head_gets_408_at_header_timeout_while_others_are_served() {
 
 #[test]
 fn a_pipelining_client_that_reads_late_gets_every_response_in_order() {
-    let server = Running::serve(
+    let server = serve(
         Server::builder(Http::new(app)).concurrency(ThreadPool::new(1)).bind::<Tcp>("127.0.0.1:0").unwrap(),
     );
-    let mut late = Client::from_stream(small_window(server.addr));
+    let mut late = Client::from_stream(small_window(server.inet()));
     let mut requests = b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(20);
     requests.extend_from_slice(b"GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     late.send(&requests);
     for round in 0..10 {
         let path = format!("/other{round}");
-        let other = exchange(server.addr, format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        let other = exchange(server.inet(), format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
         assert_eq!(other.text(), format!("hi {path}"));
     }
     for _ in 0..20 {
@@ -168,19 +166,19 @@ mod static_files {
 
     #[test]
     fn a_slow_reader_downloads_a_large_file_while_one_worker_serves_others() {
-        let root = std::env::temp_dir().join(format!("http-waits-{}", std::process::id()));
-        std::fs::create_dir_all(&root).unwrap();
+        let dir = TempDir::new("waits");
+        let root = dir.path();
         let content: Vec<u8> = (0..FILE).map(byte).collect();
         std::fs::write(root.join("large.bin"), &content).unwrap();
         std::fs::write(root.join("small.txt"), "small").unwrap();
-        let server = Server::builder(Http::new(StaticFiles::new(&root).unwrap()))
+        let server = Server::builder(Http::new(StaticFiles::new(root).unwrap()))
             .concurrency(ThreadPool::new(1))
             .bind::<Tcp>("127.0.0.1:0")
             .unwrap();
         let handle = server.handle().clone();
-        let server = Running::serve(server);
+        let server = serve(server);
 
-        let mut slow = small_window(server.addr);
+        let mut slow = small_window(server.inet());
         slow.write_all(b"GET /large.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
         let mut received = Vec::with_capacity(FILE + 1024);
         let mut burst = vec![0; 256 * 1024];
@@ -189,7 +187,7 @@ mod static_files {
             // Between bursts the only worker serves another client, so it
             // is not held by the download.
             let small =
-                exchange(server.addr, b"GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                exchange(server.inet(), b"GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assert_eq!(small.text(), "small");
             assert_eq!(handle.stats().blocking, 0);
             others += 1;
@@ -211,7 +209,5 @@ mod static_files {
         assert!(head.contains(&format!("Content-Length: {FILE}\r\n")), "{head}");
         assert!(received[head_end..] == content[..], "the file arrived damaged");
         assert!(others > 8, "only {others} other clients served meanwhile");
-        drop(server);
-        let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -3,48 +3,21 @@
 
 mod util;
 
-use parking_lot::Mutex;
 use socketserver::handlers::Echo;
 use socketserver::{Connection, RequestHandler, Server, SingleThread, Tcp};
 use std::io::{self, BufRead};
 use std::net::TcpStream;
-use std::sync::Once;
 use std::time::Duration;
-use util::{serve, wait_until, LineClient};
-
-/// Keeps every record this process logs.
-struct Recorder;
-
-static RECORDS: Mutex<Vec<(log::Level, String)>> = Mutex::new(Vec::new());
-
-impl log::Log for Recorder {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        RECORDS.lock().push((record.level(), record.args().to_string()));
-    }
-
-    fn flush(&self) {}
-}
-
-fn record_logs() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        log::set_logger(&Recorder).unwrap();
-        log::set_max_level(log::LevelFilter::Trace);
-    });
-}
+use util::{capture_logs, logs, serve, wait_until, LineClient};
 
 /// The levels of the records that mention `peer`.
 fn levels_mentioning(peer: &str) -> Vec<log::Level> {
-    RECORDS.lock().iter().filter(|(_, text)| text.contains(peer)).map(|(level, _)| *level).collect()
+    logs().lock().iter().filter(|(_, text)| text.contains(peer)).map(|(level, _)| *level).collect()
 }
 
 #[test]
 fn a_client_reset_is_logged_at_debug() {
-    record_logs();
+    capture_logs();
     let server =
         Server::builder(Echo::messages()).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
     let serving = serve(server);
@@ -75,7 +48,7 @@ impl RequestHandler<Connection> for Faulty {
 }
 
 fn logged_for(line: &[u8]) -> Vec<log::Level> {
-    record_logs();
+    capture_logs();
     let server = Server::builder(Faulty).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0").unwrap();
     let serving = serve(server);
     let mut client = LineClient::tcp(serving.inet());

@@ -3,7 +3,6 @@
 //! worker, each timeout fires from the poller, a handler that blocks holds
 //! only its own thread, and the drain closes idle connections at once.
 
-mod hostile_util;
 mod util;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
@@ -11,7 +10,7 @@ use socketserver::{Action, MessageHandler, Messages, Reply, Server, SingleThread
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
-use util::{raise_fd_limit, serve, wait_until, LineClient, Upper, PATIENCE};
+use util::{capture_logs, logs, raise_fd_limit, serve, wait_until, LineClient, Upper, PATIENCE};
 
 /// Counts each session's messages; `block` waits for a release first.
 struct Counting {
@@ -126,16 +125,14 @@ fn single_thread_interleaves_message_connections() {
 /// Log lines closing the connection from `peer` for `why`, counted.
 fn closings(peer: std::net::SocketAddr, why: &str) -> usize {
     let line = format!("closing connection from {peer}: {why}");
-    hostile_util::logs().lock().iter().filter(|(_, message)| *message == line).count()
+    logs().lock().iter().filter(|(_, message)| *message == line).count()
 }
 
 /// Each timeout closes its connection once, from the poller, logged at
 /// debug as before.
 #[test]
 fn each_timeout_fires_once_from_the_poller() {
-    hostile_util::capture_logs();
-    // Panic messages back (capture_logs silences them for handler panics).
-    drop(std::panic::take_hook());
+    capture_logs();
     let limit = Duration::from_millis(300);
     let server = Server::builder(Messages::new(Upper).unterminated_after(Duration::from_millis(100)))
         .concurrency(ThreadPool::new(1))
@@ -189,7 +186,7 @@ fn each_timeout_fires_once_from_the_poller() {
     for (peer, why) in expected {
         assert_eq!(closings(peer, why), 1, "{why}");
     }
-    let levels: Vec<_> = hostile_util::logs()
+    let levels: Vec<_> = logs()
         .lock()
         .iter()
         .filter(|(_, message)| message.starts_with("closing connection"))

@@ -3,10 +3,8 @@
 //! of records sent without reading. Each costs its own connection only,
 //! logged at `debug`; no worker is held, no panic.
 
-mod hostile_util;
 mod util;
 
-use hostile_util::{capture_logs, logs};
 use socketserver::handlers::Hello;
 use socketserver::http::Http;
 use socketserver::tls::rustls::{self, pki_types::ServerName, ClientConnection};
@@ -15,7 +13,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 use util::tls::{connect, TestCert};
-use util::{serve, wait_until, Serving, PATIENCE};
+use util::{capture_logs, logs, serve, wait_until, Serving, PATIENCE};
 
 const HANDSHAKE: Duration = Duration::from_secs(2);
 const WORKERS: usize = 4;

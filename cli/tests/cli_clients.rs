@@ -3,7 +3,7 @@
 
 mod cli_util;
 
-use cli_util::{run, temp_path, Cleanup, Served};
+use cli_util::{run, Served, TempDir};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::thread;
@@ -49,9 +49,11 @@ fn client_over_udp_and_unix() {
     assert_eq!((ran.code, ran.stdout.as_str()), (Some(0), "cba\nzyx\n"), "{ran:?}");
     server.stop_cleanly();
 
-    let path = Cleanup(temp_path("client.sock"));
-    let server = Served::start(&["ack", "--transport", "unix", "--bind", path.0.to_str().unwrap()]);
-    let ran = run(&["client", path.0.to_str().unwrap(), "--send", "hi"], "");
+    let dir = TempDir::new("cli");
+
+    let path = dir.path().join("client.sock");
+    let server = Served::start(&["ack", "--transport", "unix", "--bind", path.to_str().unwrap()]);
+    let ran = run(&["client", path.to_str().unwrap(), "--send", "hi"], "");
     assert_eq!((ran.code, ran.stdout.as_str()), (Some(0), "OK...hi\n"), "{ran:?}");
     server.stop_cleanly();
 }

@@ -3,7 +3,7 @@
 
 mod cli_util;
 
-use cli_util::{temp_file, Cleanup, Served};
+use cli_util::{Served, TempDir};
 use std::io::{BufRead, BufReader, Write};
 use std::thread;
 
@@ -39,8 +39,9 @@ fn answers(server: &Served) -> Vec<Vec<String>> {
 
 #[test]
 fn the_same_config_with_each_strategy_gives_the_same_answers() {
-    let config = Cleanup(temp_file("strategies.toml", CONFIG));
-    let path = config.0.to_str().unwrap();
+    let dir = TempDir::new("cli");
+    let config = dir.file("strategies.toml", CONFIG);
+    let path = config.to_str().unwrap();
     let expected = vec!["C45", "C44", "D52", "B23", "UNKNOWN NAME: nobody"];
     for (strategy, described) in [
         ("single", "strategy=single"),
@@ -59,8 +60,9 @@ fn the_same_config_with_each_strategy_gives_the_same_answers() {
 
 #[test]
 fn the_strategy_can_come_from_the_file_and_flags_override_it() {
-    let from_file = Cleanup(temp_file("threads.toml", &format!("concurrency = \"threads\"\n{CONFIG}")));
-    let path = from_file.0.to_str().unwrap();
+    let dir = TempDir::new("cli");
+    let from_file = dir.file("threads.toml", &format!("concurrency = \"threads\"\n{CONFIG}"));
+    let path = from_file.to_str().unwrap();
     let server = Served::start(&["--config", path]);
     assert_eq!(answers(&server)[0][0], "C45");
     let log = server.stop_cleanly();

@@ -3,7 +3,7 @@
 
 mod cli_util;
 
-use cli_util::{run, temp_file, temp_path, Cleanup, Ran, Served};
+use cli_util::{run, Ran, Served, TempDir};
 use std::net::TcpListener;
 
 fn refused(args: &[&str]) -> Ran {
@@ -64,7 +64,8 @@ fn bad_handler_bind_or_flag_combination_is_one_message() {
 
 #[test]
 fn a_missing_config_file_is_named() {
-    let missing = temp_path("missing.toml");
+    let dir = TempDir::new("cli");
+    let missing = dir.path().join("missing.toml");
     let ran = refused(&["serve", "echo", "--config", missing.to_str().unwrap()]);
     let line = error_line(&ran);
     assert!(line.contains(missing.to_str().unwrap()) && line.contains("cannot read"), "{ran:?}");
@@ -72,14 +73,14 @@ fn a_missing_config_file_is_named() {
 
 #[test]
 fn an_unknown_config_key_is_named_with_the_accepted_keys() {
-    let file = Cleanup(temp_file("unknown.toml", "handler = \"echo\"\nthreads = 4\n"));
-    let ran = refused(&["serve", "--config", file.0.to_str().unwrap()]);
+    let dir = TempDir::new("cli");
+    let file = dir.file("unknown.toml", "handler = \"echo\"\nthreads = 4\n");
+    let ran = refused(&["serve", "--config", file.to_str().unwrap()]);
     let line = error_line(&ran);
     assert!(line.contains("key `threads`: unknown key; accepted keys: handler, bind, transport"), "{line}");
 
-    let file =
-        Cleanup(temp_file("unknown-limit.toml", "handler = \"echo\"\n[limits]\nread_timeot = \"5s\"\n"));
-    let ran = refused(&["serve", "--config", file.0.to_str().unwrap()]);
+    let file = dir.file("unknown-limit.toml", "handler = \"echo\"\n[limits]\nread_timeot = \"5s\"\n");
+    let ran = refused(&["serve", "--config", file.to_str().unwrap()]);
     let line = error_line(&ran);
     assert!(line.contains("key `limits.read_timeot`") && line.contains("read_timeout"), "{line}");
 }
@@ -110,30 +111,32 @@ fn a_bad_config_value_is_named_with_the_accepted_values() {
         } else {
             format!("handler = \"echo\"\n{text}\n")
         };
-        let file = Cleanup(temp_file("bad-value.toml", &body));
-        let ran = refused(&["serve", "--config", file.0.to_str().unwrap()]);
+        let dir = TempDir::new("cli");
+        let file = dir.file("bad-value.toml", &body);
+        let ran = refused(&["serve", "--config", file.to_str().unwrap()]);
         let line = error_line(&ran);
         assert!(line.contains(expected), "{text:?}: expected {expected:?} in {line:?}");
-        assert!(line.contains(file.0.to_str().unwrap()), "{line}");
+        assert!(line.contains(file.to_str().unwrap()), "{line}");
     }
 }
 
 #[test]
 fn a_bad_data_file_is_refused_with_the_line_and_reason() {
-    let book = Cleanup(temp_file("book.csv", "name,office\nJOHN,C45\nbroken line\n"));
-    let ran = refused(&["serve", "address-book", "--data", book.0.to_str().unwrap()]);
+    let dir = TempDir::new("cli");
+    let book = dir.file("book.csv", "name,office\nJOHN,C45\nbroken line\n");
+    let ran = refused(&["serve", "address-book", "--data", book.to_str().unwrap()]);
     let line = error_line(&ran);
     assert!(line.contains("bad --data file") && line.contains("line 3"), "{line}");
-    let missing = temp_path("no-quotes.txt");
+    let missing = dir.path().join("no-quotes.txt");
     let ran = refused(&["serve", "qotd", "--data", missing.to_str().unwrap()]);
     assert!(error_line(&ran).contains("cannot read"), "{ran:?}");
 }
 
 #[test]
 fn a_good_data_file_is_served() {
-    let book = Cleanup(temp_file("book.toml", "[entries]\nGrace = \"Z99\"\n"));
-    let server =
-        Served::start(&["address-book", "--bind", "127.0.0.1:0", "--data", book.0.to_str().unwrap()]);
+    let dir = TempDir::new("cli");
+    let book = dir.file("book.toml", "[entries]\nGrace = \"Z99\"\n");
+    let server = Served::start(&["address-book", "--bind", "127.0.0.1:0", "--data", book.to_str().unwrap()]);
     let ran = run(&["client", &server.bound, "--send", "grace"], "");
     assert_eq!(ran.stdout, "Z99\n", "{ran:?}");
     server.stop_cleanly();
@@ -152,9 +155,10 @@ fn a_port_in_use_is_a_clear_failure_with_status_1() {
 
 #[test]
 fn a_unix_socket_in_use_is_refused() {
-    let path = Cleanup(temp_path("taken.sock"));
-    let first = Served::start(&["echo", "--transport", "unix", "--bind", path.0.to_str().unwrap()]);
-    let ran = run(&["serve", "echo", "--transport", "unix", "--bind", path.0.to_str().unwrap()], "");
+    let dir = TempDir::new("cli");
+    let path = dir.path().join("taken.sock");
+    let first = Served::start(&["echo", "--transport", "unix", "--bind", path.to_str().unwrap()]);
+    let ran = run(&["serve", "echo", "--transport", "unix", "--bind", path.to_str().unwrap()], "");
     assert_eq!(ran.code, Some(1), "{ran:?}");
     assert!(error_line(&ran).contains("already listening"), "{ran:?}");
     first.stop_cleanly();

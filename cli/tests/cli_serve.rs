@@ -4,7 +4,7 @@
 
 mod cli_util;
 
-use cli_util::{temp_path, Cleanup, Served};
+use cli_util::{Served, TempDir};
 use std::io::{Read, Write};
 use std::net::Shutdown;
 
@@ -40,21 +40,23 @@ fn echo_over_udp() {
 
 #[test]
 fn echo_over_unix_stream() {
-    let path = Cleanup(temp_path("echo.sock"));
-    let server = Served::start(&["echo", "--transport", "unix", "--bind", path.0.to_str().unwrap()]);
-    assert_eq!(server.bound, path.0.to_str().unwrap());
+    let dir = TempDir::new("cli");
+    let path = dir.path().join("echo.sock");
+    let server = Served::start(&["echo", "--transport", "unix", "--bind", path.to_str().unwrap()]);
+    assert_eq!(server.bound, path.to_str().unwrap());
     let conn = server.unix();
     let probe = conn.try_clone().unwrap();
     let back = round_trip(conn, b"over a socket file", |_| probe.shutdown(Shutdown::Write).unwrap());
     assert_eq!(back, b"over a socket file");
     server.stop_cleanly();
-    assert!(!path.0.exists(), "the server should remove its socket file");
+    assert!(!path.exists(), "the server should remove its socket file");
 }
 
 #[test]
 fn echo_over_unix_datagram() {
-    let path = Cleanup(temp_path("echo-dgram.sock"));
-    let server = Served::start(&["echo", "--transport", "unix-dgram", "--bind", path.0.to_str().unwrap()]);
+    let dir = TempDir::new("cli");
+    let path = dir.path().join("echo-dgram.sock");
+    let server = Served::start(&["echo", "--transport", "unix-dgram", "--bind", path.to_str().unwrap()]);
     assert_eq!(server.unix_dgram_ask(b"datagram"), b"datagram");
     server.stop_cleanly();
 }

@@ -3,15 +3,16 @@
 
 mod cli_util;
 
-use cli_util::{temp_path, Cleanup, Served};
+use cli_util::{Served, TempDir};
 use std::io::{BufRead, BufReader, Read, Write};
 
 /// Starts `handler` on `transport` at a fresh address.
-fn start(handler: &str, transport: &str) -> (Served, Option<Cleanup>) {
+fn start(handler: &str, transport: &str) -> (Served, Option<TempDir>) {
     if transport.starts_with("unix") {
-        let path = Cleanup(temp_path(&format!("{handler}.sock")));
-        let served = Served::start(&[handler, "--transport", transport, "--bind", path.0.to_str().unwrap()]);
-        return (served, Some(path));
+        let dir = TempDir::new("cli");
+        let path = dir.unique_path(handler);
+        let served = Served::start(&[handler, "--transport", transport, "--bind", path.to_str().unwrap()]);
+        return (served, Some(dir));
     }
     (Served::start(&[handler, "--transport", transport, "--bind", "127.0.0.1:0"]), None)
 }
@@ -195,12 +196,13 @@ fn http_hello_over_tcp_and_unix() {
 
 #[test]
 fn static_serves_the_dir_given() {
-    let dir = temp_path("static-dir");
-    std::fs::create_dir_all(&dir).unwrap();
+    let sockets = TempDir::new("cli");
+    let dir = TempDir::new("static");
+    let dir = dir.path();
     std::fs::write(dir.join("hello.txt"), "static hello").unwrap();
     for transport in ["tcp", "unix"] {
-        let socket = Cleanup(temp_path("static.sock"));
-        let bind = if transport == "tcp" { "127.0.0.1:0" } else { socket.0.to_str().unwrap() };
+        let socket = sockets.unique_path("static");
+        let bind = if transport == "tcp" { "127.0.0.1:0" } else { socket.to_str().unwrap() };
         let server = Served::start(&[
             "static",
             "--dir",
@@ -216,5 +218,4 @@ fn static_serves_the_dir_given() {
         assert!(http_get(server.tcp_or_unix(transport), "/../etc/passwd").starts_with("HTTP/1.1 4"));
         server.stop_cleanly();
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

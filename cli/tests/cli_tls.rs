@@ -8,7 +8,7 @@
 
 mod cli_util;
 
-use cli_util::{run, temp_path, Served, PATIENCE};
+use cli_util::{run, Served, TempDir, PATIENCE};
 use socketserver::tls::rustls::{self, pki_types::CertificateDer, pki_types::ServerName};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -19,6 +19,8 @@ use std::sync::Arc;
 
 /// A self-signed certificate and its key in PEM files, removed on drop.
 struct Cert {
+    /// Removes the files when the test is done.
+    _temp: TempDir,
     dir: PathBuf,
     cert: PathBuf,
     key: PathBuf,
@@ -33,12 +35,12 @@ impl Cert {
     fn with(tag: &str, params: rcgen::CertificateParams) -> Cert {
         let key = rcgen::KeyPair::generate().unwrap();
         let made = params.self_signed(&key).unwrap();
-        let dir = temp_path(tag);
-        std::fs::create_dir_all(&dir).unwrap();
+        let temp = TempDir::new(tag);
+        let dir = temp.path().to_path_buf();
         let (cert, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
         std::fs::write(&cert, made.pem()).unwrap();
         std::fs::write(&key_path, key.serialize_pem()).unwrap();
-        Cert { dir, cert, key: key_path, der: made.der().clone() }
+        Cert { _temp: temp, dir, cert, key: key_path, der: made.der().clone() }
     }
 
     fn cert(&self) -> &str {
@@ -47,12 +49,6 @@ impl Cert {
 
     fn key(&self) -> &str {
         self.key.to_str().unwrap()
-    }
-}
-
-impl Drop for Cert {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -7,11 +7,11 @@
 
 mod cli_util;
 
-use cli_util::{binary, temp_file, Cleanup, Served};
+use cli_util::{binary, Served, TempDir, PATIENCE};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The server's descriptor limit.
 const FD_LIMIT: libc::rlim_t = 32;
@@ -20,8 +20,6 @@ const CONNECTIONS: usize = 60;
 /// Connections kept open while the others close: surely still in the
 /// backlog, since the server cannot hold more than [`FD_LIMIT`].
 const WAITING: usize = 10;
-/// Upper bound for each step: a log line, a reply.
-const STEP: Duration = Duration::from_secs(10);
 /// Most CPU the server may use while out of descriptors, as a share of
 /// the time it spent so.
 const CPU_SHARE: f64 = 0.10;
@@ -35,7 +33,8 @@ log_level = "debug"
 
 #[test]
 fn out_of_descriptors_the_server_logs_backs_off_and_recovers() {
-    let config = Cleanup(temp_file("fds.toml", CONFIG));
+    let dir = TempDir::new("cli");
+    let config = dir.file("fds.toml", CONFIG);
     let mut command = binary();
     // SAFETY: setrlimit is async-signal-safe; nothing else runs in the
     // child between fork and exec.
@@ -49,11 +48,11 @@ fn out_of_descriptors_the_server_logs_backs_off_and_recovers() {
         });
     }
     let mut served =
-        Served::start_command(command, &["--config", config.0.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
+        Served::start_command(command, &["--config", config.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
 
     let mut clients: Vec<TcpStream> = (0..CONNECTIONS).map(|_| connect(&served.bound)).collect();
     let warned = served
-        .wait_for_log(STEP, |line| line.contains("cannot accept") && line.contains("pausing accepts"))
+        .wait_for_log(PATIENCE, |line| line.contains("cannot accept") && line.contains("pausing accepts"))
         .unwrap_or_else(|| panic!("no accept-error line; log:\n{}", served.log()));
     assert!(warned.contains("[WARN]"), "the first accept error is a warning: {warned}");
     assert!(warned.contains("Too many open files"), "the warning names the cause: {warned}");
@@ -63,7 +62,7 @@ fn out_of_descriptors_the_server_logs_backs_off_and_recovers() {
     // server has been out of descriptors for over two seconds.
     for _ in 0..2 {
         served
-            .wait_for_log(STEP, |line| line.contains("pausing accepts for 1s"))
+            .wait_for_log(PATIENCE, |line| line.contains("pausing accepts for 1s"))
             .unwrap_or_else(|| panic!("the pauses did not reach a second; log:\n{}", served.log()));
     }
     let (cpu, wall) = (served.cpu_time() - cpu_before, started.elapsed());
@@ -89,7 +88,7 @@ fn out_of_descriptors_the_server_logs_backs_off_and_recovers() {
 
 fn connect(addr: &str) -> TcpStream {
     let conn = TcpStream::connect(addr).unwrap();
-    conn.set_read_timeout(Some(STEP)).unwrap();
+    conn.set_read_timeout(Some(PATIENCE)).unwrap();
     conn
 }
 

@@ -6,17 +6,15 @@
 
 mod cli_util;
 
-use cli_util::{raise_fd_limit, temp_file, Cleanup, Served};
+use cli_util::{eventually, raise_fd_limit, Served, TempDir, PATIENCE};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The server's connection limit (and thread cap).
 const LIMIT: usize = 64;
 /// Connections per flood wave; two waves.
 const WAVE: usize = 1000;
-/// Upper bound for the excess of one wave to be closed.
-const CLOSE_WITHIN: Duration = Duration::from_secs(10);
 /// Upper bound on the server's resident memory at any point, in KiB.
 const RSS_CEILING_KIB: u64 = 128 * 1024;
 /// Most the server's memory may grow across the second wave, in KiB.
@@ -37,8 +35,9 @@ fn a_flood_past_max_connections_is_closed_and_the_admitted_are_served() {
     // A wave is held open whole, beside the connections the server kept.
     let needed = (WAVE + LIMIT + 128) as libc::rlim_t;
     assert!(raise_fd_limit(8192) >= needed, "this test needs {needed} descriptors (RLIMIT_NOFILE)");
-    let config = Cleanup(temp_file("flood.toml", CONFIG));
-    let served = Served::start(&["--config", config.0.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
+    let dir = TempDir::new("cli");
+    let config = dir.file("flood.toml", CONFIG);
+    let served = Served::start(&["--config", config.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
     let addr: SocketAddr = served.bound.parse().unwrap();
 
     let mut good = Client::connect(addr).expect("the well-behaved client connects");
@@ -76,7 +75,7 @@ fn a_flood_past_max_connections_is_closed_and_the_admitted_are_served() {
 
 /// Opens [`WAVE`] connections as fast as it can, the good client asking
 /// its question every hundred of them, then waits (up to
-/// [`CLOSE_WITHIN`]) until no more than `room` are still open: the server
+/// [`PATIENCE`]) until no more than `room` are still open: the server
 /// closes every one past its limit. Returns those still open.
 fn flood(addr: SocketAddr, good: &mut Client, room: usize) -> Vec<Client> {
     let started = Instant::now();
@@ -92,15 +91,10 @@ fn flood(addr: SocketAddr, good: &mut Client, room: usize) -> Vec<Client> {
         }
     }
     let opened = started.elapsed();
-    let deadline = Instant::now() + CLOSE_WITHIN;
-    let ticker = crossbeam_channel::tick(Duration::from_millis(10));
-    loop {
+    eventually(PATIENCE, || {
         open.retain_mut(|client| !client.closed_by_server());
-        if open.len() <= room || Instant::now() > deadline {
-            break;
-        }
-        let _ = ticker.recv();
-    }
+        open.len() <= room
+    });
     eprintln!(
         "flood of {WAVE}: opened in {opened:.0?}, {refused} refused at connect, {} kept, the rest closed within {:.0?}",
         open.len(),
@@ -116,8 +110,8 @@ struct Client {
 
 impl Client {
     fn connect(addr: SocketAddr) -> io::Result<Client> {
-        let conn = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-        conn.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let conn = TcpStream::connect_timeout(&addr, PATIENCE)?;
+        conn.set_read_timeout(Some(PATIENCE))?;
         Ok(Client { reader: BufReader::new(conn) })
     }
 

@@ -17,16 +17,13 @@
 //! nothing left to read stays reliably blocked until the deadline.)
 
 mod cli_util;
-#[path = "../../tests/http_common/mod.rs"]
-mod http_common;
 
-use cli_util::{temp_file, temp_path, Cleanup, Served};
-use http_common::Client;
+use cli_util::http_client::{Client, Response};
+use cli_util::{Served, TempDir, PATIENCE};
 use socket2::{Domain, Socket, Type};
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -37,8 +34,6 @@ const CLIENTS: usize = 50;
 const DRAIN: Duration = Duration::from_secs(2);
 /// Most the exit may come after the drain timeout.
 const EXIT_SLACK: Duration = Duration::from_millis(1500);
-/// Upper bound for every wait in this test.
-const PATIENCE: Duration = Duration::from_secs(15);
 /// The file the blocked client asks for: far more than socket buffers
 /// hold (sparse, so it costs no disk).
 const LARGE: u64 = 64 * 1024 * 1024;
@@ -47,9 +42,10 @@ const SMALL: &[u8] = b"a small file\n";
 
 #[test]
 fn sigterm_answers_what_was_read_and_closes_the_rest_at_the_deadline() {
-    let site = Site::new();
-    let config = Cleanup(temp_file("sigterm.toml", &config(&site.0)));
-    let served = Served::start(&["--config", config.0.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
+    let site = site();
+    let dir = TempDir::new("cli");
+    let config = dir.file("sigterm.toml", &config(site.path()));
+    let served = Served::start(&["--config", config.to_str().unwrap(), "--bind", "127.0.0.1:0"]);
     let addr: SocketAddr = served.bound.parse().unwrap();
     let silent = keep_alive_then_silent(addr);
     let blocked = block_the_server(addr);
@@ -150,7 +146,7 @@ fn converse(addr: SocketAddr, sent: &Sender<()>, go: &crossbeam_channel::Receive
     replies
 }
 
-fn check(response: http_common::Response) -> usize {
+fn check(response: Response) -> usize {
     assert_eq!(response.status, 200, "{response:?}");
     assert_eq!(response.body, SMALL);
     1
@@ -219,20 +215,9 @@ fn read_to_close(mut conn: TcpStream) -> String {
 }
 
 /// A directory with the two files, removed on drop.
-struct Site(PathBuf);
-
-impl Site {
-    fn new() -> Site {
-        let dir = temp_path("site");
-        std::fs::create_dir(&dir).unwrap();
-        std::fs::write(dir.join("small.txt"), SMALL).unwrap();
-        File::create(dir.join("large.bin")).unwrap().set_len(LARGE).unwrap();
-        Site(dir)
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn site() -> TempDir {
+    let site = TempDir::new("site");
+    std::fs::write(site.path().join("small.txt"), SMALL).unwrap();
+    File::create(site.path().join("large.bin")).unwrap().set_len(LARGE).unwrap();
+    site
 }

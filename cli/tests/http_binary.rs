@@ -5,64 +5,17 @@
 //! These run `socketserver serve http|static --bind 127.0.0.1:0` and read
 //! the bound address from the `bound=ADDR` line the binary logs on stderr.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+mod cli_util;
+
+use cli_util::{eventually, Served, TempDir, PATIENCE};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// The binary serving in a child process; killed on drop.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Served {
-    fn start(args: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_socketserver"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("cannot start the socketserver binary");
-        let stderr = child.stderr.take().unwrap();
-        let (found, addr) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(addr) = bound_addr(&line) {
-                    let _ = found.send(addr);
-                }
-            }
-        });
-        match addr.recv_timeout(Duration::from_secs(20)) {
-            Ok(addr) => Served { child, addr },
-            Err(_) => {
-                let _ = child.kill();
-                panic!("`socketserver {}` logged no `bound=ADDR` line within 20 s", args.join(" "));
-            }
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The address after `bound=` in a log line.
-fn bound_addr(line: &str) -> Option<SocketAddr> {
-    let rest = &line[line.find("bound=")? + "bound=".len()..];
-    rest.split(|c: char| c.is_whitespace() || c == ',').next()?.parse().ok()
+/// `http://ADDR/PATH` of the server.
+fn http_url(served: &Served, path: &str) -> String {
+    format!("http://{}{path}", served.bound)
 }
 
 fn curl(args: &[&str]) -> Output {
@@ -80,53 +33,35 @@ fn curl_text(args: &[&str]) -> String {
 }
 
 /// A temporary directory with files, removed on drop.
-struct Site {
-    dir: PathBuf,
-}
-
-impl Site {
-    fn new(name: &str) -> Site {
-        let dir = std::env::temp_dir().join(format!("http-binary-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("docs")).unwrap();
-        std::fs::write(dir.join("hello.txt"), "hello from the static server\n").unwrap();
-        std::fs::write(dir.join("notes & <plans>.md"), "# notes\n").unwrap();
-        std::fs::write(dir.join("docs/readme.txt"), "docs\n").unwrap();
-        Site { dir }
-    }
-
-    fn path(&self) -> &str {
-        self.dir.to_str().unwrap()
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+fn site(name: &str) -> TempDir {
+    let site = TempDir::new(name);
+    std::fs::create_dir_all(site.path().join("docs")).unwrap();
+    site.file("hello.txt", "hello from the static server\n");
+    site.file("notes & <plans>.md", "# notes\n");
+    site.file("docs/readme.txt", "docs\n");
+    site
 }
 
 #[test]
-
 fn curl_get_and_head_against_serve_http() {
-    let served = Served::start(&["serve", "http", "--bind", "127.0.0.1:0"]);
-    let get = curl_text(&["--include", &served.url("/")]);
+    let served = Served::start(&["http", "--bind", "127.0.0.1:0"]);
+    let get = curl_text(&["--include", &http_url(&served, "/")]);
     assert!(get.starts_with("HTTP/1.1 200 OK\r\n"), "{get}");
     assert!(get.contains("Hello From Server at "), "{get}");
-    let head = curl_text(&["--head", &served.url("/")]);
+    let head = curl_text(&["--head", &http_url(&served, "/")]);
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     assert!(head.to_ascii_lowercase().contains("content-length: "), "{head}");
     assert!(!head.contains("Hello From Server"), "HEAD sent a body: {head}");
-    let missing = curl_text(&["--output", "/dev/null", "--write-out", "%{http_code}", &served.url("/nope")]);
+    let missing =
+        curl_text(&["--output", "/dev/null", "--write-out", "%{http_code}", &http_url(&served, "/nope")]);
     assert_eq!(missing, "404");
 }
 
 #[test]
-
 fn curl_304_and_range_against_serve_static() {
-    let site = Site::new("curl");
-    let served = Served::start(&["serve", "static", "--dir", site.path(), "--bind", "127.0.0.1:0"]);
-    let url = served.url("/hello.txt");
+    let site = site("curl");
+    let served = Served::start(&["static", "--dir", site.path().to_str().unwrap(), "--bind", "127.0.0.1:0"]);
+    let url = http_url(&served, "/hello.txt");
     assert_eq!(curl_text(&[&url]), "hello from the static server\n");
 
     let head = curl_text(&["--head", &url]);
@@ -152,21 +87,20 @@ fn curl_304_and_range_against_serve_static() {
         "/dev/null",
         "--write-out",
         "%{http_code}",
-        &served.url("/../etc/passwd"),
+        &http_url(&served, "/../etc/passwd"),
     ]);
     assert!(outside == "403" || outside == "404", "a path outside the root answered {outside}");
 }
 
 #[test]
-
 fn chromium_screenshots_a_directory_listing() {
     if !Path::new(CHROMIUM).exists() {
         println!("skipped: {CHROMIUM} is not installed, so no screenshot of the listing was taken");
         return;
     }
-    let site = Site::new("chromium");
-    let served = Served::start(&["serve", "static", "--dir", site.path(), "--bind", "127.0.0.1:0"]);
-    let profile = site.dir.join("chromium-profile");
+    let site = site("chromium");
+    let served = Served::start(&["static", "--dir", site.path().to_str().unwrap(), "--bind", "127.0.0.1:0"]);
+    let profile = site.path().join("chromium-profile");
     let shot = std::env::temp_dir().join(format!("http-listing-{}.png", std::process::id()));
     let _ = std::fs::remove_file(&shot);
     let mut chromium = Command::new(CHROMIUM)
@@ -182,28 +116,20 @@ fn chromium_screenshots_a_directory_listing() {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(served.url("/"))
+        .arg(http_url(&served, "/"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("cannot run chromium");
-    wait_bounded(&mut chromium, Duration::from_secs(60));
+    // Chromium has no timeout flag of its own: bounded polling, then a kill.
+    let finished =
+        eventually(PATIENCE * 6, || chromium.try_wait().expect("cannot wait for chromium").is_some());
+    if !finished {
+        let _ = chromium.kill();
+        let _ = chromium.wait();
+    }
+    assert!(finished, "chromium did not finish within {:?}", PATIENCE * 6);
     let png = std::fs::read(&shot).unwrap_or_else(|err| panic!("chromium wrote no screenshot: {err}"));
     assert!(png.len() > 8 && png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG ({} bytes)", png.len());
     println!("listing screenshot: {} ({} bytes)", shot.display(), png.len());
-}
-
-/// Waits for a child process, killing it after `limit` (readiness polling
-/// with an upper bound: chromium has no timeout flag of its own).
-fn wait_bounded(child: &mut Child, limit: Duration) {
-    let deadline = std::time::Instant::now() + limit;
-    let ticker = crossbeam_channel::tick(Duration::from_millis(100));
-    while child.try_wait().expect("cannot wait for chromium").is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within {limit:?}");
-        }
-        let _ = ticker.recv();
-    }
 }

@@ -47,12 +47,13 @@ pub enum Framing {
     /// A 4-byte big-endian length, then that many bytes. Replies get the
     /// same prefix.
     LengthPrefixed,
-    /// Every message exactly this many bytes (seed 001's
-    /// `FixedLengthSocket`). Replies are padded with zero bytes to a
+    /// Every message exactly this many bytes (the fixed `MSGLEN` messages
+    /// of Python's socket HOWTO). Replies are padded with zero bytes to a
     /// multiple of it.
     FixedLength(usize),
     /// One message per connection: everything until the client shuts
-    /// down its write side (seed 001's fourth way). Over datagrams, one
+    /// down its write side (`shutdown(SHUT_WR)`, the HOWTO's "end by
+    /// shutting down the connection"). Over datagrams, one
     /// datagram. Replies are sent as they are.
     UntilClose,
     /// Every read is a message, as it comes: whatever bytes one read of

@@ -1,15 +1,15 @@
-//! Ack: `OK...` and the message back (seed 002 §8.2).
+//! Ack: `OK...` and the message back.
 
 use crate::{Action, MessageHandler, Reply};
 
 /// Acknowledges every message with `OK...` followed by the message, as
-/// seed 002's UDP server does (`reply = 'OK...' + data`), over any
-/// transport.
+/// the classic Python UDP-server example does (`reply = 'OK...' + data`),
+/// over any transport.
 ///
 /// The message is sent back byte for byte (without its newline, which the
 /// framing strips and adds back), so `hello` gets `OK...hello` and an empty
 /// message gets `OK...`. The prefix is three ASCII full stops, not the
-/// typographic ellipsis the seed's typesetting shows.
+/// typographic ellipsis (`…`) that printed copies of that example show.
 ///
 /// # Examples
 ///

@@ -1,4 +1,4 @@
-//! Address book: a name in, the office out (seed 004 §39.4).
+//! Address book: a name in, the office out.
 
 use crate::{Action, MessageHandler, Reply};
 #[cfg(feature = "config")]
@@ -8,16 +8,18 @@ use std::path::Path;
 #[cfg(feature = "config")]
 use toml::Spanned;
 
-/// Looks up an employee's office by name, case-insensitively: the address
-/// book server of seed 004 §39.4, which answers and keeps the connection
-/// where the seed's server crashed on an unknown name.
+/// Looks up an employee's office by name, case-insensitively: the
+/// address-book line protocol of Python's classic `socketserver` example
+/// (`MyTCPHandler`). It answers an unknown name and keeps the connection,
+/// where that example's handler raised `KeyError` and dropped the
+/// connection without a reply.
 ///
 /// # Protocol
 ///
 /// One name per message (surrounding spaces ignored); the reply is one line:
 ///
 /// - a known name: the office, exactly as in the book (`john` → `C45`,
-///   as the seed's server sends it);
+///   as the Python example sends it);
 /// - an unknown name: `UNKNOWN NAME: ` and the name as sent
 ///   (`UNKNOWN NAME: Bob`);
 /// - an empty message: `NO NAME: send a name, such as JOHN`.
@@ -28,7 +30,7 @@ use toml::Spanned;
 ///
 /// # Data files
 ///
-/// [`AddressBook::default`] holds the seed's four entries. [`AddressBook::load`]
+/// [`AddressBook::default`] holds the example's four entries. [`AddressBook::load`]
 /// reads a book of one's own, chosen by the file's extension:
 ///
 /// - `.toml`: an `[entries]` table of `name = "office"` pairs (with the
@@ -59,7 +61,7 @@ use toml::Spanned;
 /// let stop = server.shutdown_handle();
 /// let serving = std::thread::spawn(move || server.serve_forever());
 ///
-/// // The seed's client: one send with no newline, one recv.
+/// // A one-shot client: one send with no newline, one recv.
 /// let mut client = std::net::TcpStream::connect(addr)?;
 /// client.write_all(b"John")?;
 /// let mut answer = [0; 1024];
@@ -76,14 +78,14 @@ pub struct AddressBook {
     offices: BTreeMap<String, String>,
 }
 
-/// The seed's entries.
-const SEED_ENTRIES: [(&str, &str); 4] =
+/// The entries of the default book.
+const DEFAULT_ENTRIES: [(&str, &str); 4] =
     [("JOHN", "C45"), ("DENISE", "C44"), ("PHOEBE", "D52"), ("ADAM", "B23")];
 
 impl Default for AddressBook {
-    /// The seed's book: JOHN C45, DENISE C44, PHOEBE D52, ADAM B23.
+    /// The example's book: JOHN C45, DENISE C44, PHOEBE D52, ADAM B23.
     fn default() -> AddressBook {
-        let offices = SEED_ENTRIES.iter().map(|(name, office)| (name.to_string(), office.to_string()));
+        let offices = DEFAULT_ENTRIES.iter().map(|(name, office)| (name.to_string(), office.to_string()));
         AddressBook { offices: offices.collect() }
     }
 }

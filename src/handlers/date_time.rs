@@ -1,4 +1,4 @@
-//! Date and time on request (seed 004 §39.10, exercise).
+//! Date and time on request: `Date`, `Time` or `Date and Time` in, the answer out.
 
 use crate::{Action, MessageHandler, Reply};
 use chrono::Local;
@@ -7,7 +7,7 @@ use chrono::Local;
 type Clock = fn() -> chrono::DateTime<Local>;
 
 /// Answers `Date`, `Time` and `Date and Time` with the current local date
-/// and time: the server of seed 004's exercise (§39.10).
+/// and time; anything else is sent back upper-cased after `UNKNOWN OPTION: `.
 ///
 /// # Protocol
 ///
@@ -45,7 +45,8 @@ type Clock = fn() -> chrono::DateTime<Local>;
 /// assert_eq!(server.answer("tomorrow"), "UNKNOWN OPTION: TOMORROW");
 /// ```
 ///
-/// Served, to the seed's client (one send with no newline, one recv):
+/// Served, to a one-shot client that sends one message without a newline
+/// and waits for one reply:
 ///
 /// ```
 /// use socketserver::handlers::DateTime;

@@ -3,11 +3,11 @@
 use crate::{Action, MessageHandler, Reply};
 use chrono::Local;
 
-/// The Daytime Protocol (RFC 867), as seed 000's time client expects on
-/// port 13: over a stream the server sends the date and time as soon as the
-/// client connects, then closes, whatever the client sends; over datagrams
-/// it answers every datagram (its content ignored, an empty one included)
-/// with one datagram holding the date and time.
+/// The Daytime Protocol (RFC 867), for a time client that connects to port
+/// 13 and reads: over a stream the server sends the date and time as soon
+/// as the client connects, then closes, whatever the client sends; over
+/// datagrams it answers every datagram (its content ignored, an empty one
+/// included) with one datagram holding the date and time.
 ///
 /// The line follows RFC 867's suggested form, weekday, month day, year,
 /// time and zone, in the local time zone with its UTC offset:

@@ -1,4 +1,4 @@
-//! Echo: every byte back (RFC 862; the seeds' first server).
+//! Echo: every byte back (RFC 862).
 
 use crate::{Action, Framing, MessageHandler, Messages, Reply};
 

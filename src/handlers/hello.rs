@@ -1,11 +1,11 @@
-//! The hello-and-time server of seed 004 (§39.8).
+//! A hello-and-time HTTP page: a greeting with the server's date and time.
 
 use crate::http::{HttpHandler, HttpRequest, HttpResponse, Method};
 use std::io;
 
 /// Answers `GET /` with `Hello From Server at <date and time>` (local
-/// time, as Python's `str(datetime.today())` prints it), as the
-/// `MyHttpRequestHandler` of seed 004 does. `HEAD /` gets the same
+/// time, as Python's `str(datetime.today())` prints it), as the classic
+/// `http.server` example's `do_GET` does. `HEAD /` gets the same
 /// header fields; other paths get `404`, other methods `405`.
 ///
 /// # Examples

@@ -6,20 +6,21 @@
 //! [`MessageHandler`](crate::MessageHandler)s, so each serves TCP, Unix
 //! stream, UDP and Unix datagram unchanged:
 //!
-//! | Handler | Seed | Message in | Reply |
+//! | Handler | Protocol | Message in | Reply |
 //! |---|---|---|---|
-//! | [`AddressBook`] | 004 §39.4 | a name | the office, or `UNKNOWN NAME: …` |
-//! | [`DateTime`] | 004 §39.10 | `Date`, `Time`, `Date and Time` | the local date and/or time |
-//! | [`Reverse`] | 002 §8.3 | text | the text reversed by characters |
-//! | [`Ack`] | 002 §8.2 | anything | `OK...` and the message |
-//! | [`SupportBot`] | 002 exercises 1–2 | answers | the next question or a diagnosis |
-//! | [`Daytime`] | 000, RFC 867 | (connect, or any datagram) | the date and time, then close |
-//! | [`Qotd`] | 000, RFC 865 | (connect, or any datagram) | a quote, then close |
+//! | [`AddressBook`] | address-book lookup | a name | the office, or `UNKNOWN NAME: …` |
+//! | [`DateTime`] | date and time on request | `Date`, `Time`, `Date and Time` | the local date and/or time |
+//! | [`Reverse`] | string reversal (Python's `data[::-1]`) | text | the text reversed by characters |
+//! | [`Ack`] | acknowledgement (Python's `'OK...' + data`) | anything | `OK...` and the message |
+//! | [`SupportBot`] | an ISP's support-bot dialogue | answers | the next question or a diagnosis |
+//! | [`Daytime`] | RFC 867 Daytime | (connect, or any datagram) | the date and time, then close |
+//! | [`Qotd`] | RFC 865 Quote of the Day | (connect, or any datagram) | a quote, then close |
 //!
 //! With the `http` feature, two more are HTTP applications ([`HttpHandler`](crate::http::HttpHandler)s,
-//! served through the [`Http`](crate::http::Http) layer): [`Hello`], the
-//! hello-and-time server of seed 004 (§39.8), and [`StaticFiles`], a safe
-//! `python -m http.server`.
+//! served through the [`Http`](crate::http::Http) layer): [`Hello`], a
+//! hello-and-time page (`GET /` answers `Hello From Server at` and the date
+//! and time, as the classic `http.server` example does), and
+//! [`StaticFiles`], a safe `python -m http.server`.
 //!
 //! # Messages and replies
 //!
@@ -30,9 +31,10 @@
 //! with a newline, which the framing adds; a reply may hold several lines
 //! (the support bot's introduction and first question).
 //!
-//! The seeds' clients send one message *without* a newline and wait for the
-//! answer with a single `recv` (seed 004's client sends `John`). Such a
-//! message is recognised in two ways:
+//! Many simple clients send one message *without* a newline and wait for
+//! the answer with a single `recv` (Python's
+//! `sock.send(b"John"); sock.recv(1024)`). Such a message is recognised in
+//! two ways:
 //!
 //! - with [`Messages::unterminated_after(grace)`](crate::Messages::unterminated_after),
 //!   a partial line followed by `grace` of silence is a whole message. The

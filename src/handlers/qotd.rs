@@ -4,10 +4,10 @@ use crate::{Action, MessageHandler, Reply};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The Quote of the Day Protocol (RFC 865), as seed 000's UDP client
-/// expects: over a stream the server sends a quote as soon as the client
-/// connects, then closes; over datagrams it answers every datagram (its
-/// content ignored; the seed's client sends an empty one) with a quote.
+/// The Quote of the Day Protocol (RFC 865): over a stream the server sends
+/// a quote as soon as the client connects, then closes; over datagrams it
+/// answers every datagram (its content ignored; a typical client sends an
+/// empty one) with a quote.
 ///
 /// Quotes are handed out in turn, round-robin from the first, shared by
 /// all clients, so the answers are predictable. A quote may span several
@@ -42,7 +42,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// let stop = server.shutdown_handle();
 /// let serving = std::thread::spawn(move || server.serve_forever());
 ///
-/// // The seed's client: an empty datagram, one recvfrom.
+/// // A typical QOTD client: an empty datagram, one recvfrom.
 /// let client = std::net::UdpSocket::bind("127.0.0.1:0")?;
 /// let mut answer = [0; 1024];
 /// for expected in ["First.\n", "Second.\n", "First.\n"] {

@@ -1,9 +1,9 @@
-//! Reverse: each message reversed by characters (seed 002 §8.3).
+//! Reverse: each message reversed by characters.
 
 use crate::{Action, MessageHandler, Reply};
 
-/// Answers each message with its characters in reverse order, as seed
-/// 002's multi-threaded server does (`data[::-1]`).
+/// Answers each message with its characters in reverse order, as the
+/// classic Python threaded-server example does (`data[::-1]`).
 ///
 /// The message is reversed by Unicode scalar values, so UTF-8 text stays
 /// valid UTF-8 (`añb` → `bña`); like Python's `str[::-1]`, combining marks

@@ -1,13 +1,12 @@
-//! An ISP's customer-support bot (seed 002, exercises 1 and 2).
+//! An ISP's customer-support bot: a question-and-answer dialogue.
 
 use super::SupportSession;
 use crate::{Action, MessageHandler, Reply};
 
 /// An internet provider's automated customer-support bot: it introduces
 /// itself, asks diagnostic questions (are the router's lights on? has it
-/// been restarted? one device or all?) and reaches a diagnosis; seed 002's
-/// exercises 1 (over TCP) and 2 (over UDP). The dialogue itself is
-/// [`SupportSession`].
+/// been restarted? one device or all?) and reaches a diagnosis, over TCP
+/// and UDP alike. The dialogue itself is [`SupportSession`].
 ///
 /// Over a stream the bot speaks first: the introduction and the first
 /// question arrive on connect, and the session is the connection. Over

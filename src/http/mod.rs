@@ -15,7 +15,7 @@
 //!
 //! Two applications that use it are bundled servers in
 //! [`handlers`](crate::handlers): [`Hello`](crate::handlers::Hello), the
-//! hello-and-time server of seed 004 (§39.8), and
+//! hello-and-time page of the classic `http.server` example, and
 //! [`StaticFiles`](crate::handlers::StaticFiles), a safe
 //! `python -m http.server`.
 //!

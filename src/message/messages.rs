@@ -78,7 +78,7 @@ impl<M: MessageHandler> Messages<M> {
 
     /// With [`Framing::Lines`]: a partial line followed by `grace` of
     /// silence is taken as a whole message. This serves clients that send
-    /// one message with no newline and wait for the answer (the seeds'
+    /// one message with no newline and wait for the answer (Python's
     /// `sock.send(b"John"); sock.recv(1024)`), while newline clients are
     /// unaffected. Default is off: such a client waits until the read
     /// timeout. A partial line is always taken as a message when the

@@ -1,6 +1,8 @@
-//! `socketserver client`: the seeds' clients in one command. Over a
-//! stream, one connection for the session; each input line is sent with
-//! a newline and the reply printed. Over UDP, each line is one datagram.
+//! `socketserver client`: a line client for the bundled servers, one-shot
+//! (`--send MSG`: one message without a newline, one reply) or interactive.
+//! Over a stream, one connection for the session; each input line is sent
+//! with a newline and the reply printed. Over UDP, each line is one
+//! datagram.
 
 use super::args::ClientArgs;
 use super::error::CliError;
@@ -15,7 +17,8 @@ use std::time::Duration;
 /// daytime's date) before the first message.
 const GREETING_WAIT: Duration = Duration::from_millis(250);
 
-/// What quits an interactive session, as in seed 004's client.
+/// What quits an interactive session (the classic date-and-time client's
+/// `-1`).
 const QUIT: &str = "-1";
 
 /// Runs the client `args` describe.

@@ -1,5 +1,5 @@
-//! `socketserver get`: seed 002's exercise 3. One raw HTTP/1.1 request
-//! over a TCP socket (TLS for https://); the response goes to stdout as
+//! `socketserver get`: an HTTP client that measures throughput. One raw
+//! HTTP/1.1 request over a TCP socket (TLS for https://); the response goes to stdout as
 //! received, then the bytes, time and throughput to stderr.
 
 use super::args::GetArgs;

@@ -11,7 +11,7 @@ use socketserver::{DrainReport, MessageHandler, Messages};
 use std::time::Duration;
 
 /// How long a line server waits after a partial line before taking it as
-/// a whole message: the seeds' clients send one message with no newline
+/// a whole message: one-shot clients send one message with no newline
 /// and wait for the answer.
 pub const UNTERMINATED_AFTER: Duration = Duration::from_millis(100);
 
@@ -21,8 +21,8 @@ pub struct HandlerInfo {
     /// The name `serve` takes.
     pub name: &'static str,
     /// The port it listens on when `--bind` is not given (on 127.0.0.1).
-    /// The seeds' ports where they name one; a privileged RFC port `p`
-    /// becomes `7000 + p`.
+    /// The port of the Python example each imitates where it names one; a
+    /// privileged RFC port `p` becomes `7000 + p`.
     pub port: u16,
     /// Whether it also runs over udp and unix-dgram.
     pub datagrams: bool,
@@ -46,23 +46,23 @@ const fn with_dir(info: HandlerInfo) -> HandlerInfo {
 
 /// Every server `serve` can run, in the order help lists them.
 pub const HANDLERS: &[HandlerInfo] = &[
-    // Seed 004 §39.4.
+    // The Python address-book example's port.
     with_data(info("address-book", 8084, true)),
-    // Seed 004 §39.10 names no port; the one after address-book's.
+    // No conventional port: the one after address-book's.
     info("datetime", 8085, true),
     // RFC 862's port 7 is privileged.
     info("echo", 7007, true),
-    // Seed 002 §8.3.
+    // The Python threaded reverse-server example's port.
     info("reverse", 12345, true),
     // RFC 867's port 13 is privileged.
     info("daytime", 7013, true),
     // RFC 865's port 17 is privileged.
     with_data(info("qotd", 7017, true)),
-    // Seed 002 §8.2.
+    // The Python UDP ack-server example's port.
     info("ack", 8888, true),
-    // Seed 002 exercises 1-2 name no port; the one after ack's.
+    // No conventional port: the one after ack's.
     info("support-bot", 8889, true),
-    // Seed 004 §39.8's web server.
+    // The Python `http.server` hello-page example's port.
     info("http", 8080, false),
     // Python's `http.server` default port.
     with_dir(info("static", 8000, false)),

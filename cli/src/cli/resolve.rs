@@ -1,4 +1,5 @@
-//! `socketserver resolve`: seed 000's `get_ip`, every address printed.
+//! `socketserver resolve`: Python's `socket.gethostbyname`, but every
+//! address printed.
 
 use super::args::ResolveArgs;
 use super::error::CliError;

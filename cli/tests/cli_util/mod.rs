@@ -1,45 +1,47 @@
 //! Shared by the `cli_*` tests: running the built `socketserver` binary,
 //! reading the `bound=` address from its log, stopping it with SIGTERM,
-//! and killing it if a test fails first.
+//! and killing it if a test fails first. The patience, the bounded poll,
+//! temporary directories, `/proc` readings, the line and datagram clients
+//! and the raw HTTP client are the
+//! library tests' own (`tests/util/`), included by path.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpStream, UdpSocket};
-use std::os::unix::net::{UnixDatagram, UnixStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
-
-/// The longest any step waits: a server starting, a reply, an exit.
-pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The binary under test.
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_socketserver"))
 }
 
+#[path = "../../../tests/util/clients.rs"]
+mod clients;
 #[path = "../../../tests/util/fd_limit.rs"]
 mod fd_limit;
-#[allow(unused_imports)]
+#[path = "../../../tests/util/http_client.rs"]
+pub mod http_client;
+#[path = "../../../tests/util/patience.rs"]
+mod patience;
+#[path = "../../../tests/util/poll.rs"]
+mod poll;
+#[path = "../../../tests/util/process.rs"]
+mod process;
+#[path = "../../../tests/util/temp.rs"]
+mod temp;
+
+pub use clients::{DatagramClient, LineClient};
 pub use fd_limit::raise_fd_limit;
-
-/// A unique path in the temporary directory (for sockets and files).
-pub fn temp_path(what: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("ss-cli-{}-{n}-{what}", std::process::id()))
-}
-
-/// Writes `text` to a fresh temporary file and returns its path.
-pub fn temp_file(what: &str, text: &str) -> PathBuf {
-    let path = temp_path(what);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+pub use patience::PATIENCE;
+pub use poll::{eventually, wait_until};
+use process::rss_kib_of;
+pub use temp::TempDir;
 
 /// A `socketserver serve` child, killed on drop unless stopped.
 pub struct Served {
@@ -80,25 +82,11 @@ impl Served {
             bound: String::new(),
             stopped: false,
         };
-        served.bound = served.wait_for_bound(args);
+        let bound = served.wait_for_log(PATIENCE, |line| bound_token(line).is_some());
+        let bound = bound
+            .unwrap_or_else(|| panic!("serve {args:?} logged no bound= line; stderr:\n{}", served.log()));
+        served.bound = bound_token(&bound).unwrap();
         served
-    }
-
-    fn wait_for_bound(&mut self, args: &[&str]) -> String {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    let bound = bound_token(&line);
-                    self.log.push(line);
-                    if let Some(bound) = bound {
-                        return bound;
-                    }
-                }
-                Err(_) => panic!("serve {args:?} logged no bound= line; stderr:\n{}", self.log.join("\n")),
-            }
-        }
     }
 
     /// The server's process id.
@@ -128,12 +116,7 @@ impl Served {
     /// The server's resident memory now, in KiB (`VmRSS` in
     /// `/proc/PID/status`).
     pub fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap();
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmRSS in /proc/PID/status")
+        rss_kib_of(self.pid)
     }
 
     /// The CPU time the server has used so far, user and system
@@ -210,27 +193,18 @@ impl Served {
 
     /// Sends one UDP datagram and returns the reply.
     pub fn udp_ask(&self, message: &[u8]) -> Vec<u8> {
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket.set_read_timeout(Some(PATIENCE)).unwrap();
-        socket.send_to(message, &self.bound).unwrap();
-        let mut buf = vec![0; 65_536];
-        let n = socket.recv(&mut buf).unwrap();
-        buf.truncate(n);
-        buf
+        let client = DatagramClient::udp(self.bound.parse().expect("an internet address"));
+        client.send(message);
+        client.recv()
     }
 
     /// Sends one Unix datagram (from a bound socket, so the server can
     /// answer) and returns the reply.
     pub fn unix_dgram_ask(&self, message: &[u8]) -> Vec<u8> {
-        let own = temp_path("client.sock");
-        let socket = UnixDatagram::bind(&own).unwrap();
-        socket.set_read_timeout(Some(PATIENCE)).unwrap();
-        socket.send_to(message, &self.bound).unwrap();
-        let mut buf = vec![0; 65_536];
-        let n = socket.recv(&mut buf).unwrap();
-        buf.truncate(n);
-        let _ = std::fs::remove_file(own);
-        buf
+        let dir = TempDir::new("dgram");
+        let client = DatagramClient::unix(Path::new(&self.bound), &dir.unique_path("client"));
+        client.send(message);
+        client.recv()
     }
 }
 
@@ -317,20 +291,5 @@ pub fn run(args: &[&str], input: &str) -> Ran {
             unsafe { libc::kill(pid, libc::SIGKILL) };
             panic!("socketserver {args:?} did not finish in {PATIENCE:?}");
         }
-    }
-}
-
-/// Removes a file when dropped (socket paths, config files).
-pub struct Cleanup(pub PathBuf);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-impl AsRef<Path> for Cleanup {
-    fn as_ref(&self) -> &Path {
-        &self.0
     }
 }

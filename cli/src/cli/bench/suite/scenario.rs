@@ -8,7 +8,7 @@ use crate::cli::bench::request_spec::RequestSpec;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The address-book question and the seed's answer to it.
+/// The address-book question and the default book's answer to it.
 const NAME: &str = "John";
 const OFFICE: &str = "C45";
 /// The UDP message and the ack server's answer.

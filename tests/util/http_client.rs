@@ -1,76 +1,34 @@
-//! Helpers shared by the HTTP tests: a running server, a raw client, and a
-//! minimal response reader (deliberately not the crate's own code).
+//! A raw HTTP/1.1 client and a minimal response reader, deliberately not
+//! the crate's own code (std only: the CLI's tests include this file by
+//! path).
 
-#![allow(dead_code)]
-
-use socketserver::http::{Http, HttpHandler};
-use socketserver::{DrainReport, Server, ShutdownHandle, Tcp, ThreadPool};
+use super::PATIENCE;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::thread::JoinHandle;
-use std::time::Duration;
-
-/// Bound on every client read: a test that would hang fails instead.
-pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A server serving in its own thread; stopped on drop.
-pub struct Running {
-    pub addr: SocketAddr,
-    pub stop: ShutdownHandle,
-    thread: Option<JoinHandle<io::Result<DrainReport>>>,
-}
-
-impl Running {
-    pub fn start<A: HttpHandler>(http: Http<A>) -> Running {
-        let server =
-            Server::builder(http).concurrency(ThreadPool::new(4)).bind::<Tcp>("127.0.0.1:0").unwrap();
-        Running::serve(server)
-    }
-
-    pub fn serve<C: socketserver::Concurrency, A: HttpHandler>(server: Server<Tcp, C, Http<A>>) -> Running {
-        let addr = server.local_addr().as_inet().unwrap();
-        let stop = server.shutdown_handle();
-        let thread = Some(std::thread::spawn(move || server.serve_forever()));
-        Running { addr, stop, thread }
-    }
-
-    pub fn connect(&self) -> Client {
-        Client::connect(self.addr)
-    }
-
-    /// Shuts down and returns the drain report.
-    pub fn finish(mut self) -> DrainReport {
-        self.stop.shutdown();
-        self.thread.take().unwrap().join().unwrap().unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(thread) = self.thread.take() {
-            self.stop.shutdown();
-            let _ = thread.join();
-        }
-    }
-}
 
 /// A parsed response.
 #[derive(Debug)]
 pub struct Response {
+    /// The status code.
     pub status: u16,
+    /// The header fields, in order, values trimmed.
     pub headers: Vec<(String, String)>,
+    /// The body, de-chunked.
     pub body: Vec<u8>,
 }
 
 impl Response {
+    /// The first field called `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// The body as text (lossy).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// Whether it says `Connection: close`.
     pub fn closes(&self) -> bool {
         self.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
     }
@@ -78,22 +36,25 @@ impl Response {
 
 /// A raw TCP client reading responses one at a time.
 pub struct Client {
+    /// The connection, buffered for reading.
     pub reader: BufReader<TcpStream>,
 }
 
 impl Client {
+    /// Connects, with a read timeout of [`PATIENCE`].
     pub fn connect(addr: SocketAddr) -> Client {
         let stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         Client { reader: BufReader::new(stream) }
     }
 
     /// A client over a connection made elsewhere (its read timeout set).
     pub fn from_stream(stream: TcpStream) -> Client {
-        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
         Client { reader: BufReader::new(stream) }
     }
 
+    /// Sends raw bytes.
     pub fn send(&mut self, bytes: &[u8]) {
         self.reader.get_mut().write_all(bytes).unwrap();
     }
