@@ -66,6 +66,21 @@ impl Stream {
         each!(self, s => s.set_nonblocking(nonblocking))
     }
 
+    /// Reads bytes without taking them from the socket: the next read
+    /// returns them again. From the socket itself, under any wrapping
+    /// (the PROXY header comes before a TLS handshake).
+    #[cfg(unix)]
+    pub(crate) fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        // SAFETY: `buf` is valid for `buf.len()` bytes and the socket is
+        // open while `self` lives.
+        let n = unsafe { libc::recv(self.raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_PEEK) };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> RawFd {
         each!(self, s => s.as_raw_fd())

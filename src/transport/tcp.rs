@@ -49,6 +49,37 @@ fn preset_for_accepted(socket: &socket2::Socket, config: &ServerConfig) -> io::R
     Ok(true)
 }
 
+impl Tcp {
+    /// A transport over a listening socket made elsewhere: inherited from
+    /// systemd (socket activation) or from a supervising process. The
+    /// socket is made non-blocking and accepted connections get the
+    /// `nodelay` and timeouts of `config`; its other options and backlog
+    /// are as its maker set them.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket is not a bound TCP socket or its options
+    /// cannot be set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use socketserver::{ServerConfig, Tcp, Transport};
+    ///
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let port = listener.local_addr()?.port();
+    /// let tcp = Tcp::from_listener(listener, &ServerConfig::default())?;
+    /// assert_eq!(tcp.local_addr().as_inet().unwrap().port(), port);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn from_listener(listener: TcpListener, config: &ServerConfig) -> io::Result<Tcp> {
+        listener.set_nonblocking(true)?;
+        let inherited = preset_for_accepted(&socket2::SockRef::from(&listener), config)?;
+        let local = Address::Inet(listener.local_addr()?);
+        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited })
+    }
+}
+
 impl Transport for Tcp {
     type Request = Connection;
     const NAME: &'static str = "tcp";

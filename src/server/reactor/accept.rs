@@ -89,8 +89,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// will be stepped by the reactor rather than run on one thread.
     pub(super) fn admit(&self, mut request: T::Request, stepped: bool) -> Option<Work<T::Request>> {
         let context = &self.context;
-        if !context.hooks.verify_request(request.peer_addr()) {
-            log::debug!("verify_request refused {}", request.peer_addr());
+        // Behind a proxy the client is known once its PROXY header is read.
+        if !context.expects_header() && !context.verified(&request) {
             return None;
         }
         if request.is_oversized() {
