@@ -22,6 +22,10 @@ pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_socketserver"))
 }
 
+mod load;
+#[allow(unused_imports)]
+pub use load::{Load, Tally};
+
 #[path = "../../../tests/util/fd_limit.rs"]
 mod fd_limit;
 #[allow(unused_imports)]
@@ -120,6 +124,15 @@ impl Served {
         }
     }
 
+    /// The first line logged so far, or within `limit`, for which `wanted`
+    /// holds: unlike [`Served::wait_for_log`], lines already read count.
+    pub fn logged(&mut self, limit: Duration, mut wanted: impl FnMut(&str) -> bool) -> Option<String> {
+        if let Some(line) = self.log.iter().find(|line| wanted(line)) {
+            return Some(line.clone());
+        }
+        self.wait_for_log(limit, wanted)
+    }
+
     /// Everything logged so far (as read by [`Served::wait_for_log`]).
     pub fn log(&self) -> String {
         self.log.join("\n")
@@ -183,6 +196,16 @@ impl Served {
         assert_eq!(status.code(), Some(0), "exit status after SIGTERM; log:\n{log}");
         assert!(log.contains("received SIGTERM: draining"), "log:\n{log}");
         assert!(log.contains("stopped:"), "no drain report; log:\n{log}");
+        log
+    }
+
+    /// Stops a `--processes` supervisor and checks every child drained
+    /// and it exited with status 0.
+    pub fn stop_cleanly_supervised(self) -> String {
+        let (status, log) = self.stop();
+        assert_eq!(status.code(), Some(0), "exit status after SIGTERM; log:\n{log}");
+        assert!(log.contains("received SIGTERM: draining"), "log:\n{log}");
+        assert!(log.contains("every child exited; supervisor stopped"), "log:\n{log}");
         log
     }
 

@@ -1,0 +1,96 @@
+//! `serve --processes N`: a supervisor keeps N server processes on one
+//! socket. A killed child is replaced while the others keep answering;
+//! SIGHUP replaces every child one by one under load without a failed
+//! request; SIGTERM drains them all and exits 0.
+
+mod cli_util;
+
+use cli_util::{Load, Served, PATIENCE};
+use std::net::SocketAddr;
+
+/// The pid of the log line `child N (pid P) ready`, for child `number`.
+fn ready_pid(served: &mut Served, number: usize, not: Option<u32>) -> u32 {
+    let prefix = format!("child {number} (pid ");
+    let line = served
+        .logged(PATIENCE, |line| {
+            line.contains(&prefix)
+                && line.ends_with(") ready")
+                && not.map_or(true, |pid| !line.contains(&format!("(pid {pid})")))
+        })
+        .unwrap_or_else(|| panic!("child {number} never said it was ready; log:\n{}", served.log()));
+    let start = line.find(&prefix).unwrap() + prefix.len();
+    line[start..].split(')').next().unwrap().parse().unwrap()
+}
+
+fn alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    unsafe { libc::kill(pid as i32, 0) == 0 }
+}
+
+fn start(processes: &str) -> (Served, SocketAddr, Vec<u32>) {
+    let mut served = Served::start(&["http", "--bind", "127.0.0.1:0", "--processes", processes]);
+    assert!(served.log().contains("supervising http transport=tcp"), "log:\n{}", served.log());
+    let addr = served.bound.parse().unwrap();
+    let count: usize = processes.parse().unwrap();
+    let pids = (1..=count).map(|number| ready_pid(&mut served, number, None)).collect();
+    served.logged(PATIENCE, |line| line.contains("children ready")).expect("all children ready");
+    (served, addr, pids)
+}
+
+#[test]
+fn a_killed_child_is_replaced_and_the_server_keeps_answering() {
+    let (mut served, addr, pids) = start("2");
+    let load = Load::start(addr, 2, "/", None);
+    load.wait_for_more(50, PATIENCE);
+    // SAFETY: a child of the supervisor this test started.
+    unsafe { libc::kill(pids[0] as i32, libc::SIGKILL) };
+    served
+        .logged(PATIENCE, |line| {
+            line.contains(&format!("child 1 (pid {}) exited (killed by signal 9)", pids[0]))
+        })
+        .expect("the supervisor saw child 1 die");
+    let replacement = ready_pid(&mut served, 1, Some(pids[0]));
+    assert_ne!(replacement, pids[0]);
+    load.wait_for_more(50, PATIENCE);
+    let tally = load.finish();
+    // Requests the killed child had accepted die with it; none after.
+    assert!(tally.ok >= 100, "{tally:?}");
+    let log = served.stop_cleanly_supervised();
+    assert!(!alive(replacement) && !alive(pids[1]), "children left running; log:\n{log}");
+}
+
+#[test]
+fn sighup_under_load_replaces_every_child_and_loses_nothing() {
+    let (mut served, addr, pids) = start("2");
+    let load = Load::start(addr, 4, "/", None);
+    load.wait_for_more(100, PATIENCE);
+    served.signal(libc::SIGHUP);
+    served
+        .logged(PATIENCE, |line| line.contains("reload done: every child replaced"))
+        .expect("reload done");
+    for pid in &pids {
+        served
+            .logged(PATIENCE, |line| {
+                line.contains(&format!("(pid {pid}) drained and exited (exit status 0)"))
+            })
+            .unwrap_or_else(|| panic!("old child {pid} did not drain and exit 0"));
+    }
+    load.wait_for_more(100, PATIENCE);
+    let tally = load.finish();
+    assert!(
+        tally.failed.is_empty(),
+        "{} failed of {}: {:?}",
+        tally.failed.len(),
+        tally.ok,
+        &tally.failed[..tally.failed.len().min(5)]
+    );
+    let log = served.stop_cleanly_supervised();
+    assert!(log.contains("replacing 2 children one by one"), "log:\n{log}");
+}
+
+#[test]
+fn datagram_transports_are_refused_with_processes() {
+    let ran = cli_util::run(&["serve", "echo", "--transport", "udp", "--processes", "2"], "");
+    assert_eq!(ran.code, Some(2), "{ran:?}");
+    assert!(ran.stderr.contains("--processes (`processes`) needs a stream transport"), "{}", ran.stderr);
+}
