@@ -65,9 +65,7 @@ fn sighup_under_load_replaces_every_child_and_loses_nothing() {
     let load = Load::start(addr, 4, "/", None);
     load.wait_for_more(100, PATIENCE);
     served.signal(libc::SIGHUP);
-    served
-        .logged(PATIENCE, |line| line.contains("reload done: every child replaced"))
-        .expect("reload done");
+    served.logged(PATIENCE, |line| line.contains("reload done: every child replaced")).expect("reload done");
     for pid in &pids {
         served
             .logged(PATIENCE, |line| {

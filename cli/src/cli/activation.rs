@@ -116,6 +116,10 @@ fn meant_for_us() -> Result<bool, CliError> {
 /// The listening stream socket at `fd`, checked and marked close-on-exec.
 fn listener(fd: RawFd) -> Result<Listener, CliError> {
     let bad = |why: String| CliError::usage(format!("inherited socket {fd} (LISTEN_FDS): {why}"));
+    // SAFETY: F_GETFD only asks whether the descriptor is open.
+    if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+        return Err(bad("no such open descriptor".to_string()));
+    }
     // SAFETY: the environment says `fd` was passed to this process, and
     // nothing else in it owns the descriptor.
     let owned = unsafe { OwnedFd::from_raw_fd(fd) };

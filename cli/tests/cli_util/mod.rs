@@ -67,8 +67,18 @@ impl Served {
     /// `pre_exec`, environment) with `serve ARGS...`, and waits (boundedly)
     /// for its `bound=` line.
     pub fn start_command(mut command: Command, args: &[&str]) -> Served {
+        command.arg("serve");
+        let mut served = Served::launch(command, args);
+        served.bound = served.wait_for_bound(args);
+        served
+    }
+
+    /// Runs `command ARGS...` (not `serve`: a launcher such as
+    /// `systemd-socket-activate` that runs the server later) without
+    /// waiting for anything; [`Served::wait_for_bound`] waits for the
+    /// server's `bound=` line.
+    pub fn launch(mut command: Command, args: &[&str]) -> Served {
         let mut child = command
-            .arg("serve")
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -76,19 +86,18 @@ impl Served {
             .spawn()
             .unwrap();
         let lines = read_lines(child.stderr.take().unwrap());
-        let mut served = Served {
+        Served {
             pid: child.id() as i32,
             exited: wait_in_thread(child),
             lines,
             log: Vec::new(),
             bound: String::new(),
             stopped: false,
-        };
-        served.bound = served.wait_for_bound(args);
-        served
+        }
     }
 
-    fn wait_for_bound(&mut self, args: &[&str]) -> String {
+    /// Waits (boundedly) for the `bound=` line and returns its address.
+    pub fn wait_for_bound(&mut self, args: &[&str]) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
