@@ -72,4 +72,18 @@ pub trait Transport: AsFd + Sized + Send + Sync + 'static {
     /// Whether this transport yields one request per connection (stream)
     /// rather than per datagram.
     fn is_stream() -> bool;
+
+    /// Hands new connections over to the other servers of a port as this
+    /// one begins to drain, where the listener shares its port with them
+    /// through `SO_REUSEPORT` (a restart beside a new process). Such a
+    /// listener has a queue of its own: connections the kernel put there
+    /// would be reset when it closes. So the listener stops taking new
+    /// ones, gives what it has queued to `queued` (the server serves them
+    /// as part of its drain) and leaves the port's group; a client that
+    /// tried to connect meanwhile retries (its SYN was dropped, not
+    /// refused) and reaches another server.
+    ///
+    /// Default: nothing (a listener that shares no port, or one inherited
+    /// and perhaps shared with other processes, which must not be touched).
+    fn hand_over(&self, _queued: &mut dyn FnMut(<Self::Request as Request>::Incoming)) {}
 }

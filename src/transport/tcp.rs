@@ -32,6 +32,9 @@ pub struct Tcp {
     /// Whether accepted sockets inherit `TCP_NODELAY` and the timeouts
     /// from the listener.
     inherited: bool,
+    /// Bound here with `SO_REUSEPORT`: its port may be shared with other
+    /// processes, its listener is this server's alone.
+    reuse_port: bool,
 }
 
 /// Sets `TCP_NODELAY` and the server's read and write timeouts on the
@@ -76,7 +79,34 @@ impl Tcp {
         listener.set_nonblocking(true)?;
         let inherited = preset_for_accepted(&socket2::SockRef::from(&listener), config)?;
         let local = Address::Inet(listener.local_addr()?);
-        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited })
+        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited, reuse_port: false })
+    }
+
+    /// Stops the listener taking new connections: a socket filter drops
+    /// every packet it is offered, so a SYN is dropped (and retried by the
+    /// client) rather than queued here or refused.
+    #[cfg(target_os = "linux")]
+    fn stop_taking(&self) -> io::Result<()> {
+        use std::os::fd::AsRawFd;
+        // One instruction: return 0 (keep no byte of the packet).
+        let mut drop_all = [libc::sock_filter { code: 0x06, jt: 0, jf: 0, k: 0 }];
+        let program = libc::sock_fprog { len: 1, filter: drop_all.as_mut_ptr() };
+        // SAFETY: a valid program for the duration of the call, on our
+        // own open socket.
+        let set = unsafe {
+            libc::setsockopt(
+                self.listener.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_ATTACH_FILTER,
+                (&program as *const libc::sock_fprog).cast(),
+                std::mem::size_of::<libc::sock_fprog>() as libc::socklen_t,
+            )
+        };
+        if set == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
     }
 }
 
@@ -93,7 +123,7 @@ impl Transport for Tcp {
         let inherited = preset_for_accepted(&socket, config)?;
         let listener: TcpListener = socket.into();
         let local = Address::Inet(listener.local_addr()?);
-        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited })
+        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited, reuse_port: config.reuse_port })
     }
 
     fn local_addr(&self) -> &Address {
@@ -113,6 +143,38 @@ impl Transport for Tcp {
 
     fn is_stream() -> bool {
         true
+    }
+
+    /// For a listener bound with `reuse_port` (on Linux): drops new SYNs,
+    /// accepts what is queued, then leaves the port's group.
+    fn hand_over(&self, queued: &mut dyn FnMut(Accepted)) {
+        #[cfg(target_os = "linux")]
+        if self.reuse_port {
+            if let Err(err) = self.stop_taking() {
+                log::warn!("cannot hand {} over to the other servers of its port: {err}", self.local);
+                return;
+            }
+            let mut scratch = [];
+            let mut handed = 0;
+            while handed < 65_536 {
+                match self.accept(&mut scratch) {
+                    Ok(accepted) => queued(accepted),
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => {}
+                    Err(err) => {
+                        if err.kind() != io::ErrorKind::WouldBlock {
+                            log::debug!("accepting the last connections of {}: {err}", self.local);
+                        }
+                        break;
+                    }
+                }
+                handed += 1;
+            }
+            let _ = socket2::SockRef::from(&self.listener).shutdown(std::net::Shutdown::Read);
+            log::debug!("{} left its SO_REUSEPORT group after {handed} last connection(s)", self.local);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = queued;
     }
 }
 

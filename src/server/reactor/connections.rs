@@ -118,6 +118,12 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// requests takes a [`Wake::Drain`] step (it closes, unless a request
     /// has arrived meanwhile; see [`closed_idle`](Self::closed_idle)).
     pub(crate) fn begin_drain(&self) {
+        let mut last = Vec::new();
+        self.transport.hand_over(&mut |incoming| {
+            let request = self.attach(incoming);
+            last.extend(self.admit(request, self.dispatch != Dispatch::Blocking));
+        });
+        self.queue(last);
         let _ =
             self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
         let idle = {
