@@ -60,6 +60,7 @@ pub struct Connection {
     /// The proxy's address, when a PROXY header named the client.
     proxy: Option<Address>,
     /// The bytes of a PROXY header that has not all arrived yet.
+    #[cfg(feature = "proxy-protocol")]
     header: Vec<u8>,
 }
 
@@ -166,6 +167,7 @@ impl Request for Connection {
             read_timeout,
             timeouts_preset,
             proxy: None,
+            #[cfg(feature = "proxy-protocol")]
             header: Vec::new(),
         }
     }

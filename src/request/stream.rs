@@ -69,7 +69,7 @@ impl Stream {
     /// Reads bytes without taking them from the socket: the next read
     /// returns them again. From the socket itself, under any wrapping
     /// (the PROXY header comes before a TLS handshake).
-    #[cfg(unix)]
+    #[cfg(all(unix, feature = "proxy-protocol"))]
     pub(crate) fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         // SAFETY: `buf` is valid for `buf.len()` bytes and the socket is
         // open while `self` lives.
