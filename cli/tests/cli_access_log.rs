@@ -1,5 +1,6 @@
 //! The HTTP access log of the binary: one `info` line per request at the
-//! default level; `--log-level warn` turns it off.
+//! default level; `--log-level warn` turns it off, and so does
+//! `--no-access-log` (the other `info` lines stay).
 
 mod cli_util;
 
@@ -53,4 +54,12 @@ fn log_level_warn_turns_it_off() {
     let (status, log) = served.stop();
     assert_eq!(status.code(), Some(0));
     assert!(!log.contains("/quiet") && !log.contains("[INFO]"), "info lines at --log-level warn:\n{log}");
+}
+
+#[test]
+fn no_access_log_keeps_the_other_info_lines() {
+    let served = Served::start(&["http", "--bind", "127.0.0.1:0", "--no-access-log"]);
+    assert!(get(&served, "/unlogged").starts_with("HTTP/1.1 404"));
+    let log = served.stop_cleanly();
+    assert!(!log.contains("/unlogged"), "an access line with --no-access-log:\n{log}");
 }

@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// client it names is the one logged and served. Only behind a proxy.
     #[arg(long)]
     pub proxy_protocol: bool,
+    /// Leave out the HTTP access log (one info line per request) while
+    /// logging the rest at --log-level.
+    #[arg(long)]
+    pub no_access_log: bool,
     /// Set SO_REUSEPORT, so that a new server can bind beside a running
     /// one (a restart without refusing connections).
     #[arg(long)]

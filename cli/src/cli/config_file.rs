@@ -14,7 +14,7 @@ use toml::{Table, Value};
 
 /// The keys a config file may hold, for messages.
 const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
-     proxy_protocol, reuse_port, processes, [limits]";
+     proxy_protocol, reuse_port, processes, access_log, [limits]";
 
 /// What a config file sets; `None` where it is silent.
 #[derive(Debug, Default)]
@@ -45,6 +45,8 @@ pub struct ConfigFile {
     pub reuse_port: Option<bool>,
     /// `processes`.
     pub processes: Option<usize>,
+    /// `access_log`.
+    pub access_log: Option<bool>,
     /// The `[limits]` table (defaults where it is silent).
     pub limits: ServerConfig,
 }
@@ -88,6 +90,7 @@ impl ConfigFile {
             "proxy_protocol" => self.proxy_protocol = Some(boolean(value)?),
             "reuse_port" => self.reuse_port = Some(boolean(value)?),
             "processes" => self.processes = Some(count(value)?),
+            "access_log" => self.access_log = Some(boolean(value)?),
             _ => return Err(format!("unknown key; accepted keys: {KEYS}")),
         }
         Ok(())

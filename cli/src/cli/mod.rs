@@ -54,7 +54,7 @@ fn run_server(args: args::ServeArgs) -> Result<(), CliError> {
     let mut settings = Settings::resolve(args)?;
     let supervised = activation::supervised();
     settings.inherited = activation::take()?;
-    logging::init(settings.log_level);
+    logging::init(settings.log_level, settings.access_log);
     panics::install();
     if settings.processes > 1 && !supervised {
         return supervisor::run(&settings);

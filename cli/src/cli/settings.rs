@@ -34,6 +34,8 @@ pub struct Settings {
     pub overload: Overload,
     /// The log level.
     pub log_level: LevelFilter,
+    /// Whether the HTTP access log is written (at `info`).
+    pub access_log: bool,
     /// A data file for the handlers that take one.
     pub data: Option<PathBuf>,
     /// The directory `static` serves.
@@ -81,6 +83,7 @@ impl Settings {
             queue: args.queue.map(|n| n as usize).or(file.queue),
             overload: args.overload.or(file.overload).unwrap_or_default(),
             log_level: args.log_level.or(file.log_level).unwrap_or(LevelFilter::Info),
+            access_log: !args.no_access_log && file.access_log.unwrap_or(true),
             data,
             dir: dir.unwrap_or_else(|| PathBuf::from(".")),
             limits,
