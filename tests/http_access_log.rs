@@ -85,6 +85,19 @@ fn each_response_logs_one_line_with_the_real_client() {
 }
 
 #[test]
+fn the_http_layer_sees_the_client_behind_the_proxy() {
+    let who = |req: &HttpRequest| Ok(HttpResponse::text(200, req.peer_addr().to_string()));
+    let server = Server::builder(Http::new(who)).proxy_protocol(true).bind::<Tcp>("127.0.0.1:0").unwrap();
+    let serving = serve(server);
+    let mut stream = TcpStream::connect(serving.inet()).unwrap();
+    let request =
+        b"PROXY TCP6 2001:db8::7 ::1 50000 80\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    let answer = exchange(&mut stream, request);
+    assert!(answer.ends_with("\r\n\r\n[2001:db8::7]:50000"), "{answer}");
+    serving.shutdown();
+}
+
+#[test]
 fn a_refused_request_is_logged_with_its_status() {
     record_logs();
     let server = Server::builder(Http::new(app)).bind::<Tcp>("127.0.0.1:0").unwrap();

@@ -304,3 +304,24 @@ fn datagram_transports_refuse_the_option() {
     assert_eq!(err.kind(), io::ErrorKind::Unsupported);
     assert!(err.to_string().contains("not udp"), "{err}");
 }
+
+/// Over a Unix socket (nginx's `proxy_pass unix:...` with
+/// `proxy_protocol on`) the header names the TCP client all the same.
+#[test]
+fn a_unix_socket_behind_a_proxy_sees_the_client() {
+    let dir = util::TempDir::new("proxy");
+    let path = dir.unique_path("proxied.sock");
+    let server = Server::builder(Messages::new(WhoAmI))
+        .concurrency(ThreadPool::new(1))
+        .proxy_protocol(true)
+        .bind::<socketserver::UnixStream>(path.as_path())
+        .unwrap();
+    let serving = serve(server);
+    let mut stream = std::os::unix::net::UnixStream::connect(&path).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(&[&v1(CLIENT)[..], b"over unix\n"].concat()).unwrap();
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer).unwrap();
+    assert_eq!(answer.trim_end(), format!("{CLIENT} over unix"));
+    serving.shutdown();
+}

@@ -6,6 +6,7 @@
 mod cli_util;
 
 use cli_util::{Load, Served, PATIENCE};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 
 /// The pid of the log line `child N (pid P) ready`, for child `number`.
@@ -91,4 +92,21 @@ fn datagram_transports_are_refused_with_processes() {
     let ran = cli_util::run(&["serve", "echo", "--transport", "udp", "--processes", "2"], "");
     assert_eq!(ran.code, Some(2), "{ran:?}");
     assert!(ran.stderr.contains("--processes (`processes`) needs a stream transport"), "{}", ran.stderr);
+}
+
+#[test]
+fn children_share_a_unix_socket_whose_file_the_supervisor_removes() {
+    let path = cli_util::Cleanup(cli_util::temp_path("processes.sock"));
+    let bind = path.0.to_str().unwrap();
+    let mut served = Served::start(&["echo", "--transport", "unix", "--bind", bind, "--processes", "2"]);
+    served.logged(PATIENCE, |line| line.contains("all 2 children ready")).expect("both children ready");
+    for n in 0..4 {
+        let mut conn = served.unix();
+        writeln!(conn, "hello {n}").unwrap();
+        let mut answer = String::new();
+        BufReader::new(&conn).read_line(&mut answer).unwrap();
+        assert_eq!(answer, format!("hello {n}\n"));
+    }
+    served.stop_cleanly_supervised();
+    assert!(!path.0.exists(), "the supervisor left its socket file");
 }

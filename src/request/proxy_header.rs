@@ -5,13 +5,14 @@
 //!
 //! Reading never goes past the header: the socket is peeked, and only the
 //! header's own bytes are consumed, so what follows it (a request, a TLS
-//! ClientHello) is still in the socket for whatever reads next. Bytes of
+//! ClientHello) is still in the socket for whatever reads next. Both go to
+//! the socket itself ([`Stream::recv_raw`]), under any wrapping stream. Bytes of
 //! a header that has not all arrived are consumed into `partial` (they
 //! are all header), so a level-triggered wait does not spin and an
 //! edge-triggered one is woken by the rest.
 
 use super::Stream;
-use std::io::{self, Read};
+use std::io;
 use std::net::SocketAddr;
 
 /// The v2 signature.
@@ -129,7 +130,7 @@ pub(crate) fn read(stream: &Stream, partial: &mut Vec<u8>) -> io::Result<Option<
     let mut peeked = [0u8; V2_MAX];
     loop {
         let room = V2_MAX - partial.len();
-        let n = match stream.peek(&mut peeked[..room]) {
+        let n = match stream.recv_raw(&mut peeked[..room], true) {
             Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, closed_early(partial))),
             Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
@@ -158,11 +159,11 @@ fn closed_early(partial: &[u8]) -> String {
 }
 
 /// Consumes `n` bytes already peeked (so they are there to read).
-fn consume(mut stream: &Stream, mut n: usize) -> io::Result<()> {
+fn consume(stream: &Stream, mut n: usize) -> io::Result<()> {
     let mut sink = [0u8; 256];
     while n > 0 {
         let want = n.min(sink.len());
-        match stream.read(&mut sink[..want]) {
+        match stream.recv_raw(&mut sink[..want], false) {
             Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the connection closed")),
             Ok(got) => n -= got,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}

@@ -66,14 +66,15 @@ impl Stream {
         each!(self, s => s.set_nonblocking(nonblocking))
     }
 
-    /// Reads bytes without taking them from the socket: the next read
-    /// returns them again. From the socket itself, under any wrapping
-    /// (the PROXY header comes before a TLS handshake).
+    /// Reads from the socket itself, under any wrapping (the PROXY
+    /// header comes before a TLS handshake, and must not reach it);
+    /// `peek` leaves the bytes there for the next read.
     #[cfg(all(unix, feature = "proxy-protocol"))]
-    pub(crate) fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+    pub(crate) fn recv_raw(&self, buf: &mut [u8], peek: bool) -> io::Result<usize> {
+        let flags = if peek { libc::MSG_PEEK } else { 0 };
         // SAFETY: `buf` is valid for `buf.len()` bytes and the socket is
         // open while `self` lives.
-        let n = unsafe { libc::recv(self.raw_fd(), buf.as_mut_ptr().cast(), buf.len(), libc::MSG_PEEK) };
+        let n = unsafe { libc::recv(self.raw_fd(), buf.as_mut_ptr().cast(), buf.len(), flags) };
         if n < 0 {
             Err(io::Error::last_os_error())
         } else {
