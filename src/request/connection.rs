@@ -57,8 +57,9 @@ pub struct Connection {
     /// Whether the socket came with the server's timeouts already set
     /// (inherited from the listener), so `prepare` has nothing to do.
     timeouts_preset: bool,
-    /// The proxy's address, when a PROXY header named the client.
-    proxy: Option<Address>,
+    /// The proxy's address, when a PROXY header named the client (boxed:
+    /// most connections have none, and idle ones should stay small).
+    proxy: Option<Box<Address>>,
     /// The bytes of a PROXY header that has not all arrived yet.
     #[cfg(feature = "proxy-protocol")]
     header: Vec<u8>,
@@ -75,7 +76,7 @@ impl Connection {
     /// [`ServerConfig::proxy_protocol`](crate::ServerConfig::proxy_protocol));
     /// [`peer_addr`](Self::peer_addr) is then the client's.
     pub fn proxied_by(&self) -> Option<&Address> {
-        self.proxy.as_ref()
+        self.proxy.as_deref()
     }
 
     /// The server's address this connection arrived on.
@@ -204,7 +205,7 @@ impl Request for Connection {
         };
         self.header = Vec::new();
         if let Header::Proxied(client) = header {
-            self.proxy = Some(std::mem::replace(&mut self.peer, Address::Inet(client)));
+            self.proxy = Some(Box::new(std::mem::replace(&mut self.peer, Address::Inet(client))));
         }
         Ok(true)
     }

@@ -121,39 +121,43 @@ impl Pool {
     }
 
     /// Reaps every child that exited: a serving one is restarted (with
-    /// backoff), a retiring one is gone.
+    /// backoff), a retiring one is gone, a replacement that died ends the
+    /// reload.
     fn reap(&mut self) {
-        for slot in &mut self.slots {
-            let Some(child) = &mut slot.child else { continue };
-            let Some(status) = child.exited() else { continue };
-            let delay = slot.backoff.after_death(child.lived());
-            log::warn!(
-                "child {} (pid {}) exited ({}); restarting it in {delay:?}",
-                slot.number,
-                child.pid(),
-                describe(status)
-            );
-            slot.child = None;
-            slot.restart_at = Some(Instant::now() + delay);
-        }
+        self.reap_serving();
         self.retiring.retain_mut(|child| match child.exited() {
             Some(status) => {
-                log::info!(
-                    "replaced child {} (pid {}) drained and exited ({})",
-                    child.number,
-                    child.pid(),
-                    describe(status)
-                );
+                let (number, pid) = (child.number, child.pid());
+                log::info!("replaced child {number} (pid {pid}) drained and exited ({})", describe(status));
                 false
             }
             None => true,
         });
-        if let Some(replacing) = &mut self.replacing {
-            if let Some(status) = replacing.child.exited() {
-                let (number, pid) = (replacing.child.number, replacing.child.pid());
-                log::error!("the replacement for child {number} (pid {pid}) exited before it was ready ({}); keeping the old children", describe(status));
-                self.abandon_reload();
-            }
+        let died = self.replacing.as_mut().and_then(|r| r.child.exited().map(|status| (status, &r.child)));
+        if let Some((status, child)) = died {
+            let (number, pid) = (child.number, child.pid());
+            log::error!(
+                "the replacement for child {number} (pid {pid}) exited before it was ready ({}); \
+                 keeping the old children",
+                describe(status)
+            );
+            self.abandon_reload();
+        }
+    }
+
+    /// Schedules the restart of every serving child that exited.
+    fn reap_serving(&mut self) {
+        for slot in &mut self.slots {
+            let Some(child) = &mut slot.child else { continue };
+            let Some(status) = child.exited() else { continue };
+            let delay = slot.backoff.after_death(child.lived());
+            let (number, pid) = (slot.number, child.pid());
+            log::warn!(
+                "child {number} (pid {pid}) exited ({}); restarting it in {delay:?}",
+                describe(status)
+            );
+            slot.child = None;
+            slot.restart_at = Some(Instant::now() + delay);
         }
     }
 
@@ -260,33 +264,37 @@ impl Pool {
         for child in &children {
             child.signal(SIGTERM);
         }
-        let deadline = Instant::now() + self.drain + EXIT_GRACE;
-        let (mut kill, mut killed) = (false, false);
-        while !children.is_empty() {
-            children.retain_mut(|child| match child.exited() {
-                Some(status) => {
-                    log::info!("child {} (pid {}) exited ({})", child.number, child.pid(), describe(status));
-                    false
-                }
-                None => true,
-            });
-            if children.is_empty() {
-                break;
-            }
-            if !killed && (kill || Instant::now() >= deadline) {
-                log::warn!("killing {} child(ren) that did not drain", children.len());
-                children.iter().for_each(|child| child.signal(SIGKILL));
-                killed = true;
-            }
-            let left = deadline.saturating_duration_since(Instant::now()).min(TICK);
-            if let Ok(Event::Signal(again)) = events.recv_timeout(left.max(Duration::from_millis(1))) {
-                if again != SIGCHLD && again != SIGHUP {
-                    log::warn!("received {} again: killing the children", name(again));
-                    kill = true;
-                }
-            }
-        }
+        wait_for_exits(children, Instant::now() + self.drain + EXIT_GRACE, events);
         log::info!("every child exited; supervisor stopped");
+    }
+}
+
+/// Waits until every child exited, killing them at `deadline` or at a
+/// second SIGTERM or SIGINT.
+fn wait_for_exits(mut children: Vec<Child>, deadline: Instant, events: &Receiver<Event>) {
+    let mut killed = false;
+    loop {
+        children.retain_mut(|child| match child.exited() {
+            Some(status) => {
+                log::info!("child {} (pid {}) exited ({})", child.number, child.pid(), describe(status));
+                false
+            }
+            None => true,
+        });
+        if children.is_empty() {
+            return;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let again = match events.recv_timeout(left.clamp(Duration::from_millis(1), TICK)) {
+            Ok(Event::Signal(signal)) => signal != SIGCHLD && signal != SIGHUP,
+            _ => false,
+        };
+        if !killed && (again || left.is_zero()) {
+            let why = if again { "a second signal" } else { "the drain timeout" };
+            log::warn!("killing {} child(ren) that did not drain, after {why}", children.len());
+            children.iter().for_each(|child| child.signal(SIGKILL));
+            killed = true;
+        }
     }
 }
 
