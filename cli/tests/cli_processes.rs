@@ -110,3 +110,31 @@ fn children_share_a_unix_socket_whose_file_the_supervisor_removes() {
     served.stop_cleanly_supervised();
     assert!(!path.0.exists(), "the supervisor left its socket file");
 }
+
+/// The supervisor speaks for its children to systemd: one `READY=1` once
+/// all are ready, `RELOADING=1` then `READY=1` around a SIGHUP,
+/// `STOPPING=1` at SIGTERM, each with its own pid.
+#[test]
+fn the_supervisor_notifies_systemd() {
+    let notify_path = cli_util::Cleanup(cli_util::temp_path("supervisor-notify.sock"));
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify.set_read_timeout(Some(PATIENCE)).unwrap();
+    let next = || {
+        let mut buf = [0u8; 512];
+        let n = notify.recv(&mut buf).expect("a notification within PATIENCE");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let mut command = cli_util::binary();
+    command.env("NOTIFY_SOCKET", &notify_path.0);
+    let mut served = Served::start_command(command, &["http", "--bind", "127.0.0.1:0", "--processes", "2"]);
+    let mainpid = format!("MAINPID={}\n", served.pid());
+    assert_eq!(next(), format!("READY=1\n{mainpid}"));
+    served.signal(libc::SIGHUP);
+    assert_eq!(next(), format!("RELOADING=1\n{mainpid}"));
+    assert_eq!(next(), format!("READY=1\n{mainpid}"));
+    served.logged(PATIENCE, |line| line.contains("reload done")).expect("reload done");
+    served.signal(libc::SIGTERM);
+    assert_eq!(next(), format!("STOPPING=1\n{mainpid}"));
+    let (status, log) = served.wait_exit();
+    assert_eq!(status.code(), Some(0), "log:\n{log}");
+}
