@@ -7,13 +7,22 @@ mod cli_util;
 use cli_util::{Load, Served, PATIENCE};
 use std::net::SocketAddr;
 
+/// Every strategy hands its last connections over: the pool's loops, the
+/// single thread's, and the thread per connection of `threads`.
 #[test]
 fn a_new_process_binds_beside_the_old_and_nothing_fails() {
-    let old = Served::start(&["http", "--bind", "127.0.0.1:0", "--reuse-port"]);
+    for concurrency in ["pool", "single", "threads"] {
+        restart_beside(concurrency);
+    }
+}
+
+fn restart_beside(concurrency: &str) {
+    let old = Served::start(&["http", "--bind", "127.0.0.1:0", "--reuse-port", "--concurrency", concurrency]);
     let addr: SocketAddr = old.bound.parse().unwrap();
     let load = Load::start(addr, 4, "/", None);
     load.wait_for_more(200, PATIENCE);
-    let mut new = Served::start(&["http", "--bind", &old.bound, "--reuse-port"]);
+    let mut new =
+        Served::start(&["http", "--bind", &old.bound, "--reuse-port", "--concurrency", concurrency]);
     assert_eq!(new.bound, old.bound);
     let old_log = old.stop_cleanly();
     load.wait_for_more(200, PATIENCE);

@@ -123,7 +123,13 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             let request = self.attach(incoming);
             last.extend(self.admit(request, self.dispatch != Dispatch::Blocking));
         });
-        self.queue(last);
+        // Under `Dispatch::Blocking` no loop runs during the drain: their
+        // jobs go to the strategy now.
+        if self.dispatch == Dispatch::Blocking {
+            last.into_iter().for_each(|work| self.perform(work));
+        } else {
+            self.queue(last);
+        }
         let _ =
             self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
         let idle = {
