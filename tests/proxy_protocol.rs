@@ -9,7 +9,7 @@ mod util;
 use parking_lot::Mutex;
 use socketserver::{
     Action, Address, Concurrency, Connection, Hooks, MessageHandler, Messages, Reply, RequestHandler, Server,
-    SingleThread, Tcp, ThreadPerConnection, ThreadPool,
+    SingleThread, Strategy, StrategyKind, Tcp, ThreadPerConnection, ThreadPool,
 };
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -188,8 +188,8 @@ fn threads_see_the_client_of_v1_and_v2() {
 #[test]
 fn a_raw_handler_sees_the_client_and_the_proxy() {
     for concurrency in [
-        socketserver::Strategy::new(socketserver::StrategyKind::Pool, 2, None, Default::default()),
-        socketserver::Strategy::new(socketserver::StrategyKind::Threads, 4, None, Default::default()),
+        Strategy::new(StrategyKind::Pool, 2, None, Default::default()),
+        Strategy::new(StrategyKind::Threads, 4, None, Default::default()),
     ] {
         let server = Server::builder(RawWhoAmI)
             .concurrency(concurrency)
@@ -232,8 +232,9 @@ fn the_local_command_keeps_the_socket_peer() {
     serving.shutdown();
 }
 
-/// Missing and malformed headers, v1 and v2, under the pool (protocol
-/// in the reactor) and under threads (raw handler on its thread).
+/// Missing and malformed headers, v1 and v2, for a protocol layer (read
+/// in the reactor under the pool, on its thread under threads) and a raw
+/// handler (on its thread under both).
 #[test]
 fn missing_and_malformed_headers_close_the_connection_at_debug() {
     record_logs();
@@ -245,10 +246,15 @@ fn missing_and_malformed_headers_close_the_connection_at_debug() {
         ("v1 too long", [&b"PROXY TCP4 "[..], &[b'1'; 120]].concat(), "longer than 107"),
         ("v2 malformed", [&truncated_v2[..], b"hello\n"].concat(), "malformed PROXY v2"),
     ];
-    let pool = message_server(ThreadPool::new(2), Verified::default());
-    let raw = Server::builder(RawWhoAmI).concurrency(ThreadPerConnection::new()).proxy_protocol(true);
-    let raw = serve(raw.bind::<Tcp>("127.0.0.1:0").unwrap());
-    for addr in [pool.inet(), raw.inet()] {
+    let messages_pool = message_server(ThreadPool::new(2), Verified::default());
+    let messages_threads = message_server(ThreadPerConnection::new(), Verified::default());
+    let raw = |strategy| {
+        let server = Server::builder(RawWhoAmI).concurrency(strategy).proxy_protocol(true);
+        serve(server.bind::<Tcp>("127.0.0.1:0").unwrap())
+    };
+    let raw_pool = raw(Strategy::new(StrategyKind::Pool, 2, None, Default::default()));
+    let raw_threads = raw(Strategy::new(StrategyKind::Threads, 4, None, Default::default()));
+    for addr in [messages_pool.inet(), messages_threads.inet(), raw_pool.inet(), raw_threads.inet()] {
         for (what, bytes, why) in &bad {
             let mut stream = connect(addr);
             stream.write_all(bytes).unwrap();
@@ -257,8 +263,10 @@ fn missing_and_malformed_headers_close_the_connection_at_debug() {
             util::wait_until(&format!("{what} logged at debug"), || logged_debug(peer, why));
         }
     }
-    pool.shutdown();
-    raw.shutdown();
+    messages_pool.shutdown();
+    messages_threads.shutdown();
+    raw_pool.shutdown();
+    raw_threads.shutdown();
 }
 
 #[test]
