@@ -10,7 +10,10 @@
 //! the status, the bytes sent (head and body) and the time from the
 //! request's first byte to its response's last. Logged under the target
 //! `socketserver::http::access_log`, so a logger can route or silence it
-//! alone; at a level above `info` (`--log-level warn`) nothing is built.
+//! alone; at a level above `info` (`--log-level warn`), or when the logger
+//! says that target is not enabled, nothing is built. A response that was
+//! never all written (the client left, the drain deadline passed) has no
+//! line.
 
 use super::HttpRequest;
 use crate::Address;
