@@ -10,13 +10,14 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 
 /// The pid of the log line `child N (pid P) ready`, for child `number`.
-fn ready_pid(served: &mut Served, number: usize, not: Option<u32>) -> u32 {
+/// (not one of `not`, the pids of earlier children of that number).
+fn ready_pid(served: &mut Served, number: usize, not: &[u32]) -> u32 {
     let prefix = format!("child {number} (pid ");
     let line = served
         .logged(PATIENCE, |line| {
             line.contains(&prefix)
                 && line.ends_with(") ready")
-                && not.map_or(true, |pid| !line.contains(&format!("(pid {pid})")))
+                && not.iter().all(|pid| !line.contains(&format!("(pid {pid})")))
         })
         .unwrap_or_else(|| panic!("child {number} never said it was ready; log:\n{}", served.log()));
     let start = line.find(&prefix).unwrap() + prefix.len();
@@ -33,7 +34,7 @@ fn start(processes: &str) -> (Served, SocketAddr, Vec<u32>) {
     assert!(served.log().contains("supervising http transport=tcp"), "log:\n{}", served.log());
     let addr = served.bound.parse().unwrap();
     let count: usize = processes.parse().unwrap();
-    let pids = (1..=count).map(|number| ready_pid(&mut served, number, None)).collect();
+    let pids = (1..=count).map(|number| ready_pid(&mut served, number, &[])).collect();
     served.logged(PATIENCE, |line| line.contains("children ready")).expect("all children ready");
     (served, addr, pids)
 }
@@ -50,7 +51,7 @@ fn a_killed_child_is_replaced_and_the_server_keeps_answering() {
             line.contains(&format!("child 1 (pid {}) exited (killed by signal 9)", pids[0]))
         })
         .expect("the supervisor saw child 1 die");
-    let replacement = ready_pid(&mut served, 1, Some(pids[0]));
+    let replacement = ready_pid(&mut served, 1, &[pids[0]]);
     assert_ne!(replacement, pids[0]);
     load.wait_for_more(50, PATIENCE);
     let tally = load.finish();
@@ -137,4 +138,22 @@ fn the_supervisor_notifies_systemd() {
     assert_eq!(next(), format!("STOPPING=1\n{mainpid}"));
     let (status, log) = served.wait_exit();
     assert_eq!(status.code(), Some(0), "log:\n{log}");
+}
+
+/// A child that keeps dying young is restarted later each time: at once,
+/// then after 100 ms, then 200 ms.
+#[test]
+fn a_crash_loop_backs_off() {
+    let (mut served, _, pids) = start("2");
+    let mut dead = Vec::new();
+    let mut pid = pids[0];
+    for delay in ["0ns", "100ms", "200ms"] {
+        // SAFETY: a child of the supervisor this test started.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        let died = format!("child 1 (pid {pid}) exited (killed by signal 9); restarting it in {delay}");
+        served.logged(PATIENCE, |line| line.ends_with(&died)).unwrap_or_else(|| panic!("no `{died}`"));
+        dead.push(pid);
+        pid = ready_pid(&mut served, 1, &dead);
+    }
+    served.stop_cleanly_supervised();
 }
