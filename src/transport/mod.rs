@@ -73,17 +73,19 @@ pub trait Transport: AsFd + Sized + Send + Sync + 'static {
     /// rather than per datagram.
     fn is_stream() -> bool;
 
-    /// Hands new connections over to the other servers of a port as this
-    /// one begins to drain, where the listener shares its port with them
-    /// through `SO_REUSEPORT` (a restart beside a new process). Such a
-    /// listener has a queue of its own: connections the kernel put there
-    /// would be reset when it closes. So the listener stops taking new
-    /// ones, gives what it has queued to `queued` (the server serves them
-    /// as part of its drain) and leaves the port's group; a client that
-    /// tried to connect meanwhile retries (its SYN was dropped, not
-    /// refused) and reaches another server.
+    /// Stops listening as the server begins to drain, without losing a
+    /// connection already queued: those are given to `queued` (the server
+    /// serves them as part of its drain), then the listener stops taking
+    /// new ones, which are refused at once (a proxy retries them
+    /// elsewhere) instead of waiting in a queue nobody reads until the
+    /// close resets them. A listener sharing its port through
+    /// `SO_REUSEPORT` (a new process started beside this one) first drops
+    /// new SYNs, so their clients retry and reach the other process, and
+    /// then leaves the port's group.
     ///
-    /// Default: nothing (a listener that shares no port, or one inherited
-    /// and perhaps shared with other processes, which must not be touched).
+    /// Default: nothing. Only a listener the transport bound itself may do
+    /// this: an inherited one may be shared with other processes (systemd,
+    /// the `--processes` supervisor's children), which must go on
+    /// listening.
     fn hand_over(&self, _queued: &mut dyn FnMut(<Self::Request as Request>::Incoming)) {}
 }

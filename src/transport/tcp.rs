@@ -32,8 +32,9 @@ pub struct Tcp {
     /// Whether accepted sockets inherit `TCP_NODELAY` and the timeouts
     /// from the listener.
     inherited: bool,
-    /// Bound here with `SO_REUSEPORT`: its port may be shared with other
-    /// processes, its listener is this server's alone.
+    /// Bound here (not inherited): the listener is this server's alone.
+    own: bool,
+    /// With `SO_REUSEPORT`: its port may be shared with other processes.
     reuse_port: bool,
 }
 
@@ -79,7 +80,7 @@ impl Tcp {
         listener.set_nonblocking(true)?;
         let inherited = preset_for_accepted(&socket2::SockRef::from(&listener), config)?;
         let local = Address::Inet(listener.local_addr()?);
-        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited, reuse_port: false })
+        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited, own: false, reuse_port: false })
     }
 
     /// Stops the listener taking new connections: a socket filter drops
@@ -123,7 +124,14 @@ impl Transport for Tcp {
         let inherited = preset_for_accepted(&socket, config)?;
         let listener: TcpListener = socket.into();
         let local = Address::Inet(listener.local_addr()?);
-        Ok(Tcp { listener, local, nodelay: config.nodelay, inherited, reuse_port: config.reuse_port })
+        Ok(Tcp {
+            listener,
+            local,
+            nodelay: config.nodelay,
+            inherited,
+            own: true,
+            reuse_port: config.reuse_port,
+        })
     }
 
     fn local_addr(&self) -> &Address {
@@ -145,36 +153,46 @@ impl Transport for Tcp {
         true
     }
 
-    /// For a listener bound with `reuse_port` (on Linux): drops new SYNs,
-    /// accepts what is queued, then leaves the port's group.
+    /// For a listener bound here: with `reuse_port` (on Linux) drops new
+    /// SYNs first; accepts what is queued; then stops listening, so a new
+    /// connection is refused (or, with `reuse_port`, goes to another
+    /// server of the port) rather than queued and reset at close.
     fn hand_over(&self, queued: &mut dyn FnMut(Accepted)) {
+        if !self.own {
+            return;
+        }
         #[cfg(target_os = "linux")]
         if self.reuse_port {
             if let Err(err) = self.stop_taking() {
                 log::warn!("cannot hand {} over to the other servers of its port: {err}", self.local);
                 return;
             }
-            let mut scratch = [];
-            let mut handed = 0;
-            while handed < 65_536 {
-                match self.accept(&mut scratch) {
-                    Ok(accepted) => queued(accepted),
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                    Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => {}
-                    Err(err) => {
-                        if err.kind() != io::ErrorKind::WouldBlock {
-                            log::debug!("accepting the last connections of {}: {err}", self.local);
-                        }
-                        break;
-                    }
-                }
-                handed += 1;
-            }
-            let _ = socket2::SockRef::from(&self.listener).shutdown(std::net::Shutdown::Read);
-            log::debug!("{} left its SO_REUSEPORT group after {handed} last connection(s)", self.local);
         }
-        #[cfg(not(target_os = "linux"))]
-        let _ = queued;
+        let handed = self.accept_queued(queued);
+        let _ = socket2::SockRef::from(&self.listener).shutdown(std::net::Shutdown::Read);
+        log::debug!("{} stopped listening after {handed} last connection(s)", self.local);
+    }
+}
+
+impl Tcp {
+    /// Accepts what is queued (at most 65,536), for `hand_over`.
+    fn accept_queued(&self, queued: &mut dyn FnMut(Accepted)) -> usize {
+        let mut handed = 0;
+        while handed < 65_536 {
+            match self.accept(&mut []) {
+                Ok(accepted) => queued(accepted),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => {}
+                Err(err) => {
+                    if err.kind() != io::ErrorKind::WouldBlock {
+                        log::debug!("accepting the last connections of {}: {err}", self.local);
+                    }
+                    return handed;
+                }
+            }
+            handed += 1;
+        }
+        handed
     }
 }
 
