@@ -4,7 +4,10 @@
 //! --proxy-protocol` backends. While a load from 127.0.0.2 runs through
 //! HAProxy, one backend and then the other is stopped with SIGTERM and
 //! started again: no request fails, and the backends' access logs show
-//! the client's own address, not HAProxy's.
+//! the client's own address, not HAProxy's. HAProxy only retries
+//! connections it could not make (`retries`, `option redispatch`: safe
+//! for any request), not requests (no `retry-on`): a draining backend
+//! refuses new connections at once and answers every one it accepted.
 
 mod cli_util;
 
@@ -36,7 +39,6 @@ defaults
     timeout server 10s
     retries 3
     option redispatch 1
-    retry-on conn-failure empty-response response-timeout
 frontend front
     bind 127.0.0.1:{front}
     default_backend backends
