@@ -32,6 +32,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
                     self.backoff.lock().reset();
                     work.extend(self.admit(request, self.dispatch != Dispatch::Blocking));
                 }
+                // The drain took the listener's queue and stopped it
+                // listening (`Transport::hand_over`): accept fails now.
+                Err(_) if self.shared().is_shutting_down() => break,
                 Err(err) => match classify(&err) {
                     AcceptError::Drained => break,
                     AcceptError::Skip => log::debug!("skipped a failed {} accept: {err}", T::NAME),
@@ -189,6 +192,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         loop {
             match self.transport.accept(&mut self.scratch.lock()) {
                 Ok(incoming) => return Ok(Some(self.attach(incoming))),
+                Err(_) if self.shared().is_shutting_down() => return Ok(None),
                 Err(err) => match classify(&err) {
                     AcceptError::Drained => return Ok(None),
                     AcceptError::Skip => continue,
