@@ -13,8 +13,8 @@ use std::str::FromStr;
 use toml::{Table, Value};
 
 /// The keys a config file may hold, for messages.
-const KEYS: &str =
-    "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, [limits]";
+const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
+     proxy_protocol, reuse_port, processes, access_log, [limits]";
 
 /// What a config file sets; `None` where it is silent.
 #[derive(Debug, Default)]
@@ -39,6 +39,14 @@ pub struct ConfigFile {
     pub data: Option<PathBuf>,
     /// `dir`, relative to the file's directory.
     pub dir: Option<PathBuf>,
+    /// `proxy_protocol`.
+    pub proxy_protocol: Option<bool>,
+    /// `reuse_port`.
+    pub reuse_port: Option<bool>,
+    /// `processes`.
+    pub processes: Option<usize>,
+    /// `access_log`.
+    pub access_log: Option<bool>,
     /// The `[limits]` table (defaults where it is silent).
     pub limits: ServerConfig,
 }
@@ -79,6 +87,10 @@ impl ConfigFile {
             "log_level" => self.log_level = Some(logging::parse_level(text(value)?)?),
             "data" => self.data = Some(base.join(text(value)?)),
             "dir" => self.dir = Some(base.join(text(value)?)),
+            "proxy_protocol" => self.proxy_protocol = Some(boolean(value)?),
+            "reuse_port" => self.reuse_port = Some(boolean(value)?),
+            "processes" => self.processes = Some(count(value)?),
+            "access_log" => self.access_log = Some(boolean(value)?),
             _ => return Err(format!("unknown key; accepted keys: {KEYS}")),
         }
         Ok(())
@@ -100,6 +112,10 @@ fn text(value: &Value) -> Result<&str, String> {
 
 fn parsed<T: FromStr<Err = String>>(value: &Value) -> Result<T, String> {
     text(value)?.parse()
+}
+
+fn boolean(value: &Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| format!("expected true or false, found {}", describe(value)))
 }
 
 fn count(value: &Value) -> Result<usize, String> {

@@ -1,7 +1,11 @@
 //! Running a server from [`Settings`]: one generic [`run`] for every
-//! transport and handler, chosen by name at run time.
+//! transport and handler, chosen by name at run time, on a socket it binds
+//! or on one it inherited (systemd socket activation, the `--processes`
+//! supervisor).
 
+use super::activation::Listener;
 use super::error::CliError;
+use super::notify;
 use super::settings::Settings;
 use super::signals::SignalWatch;
 use super::transport_kind::TransportKind;
@@ -17,6 +21,9 @@ pub fn on_any_transport<H>(handler: H, settings: &Settings) -> Result<DrainRepor
 where
     H: RequestHandler<Connection> + RequestHandler<Datagram>,
 {
+    if let Some(listener) = settings.inherited.take() {
+        return on_inherited(handler, listener, settings);
+    }
     match settings.transport {
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
         TransportKind::Udp => run::<Udp, H>(handler, settings),
@@ -31,6 +38,9 @@ pub fn on_streams<H>(handler: H, settings: &Settings) -> Result<DrainReport, Cli
 where
     H: RequestHandler<Connection>,
 {
+    if let Some(listener) = settings.inherited.take() {
+        return on_inherited(handler, listener, settings);
+    }
     match settings.transport {
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
         TransportKind::Unix => run::<UnixStream, H>(handler, settings),
@@ -41,10 +51,46 @@ where
     }
 }
 
-/// Binds, logs the bound address, serves until SIGINT or SIGTERM, and
-/// logs what the drain did.
+/// Serves `handler` on an inherited listening socket: TCP or Unix, as the
+/// socket is (a stream socket, so only for stream settings).
+fn on_inherited<H>(handler: H, listener: Listener, settings: &Settings) -> Result<DrainReport, CliError>
+where
+    H: RequestHandler<Connection>,
+{
+    if settings.transport.is_datagram() {
+        return Err(CliError::usage(format!(
+            "the inherited socket (LISTEN_FDS) is a {} stream socket, but the transport is {}; \
+             accepted transports with an inherited socket: tcp, unix",
+            listener.transport(),
+            settings.transport
+        )));
+    }
+    let config = &settings.limits;
+    let failed = |err: io::Error| CliError::runtime(format!("cannot serve on the inherited socket: {err}"));
+    match listener {
+        Listener::Tcp(listener) => {
+            serve_on(handler, Tcp::from_listener(listener, config).map_err(failed)?, settings)
+        }
+        Listener::Unix(listener) => {
+            serve_on(handler, UnixStream::from_listener(listener, config).map_err(failed)?, settings)
+        }
+    }
+}
+
+/// Binds, then serves as [`serve_on`] does.
 pub fn run<T: Transport, H: RequestHandler<T::Request>>(
     handler: H,
+    settings: &Settings,
+) -> Result<DrainReport, CliError> {
+    let transport = T::bind(&settings.bind, &settings.limits).map_err(|err| bind_error(&err, settings))?;
+    serve_on(handler, transport, settings)
+}
+
+/// Logs the bound address, tells systemd (or the supervisor) it is ready,
+/// serves until SIGINT or SIGTERM, and logs what the drain did.
+fn serve_on<T: Transport, H: RequestHandler<T::Request>>(
+    handler: H,
+    transport: T,
     settings: &Settings,
 ) -> Result<DrainReport, CliError> {
     let strategy = settings.strategy();
@@ -52,15 +98,18 @@ pub fn run<T: Transport, H: RequestHandler<T::Request>>(
     let server = Server::builder(handler)
         .config(settings.limits.clone())
         .concurrency(strategy)
-        .bind::<T>(&settings.bind)
-        .map_err(|err| bind_error(&err, settings))?;
+        .serve_on(transport)
+        .map_err(|err| CliError::runtime(format!("cannot start the server: {err}")))?;
     let _signals = SignalWatch::start(server.shutdown_handle())?;
     log::info!(
-        "serving {} transport={} bound={} strategy={strategy_text}",
+        "serving {} transport={} bound={} strategy={strategy_text}{} pid={}",
         settings.handler.name,
-        settings.transport,
+        T::NAME,
         server.local_addr(),
+        if settings.limits.proxy_protocol { " proxy-protocol" } else { "" },
+        std::process::id(),
     );
+    notify::notify(notify::READY);
     let report =
         server.serve_forever().map_err(|err| CliError::runtime(format!("the server failed: {err}")))?;
     log::info!(

@@ -1,7 +1,10 @@
-//! SIGINT and SIGTERM: the first starts a drain, a second ends the
-//! process at once.
+//! Signals of a server process: SIGINT and SIGTERM, the first starts a
+//! drain (reported to systemd as `STOPPING=1`), a second ends the process
+//! at once. The `--processes` supervisor handles its own signals
+//! (`supervisor::signals`).
 
 use super::error::CliError;
+use super::notify;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::{Handle, Signals};
 use socketserver::ShutdownHandle;
@@ -31,6 +34,7 @@ impl SignalWatch {
                 let mut received = signals.forever();
                 if let Some(signal) = received.next() {
                     log::info!("received {}: draining in-flight requests", name(signal));
+                    notify::notify(notify::STOPPING);
                     server.shutdown();
                 }
                 if let Some(signal) = received.next() {
