@@ -82,6 +82,10 @@
 //!   provider) and `socketserver::tls`; every stream handler serves over
 //!   it unchanged.
 //! - `threadpool`: [`Concurrency`] for the `threadpool` crate's pool.
+//! - `proxy-protocol`: reading the PROXY protocol header (v1 and v2) that
+//!   a load balancer sends before each connection's bytes
+//!   ([`ServerBuilder::proxy_protocol`]), so handlers see the client's
+//!   own address.
 //!
 //! The `socketserver` command line is a separate package (`cli/` in the
 //! repository), so a library user never compiles it.

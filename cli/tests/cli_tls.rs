@@ -259,7 +259,7 @@ fn the_config_file_sets_tls() {
     )
     .unwrap();
     let served = Served::start(&["--config", config.to_str().unwrap()]);
-    assert!(served.log().contains("transport=tcp+tls"), "{}", served.log());
+    assert!(served.log().contains("transport=tls"), "{}", served.log());
     let ran = run(&["client", &served.bound, "--tls", "--insecure", "--send", "abc"], "");
     assert_eq!(ran.stdout.trim(), "cba", "{ran:?}");
     served.stop_cleanly();

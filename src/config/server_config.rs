@@ -78,6 +78,15 @@ pub struct ServerConfig {
     /// See [`ServerBuilder::nodelay`](crate::ServerBuilder::nodelay) for
     /// how it is applied per platform.
     pub nodelay: bool,
+    /// Every stream connection begins with a PROXY protocol header (v1 or
+    /// v2, as HAProxy's `send-proxy` and `send-proxy-v2` send it), read
+    /// before the handler runs; the client address it names becomes the
+    /// connection's [`peer_addr`](crate::Connection::peer_addr). A
+    /// connection without a valid header within `read_timeout` is closed.
+    /// Needs the `proxy-protocol` feature and a stream transport. Turn it
+    /// on only behind a proxy: anyone who can connect could otherwise
+    /// claim any address. Default is `false`.
+    pub proxy_protocol: bool,
 }
 
 impl Default for ServerConfig {
@@ -94,6 +103,7 @@ impl Default for ServerConfig {
             reuse_port: false,
             ipv6_only: true,
             nodelay: true,
+            proxy_protocol: false,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! request as far as the bytes allow, answer it, write the answer as far
 //! as the socket allows, and say what to wait for next.
 
+use super::access_log::AccessRecord;
 use super::head::RequestHead;
 use super::rejection::Rejection;
 use super::request_reader::{ReadRequest, RequestReader};
@@ -51,6 +52,8 @@ pub(super) struct Exchange {
     last_bytes: Instant,
     /// When writing last made no progress, while it makes none.
     write_blocked: Option<Instant>,
+    /// The access log's line for the response being written.
+    access: Option<Box<AccessRecord>>,
 }
 
 impl Exchange {
@@ -65,6 +68,7 @@ impl Exchange {
             head_began: None,
             last_bytes: now,
             write_blocked: None,
+            access: None,
         }
     }
 
@@ -103,6 +107,9 @@ impl Exchange {
                 }
                 Phase::Writing(outgoing) => {
                     let keep_alive = outgoing.keep_alive();
+                    if let Some(record) = self.access.take() {
+                        record.finish(conn.peer_addr());
+                    }
                     if !keep_alive && conn.shutdown_write().is_err() {
                         return Ok(Wait::Close);
                     }
@@ -167,12 +174,13 @@ impl Exchange {
         request: ReadRequest,
     ) -> io::Result<()> {
         let ReadRequest { head, method, body, .. } = request;
-        self.head_began = None;
+        let began = self.head_began.take().unwrap_or_else(Instant::now);
         let draining = || conn.server().is_shutting_down();
         let keep_alive = wants_keep_alive(&head) && !draining();
         let http10 = head.minor == 0;
         let request = HttpRequest::new(head, method, body, conn.peer_addr().clone());
         let response = call(http, &request);
+        self.access = AccessRecord::answered(&request, response.status(), began);
         drop(request);
         let framing = Framing {
             head_only: method == Method::Head,
@@ -192,6 +200,7 @@ impl Exchange {
             rejection.status,
             rejection.message
         );
+        self.access = AccessRecord::refused(rejection.status, self.head_began.unwrap_or(self.last_bytes));
         let text = format!("{} {}\n", rejection.status, rejection.message);
         let framing =
             Framing { head_only: false, http10: false, keep_alive: false, server_name: &http.server_name };
@@ -203,7 +212,11 @@ impl Exchange {
     /// Writes what is buffered; `false` when the socket would block.
     fn flush(&mut self, conn: &mut Connection) -> io::Result<bool> {
         let before = self.out.len();
-        if self.out.write_to(conn)? {
+        let written = self.out.write_to(conn);
+        if let Some(record) = &mut self.access {
+            record.sent(before - self.out.len());
+        }
+        if written? {
             self.write_blocked = None;
             return Ok(true);
         }

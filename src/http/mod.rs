@@ -41,6 +41,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod access_log;
 mod body;
 mod body_length;
 mod body_reader;

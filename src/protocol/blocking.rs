@@ -26,6 +26,12 @@ pub(crate) fn drive<R: Request>(request: &mut R, mut step: impl FnMut(&mut R, Wa
     }
 }
 
+/// Waits until the socket has bytes to read (or is closed) or
+/// `deadline` passes.
+pub(crate) fn poll_readable(fd: RawFd, deadline: Option<Instant>) -> Wake {
+    poll(fd, libc::POLLIN, deadline)
+}
+
 /// Waits until the socket is ready for `events` or `deadline` passes.
 fn poll(fd: RawFd, events: libc::c_short, deadline: Option<Instant>) -> Wake {
     loop {

@@ -15,7 +15,7 @@ mod blocking;
 mod wait;
 mod wake;
 
-pub(crate) use self::blocking::drive;
+pub(crate) use self::blocking::{drive, poll_readable};
 pub use self::wait::Wait;
 pub use self::wake::Wake;
 

@@ -57,12 +57,26 @@ pub struct Connection {
     /// Whether the socket came with the server's timeouts already set
     /// (inherited from the listener), so `prepare` has nothing to do.
     timeouts_preset: bool,
+    /// The proxy's address, when a PROXY header named the client (boxed:
+    /// most connections have none, and idle ones should stay small).
+    proxy: Option<Box<Address>>,
+    /// The bytes of a PROXY header that has not all arrived yet.
+    #[cfg(feature = "proxy-protocol")]
+    header: Vec<u8>,
 }
 
 impl Connection {
     /// The client's address.
     pub fn peer_addr(&self) -> &Address {
         &self.peer
+    }
+
+    /// The address of the proxy that relayed this connection, when a
+    /// PROXY protocol header named its client (see
+    /// [`ServerConfig::proxy_protocol`](crate::ServerConfig::proxy_protocol));
+    /// [`peer_addr`](Self::peer_addr) is then the client's.
+    pub fn proxied_by(&self) -> Option<&Address> {
+        self.proxy.as_deref()
     }
 
     /// The server's address this connection arrived on.
@@ -153,6 +167,9 @@ impl Request for Connection {
             server,
             read_timeout,
             timeouts_preset,
+            proxy: None,
+            #[cfg(feature = "proxy-protocol")]
+            header: Vec::new(),
         }
     }
 
@@ -173,6 +190,24 @@ impl Request for Connection {
 
     fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
         self.stream().set_nonblocking(nonblocking)
+    }
+
+    #[cfg(all(unix, feature = "proxy-protocol"))]
+    fn read_proxy_header(&mut self) -> io::Result<bool> {
+        use super::proxy_header::{self, Header};
+        let header = match proxy_header::read(&self.stream, &mut self.header) {
+            Ok(None) => return Ok(false),
+            Ok(Some(header)) => header,
+            Err(err) => {
+                self.header = Vec::new();
+                return Err(err);
+            }
+        };
+        self.header = Vec::new();
+        if let Header::Proxied(client) = header {
+            self.proxy = Some(Box::new(std::mem::replace(&mut self.peer, Address::Inet(client))));
+        }
+        Ok(true)
     }
 
     #[cfg(unix)]

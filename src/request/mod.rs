@@ -6,6 +6,8 @@ mod buffer_pool;
 mod connection;
 mod datagram;
 mod datagram_socket;
+#[cfg(all(unix, feature = "proxy-protocol"))]
+mod proxy_header;
 mod read_buffer;
 mod received;
 mod source;
@@ -71,6 +73,29 @@ pub trait Request: Send + 'static {
     /// Fails only if the system call does.
     fn set_nonblocking(&self, _nonblocking: bool) -> std::io::Result<()> {
         Ok(())
+    }
+
+    /// Reads the PROXY protocol header (v1 or v2) that a load balancer
+    /// sends before the client's first byte, as far as it has arrived,
+    /// without blocking (the server calls it on a non-blocking socket
+    /// when [`ServerConfig::proxy_protocol`](crate::ServerConfig::proxy_protocol)
+    /// is on). Returns `Ok(true)` once the header is whole: from then on
+    /// [`peer_addr`](Self::peer_addr) is the client's address it named.
+    /// `Ok(false)` means more of it is to come. No byte past the header
+    /// is consumed.
+    ///
+    /// Default: `Unsupported` (this kind of request carries no header).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidData` for a malformed or missing header, `UnexpectedEof`
+    /// when the client closed first, `Unsupported` without the
+    /// `proxy-protocol` feature; otherwise the socket's error.
+    fn read_proxy_header(&mut self) -> std::io::Result<bool> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "this kind of request carries no PROXY protocol header",
+        ))
     }
 
     /// The socket to shut down when the server drains, for requests that

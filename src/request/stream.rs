@@ -137,6 +137,22 @@ impl Stream {
         }
     }
 
+    /// Reads from the socket itself, under any wrapping (the PROXY
+    /// header comes before a TLS handshake, and must not reach it);
+    /// `peek` leaves the bytes there for the next read.
+    #[cfg(all(unix, feature = "proxy-protocol"))]
+    pub(crate) fn recv_raw(&self, buf: &mut [u8], peek: bool) -> io::Result<usize> {
+        let flags = if peek { libc::MSG_PEEK } else { 0 };
+        // SAFETY: `buf` is valid for `buf.len()` bytes and the socket is
+        // open while `self` lives.
+        let n = unsafe { libc::recv(self.raw_fd(), buf.as_mut_ptr().cast(), buf.len(), flags) };
+        if n < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> RawFd {
         each!(self, s => s.as_raw_fd())

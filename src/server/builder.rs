@@ -172,6 +172,24 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
+    /// Expects a PROXY protocol header (v1 or v2) at the start of every
+    /// connection, from a load balancer such as HAProxy (`send-proxy-v2`)
+    /// or nginx (`proxy_protocol on`); see
+    /// [`ServerConfig::proxy_protocol`]. The header is read before
+    /// `verify_request`, `setup` and the handler, without holding a thread
+    /// for a protocol layer's connection, and within `read_timeout`; after
+    /// it, [`Connection::peer_addr`](crate::Connection::peer_addr) is the
+    /// client's address. A connection without a valid header is closed
+    /// and logged at `debug`. Default is `false`.
+    ///
+    /// [`bind`](Self::bind) fails with `Unsupported` for a datagram
+    /// transport or when the crate is built without the `proxy-protocol`
+    /// feature.
+    pub fn proxy_protocol(mut self, on: bool) -> Self {
+        self.config.proxy_protocol = on;
+        self
+    }
+
     /// Binds transport `T` to `addr` and starts the strategy's threads.
     /// Bind to port 0 and read [`Server::local_addr`] for a free port.
     ///
@@ -187,6 +205,7 @@ impl<H, C> ServerBuilder<H, C> {
         C: Concurrency,
         H: RequestHandler<T::Request>,
     {
+        check_proxy_protocol::<T>(&self.config)?;
         let transport = T::bind(&addr.into_address()?, &self.config)?;
         self.serve_on(transport)
     }
@@ -211,15 +230,54 @@ impl<H, C> ServerBuilder<H, C> {
         self.serve_on(transport)
     }
 
-    fn serve_on<T>(self, transport: T) -> io::Result<Server<T, C, H>>
+    /// Builds the server around a transport already bound: one made from
+    /// an inherited listener (systemd socket activation, a supervisor),
+    /// such as [`Tcp::from_listener`](crate::Tcp::from_listener).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the strategy cannot start its threads, or as
+    /// [`bind`](Self::bind) does for [`proxy_protocol`](Self::proxy_protocol).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use socketserver::{Connection, RequestHandler, Server, ServerConfig, Tcp};
+    /// # struct Quiet;
+    /// # impl RequestHandler<Connection> for Quiet {
+    /// #     fn handle(&self, _: &mut Connection) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    ///
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let tcp = Tcp::from_listener(listener, &ServerConfig::default())?;
+    /// let server = Server::builder(Quiet).serve_on(tcp)?;
+    /// assert_ne!(server.local_addr().as_inet().unwrap().port(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn serve_on<T>(self, transport: T) -> io::Result<Server<T, C, H>>
     where
         T: Transport,
         C: Concurrency,
         H: RequestHandler<T::Request>,
     {
+        check_proxy_protocol::<T>(&self.config)?;
         let shared = Shared::new(self.config, transport.local_addr().clone())?;
         self.concurrency.start()?;
         Server::assemble(transport, self.concurrency, self.handler, self.hooks, shared)
+    }
+}
+
+/// The PROXY protocol needs the feature and a stream transport.
+fn check_proxy_protocol<T: Transport>(config: &ServerConfig) -> io::Result<()> {
+    let unsupported = |why: &str| Err(io::Error::new(io::ErrorKind::Unsupported, why.to_string()));
+    if !config.proxy_protocol {
+        Ok(())
+    } else if !cfg!(feature = "proxy-protocol") {
+        unsupported("proxy_protocol needs socketserver's `proxy-protocol` feature")
+    } else if !T::is_stream() {
+        unsupported(&format!("proxy_protocol applies to stream transports (tcp, unix), not {}", T::NAME))
+    } else {
+        Ok(())
     }
 }
 

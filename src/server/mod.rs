@@ -4,6 +4,7 @@ mod accept_error;
 mod builder;
 mod drain_report;
 mod handle;
+mod proxy_stage;
 mod reactor;
 mod serve_request;
 #[allow(clippy::module_inception)]

@@ -61,6 +61,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         if !run {
             return self.reject(request);
         }
+        if !self.take_header_blocking(request) {
+            return;
+        }
         if let Err(err) = request.prepare() {
             return self.report(request, Failure::Io(err));
         }
@@ -81,6 +84,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         mut admitted: Admitted<T::Request>,
         mut protocol: Box<dyn Protocol<T::Request>>,
     ) {
+        if !self.take_header_blocking(&mut admitted.request) {
+            return;
+        }
         if let Err(failure) = self.set_up(&mut admitted.request) {
             return self.report(&admitted.request, failure);
         }

@@ -13,6 +13,11 @@ use std::time::Instant;
 pub(crate) struct Entry<R> {
     pub(crate) admitted: Admitted<R>,
     pub(crate) protocol: Box<dyn Protocol<R>>,
+    /// `setup` has run (so `finish` will): false while a PROXY header is
+    /// awaited.
+    pub(crate) set_up: bool,
+    /// When the PROXY header awaited must be whole.
+    pub(crate) header_until: Option<std::time::Instant>,
 }
 
 impl<R: 'static> Entry<R> {

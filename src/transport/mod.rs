@@ -85,4 +85,20 @@ pub trait Transport: AsFd + Sized + Send + Sync + 'static {
     fn wrap_protocol(&self, protocol: Box<dyn Protocol<Self::Request>>) -> Box<dyn Protocol<Self::Request>> {
         protocol
     }
+
+    /// Stops listening as the server begins to drain, without losing a
+    /// connection already queued: those are given to `queued` (the server
+    /// serves them as part of its drain), then the listener stops taking
+    /// new ones, which are refused at once (a proxy retries them
+    /// elsewhere) instead of waiting in a queue nobody reads until the
+    /// close resets them. A listener sharing its port through
+    /// `SO_REUSEPORT` (a new process started beside this one) first drops
+    /// new SYNs, so their clients retry and reach the other process, and
+    /// then leaves the port's group.
+    ///
+    /// Default: nothing. Only a listener the transport bound itself may do
+    /// this: an inherited one may be shared with other processes (systemd,
+    /// the `--processes` supervisor's children), which must go on
+    /// listening.
+    fn hand_over(&self, _queued: &mut dyn FnMut(<Self::Request as Request>::Incoming)) {}
 }

@@ -55,9 +55,33 @@ impl Tls {
         Ok(Tls { tcp: Tcp::bind(addr, config)?, config: tls })
     }
 
+    /// A TLS listener over one already bound (socket activation, a
+    /// supervisor's), as [`Tcp::from_listener`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Tcp::from_listener`].
+    pub fn from_listener(
+        listener: std::net::TcpListener,
+        config: &ServerConfig,
+        tls: TlsConfig,
+    ) -> io::Result<Tls> {
+        Ok(Tls { tcp: Tcp::from_listener(listener, config)?, config: tls })
+    }
+
     /// The TLS configuration.
     pub fn config(&self) -> &TlsConfig {
         &self.config
+    }
+
+    /// The TCP connection `accepted` with a TLS session over it (its
+    /// handshake not started).
+    fn session_over(&self, mut accepted: Accepted) -> io::Result<Accepted> {
+        let Stream::Tcp(tcp) = accepted.stream else { unreachable!("a TCP listener accepts TCP streams") };
+        let session = rustls::ServerConnection::new(self.config.server.clone())
+            .map_err(|err| io::Error::other(format!("TLS: {err}")))?;
+        accepted.stream = Stream::Tls(Box::new(TlsStream::new(tcp, session, self.config.handshake_timeout)));
+        Ok(accepted)
     }
 }
 
@@ -79,12 +103,15 @@ impl Transport for Tls {
     }
 
     fn accept(&self, scratch: &mut [u8]) -> io::Result<Accepted> {
-        let mut accepted = self.tcp.accept(scratch)?;
-        let Stream::Tcp(tcp) = accepted.stream else { unreachable!("a TCP listener accepts TCP streams") };
-        let session = rustls::ServerConnection::new(self.config.server.clone())
-            .map_err(|err| io::Error::other(format!("TLS: {err}")))?;
-        accepted.stream = Stream::Tls(Box::new(TlsStream::new(tcp, session, self.config.handshake_timeout)));
-        Ok(accepted)
+        self.session_over(self.tcp.accept(scratch)?)
+    }
+
+    /// As [`Tcp`]'s: the connections handed over get their TLS sessions.
+    fn hand_over(&self, queued: &mut dyn FnMut(Accepted)) {
+        self.tcp.hand_over(&mut |accepted| match self.session_over(accepted) {
+            Ok(accepted) => queued(accepted),
+            Err(err) => log::debug!("dropped a connection handed over: {err}"),
+        });
     }
 
     fn is_stream() -> bool {

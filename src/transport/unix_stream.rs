@@ -20,7 +20,41 @@ use std::path::Path;
 pub struct UnixStream {
     listener: UnixListener,
     local: Address,
-    _file: SocketFile,
+    /// The socket file this server created (none for an inherited
+    /// listener, whose file belongs to its maker).
+    _file: Option<SocketFile>,
+}
+
+impl UnixStream {
+    /// A transport over a listening socket made elsewhere: inherited from
+    /// systemd (socket activation) or from a supervising process. The
+    /// socket is made non-blocking; its file is its maker's, so this
+    /// server leaves it in place when dropped.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the socket's address cannot be read or it cannot be
+    /// made non-blocking.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use socketserver::{ServerConfig, Transport, UnixStream};
+    ///
+    /// let path = std::env::temp_dir().join(format!("from-listener-{}.sock", std::process::id()));
+    /// let listener = std::os::unix::net::UnixListener::bind(&path)?;
+    /// let unix = UnixStream::from_listener(listener, &ServerConfig::default())?;
+    /// assert_eq!(unix.local_addr().as_path(), Some(path.as_path()));
+    /// drop(unix);
+    /// assert!(path.exists());
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn from_listener(listener: UnixListener, _config: &ServerConfig) -> io::Result<UnixStream> {
+        listener.set_nonblocking(true)?;
+        let local = Address::from_unix(&listener.local_addr()?);
+        Ok(UnixStream { listener, local, _file: None })
+    }
 }
 
 /// The path of `addr`, or an error naming what Unix transports accept.
@@ -47,7 +81,7 @@ impl Transport for UnixStream {
         };
         let listener = bind().map_err(|e| context(e, format_args!("cannot bind {}", path.display())))?;
         let file = SocketFile::created(path)?;
-        Ok(UnixStream { listener, local: addr.clone(), _file: file })
+        Ok(UnixStream { listener, local: addr.clone(), _file: Some(file) })
     }
 
     fn local_addr(&self) -> &Address {

@@ -79,6 +79,24 @@ pub struct ServeArgs {
     /// The directory `static` serves. Default: the current directory.
     #[arg(long, value_name = "PATH")]
     pub dir: Option<PathBuf>,
+    /// Expect a PROXY protocol header (v1 or v2) before each connection's
+    /// bytes, from a load balancer such as HAProxy (`send-proxy-v2`); the
+    /// client it names is the one logged and served. Only behind a proxy.
+    #[arg(long)]
+    pub proxy_protocol: bool,
+    /// Leave out the HTTP access log (one info line per request) while
+    /// logging the rest at --log-level.
+    #[arg(long)]
+    pub no_access_log: bool,
+    /// Set SO_REUSEPORT, so that a new server can bind beside a running
+    /// one (a restart without refusing connections).
+    #[arg(long)]
+    pub reuse_port: bool,
+    /// Run a supervisor that binds once and keeps N server processes
+    /// serving the socket: a dead one is restarted, SIGHUP replaces them
+    /// one by one, SIGTERM drains them all. Default: 1 (no supervisor).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub processes: Option<u32>,
     /// Serve TLS with this certificate chain (PEM, the server's own
     /// certificate first); needs --tls-key. SIGHUP reloads both files.
     #[arg(long, value_name = "FILE")]

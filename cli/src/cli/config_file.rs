@@ -16,7 +16,8 @@ use toml::{Table, Value};
 
 /// The keys a config file may hold, for messages.
 const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
-                    tls_cert, tls_key, tls_handshake_timeout, [limits]";
+     proxy_protocol, reuse_port, processes, access_log, tls_cert, tls_key, tls_handshake_timeout, \
+     [limits]";
 
 /// What a config file sets; `None` where it is silent.
 #[derive(Debug, Default)]
@@ -41,6 +42,14 @@ pub struct ConfigFile {
     pub data: Option<PathBuf>,
     /// `dir`, relative to the file's directory.
     pub dir: Option<PathBuf>,
+    /// `proxy_protocol`.
+    pub proxy_protocol: Option<bool>,
+    /// `reuse_port`.
+    pub reuse_port: Option<bool>,
+    /// `processes`.
+    pub processes: Option<usize>,
+    /// `access_log`.
+    pub access_log: Option<bool>,
     /// `tls_cert`, relative to the file's directory.
     pub tls_cert: Option<PathBuf>,
     /// `tls_key`, relative to the file's directory.
@@ -87,6 +96,10 @@ impl ConfigFile {
             "log_level" => self.log_level = Some(logging::parse_level(text(value)?)?),
             "data" => self.data = Some(base.join(text(value)?)),
             "dir" => self.dir = Some(base.join(text(value)?)),
+            "proxy_protocol" => self.proxy_protocol = Some(boolean(value)?),
+            "reuse_port" => self.reuse_port = Some(boolean(value)?),
+            "processes" => self.processes = Some(count(value)?),
+            "access_log" => self.access_log = Some(boolean(value)?),
             "tls_cert" => self.tls_cert = Some(base.join(text(value)?)),
             "tls_key" => self.tls_key = Some(base.join(text(value)?)),
             "tls_handshake_timeout" => self.tls_handshake_timeout = Some(parse_duration(text(value)?)?),
@@ -111,6 +124,10 @@ fn text(value: &Value) -> Result<&str, String> {
 
 fn parsed<T: FromStr<Err = String>>(value: &Value) -> Result<T, String> {
     text(value)?.parse()
+}
+
+fn boolean(value: &Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| format!("expected true or false, found {}", describe(value)))
 }
 
 fn count(value: &Value) -> Result<usize, String> {

@@ -1,8 +1,11 @@
 //! Log output: one line per record on stderr, written whole.
 
-use log::LevelFilter;
+use log::{LevelFilter, Log, Metadata, Record};
 use simplelog::{ConfigBuilder, WriteLogger};
-use std::io::{self, LineWriter};
+use std::io::{self, LineWriter, Stderr};
+
+/// The target of the HTTP access log's lines.
+const ACCESS_LOG: &str = "socketserver::http::access_log";
 
 /// The level names accepted by `--log-level` and `log_level`.
 pub const ACCEPTED: &str = "off, error, warn, info, debug, trace";
@@ -21,13 +24,40 @@ pub fn parse_level(text: &str) -> Result<LevelFilter, String> {
 }
 
 /// Sends log records at `level` and above to stderr, each line in one
-/// write so that a process reading our stderr sees whole lines at once.
-pub fn init(level: LevelFilter) {
+/// write so that a process reading our stderr sees whole lines at once;
+/// the HTTP access log's lines only if `access_log`.
+pub fn init(level: LevelFilter, access_log: bool) {
     let config = ConfigBuilder::new()
         .set_thread_level(LevelFilter::Off)
         .set_target_level(LevelFilter::Off)
         .set_location_level(LevelFilter::Off)
         .build();
+    let inner = WriteLogger::new(level, config, LineWriter::new(io::stderr()));
     // Only fails if a logger is already set, which `main` never does twice.
-    let _ = WriteLogger::init(level, config, LineWriter::new(io::stderr()));
+    if log::set_boxed_logger(Box::new(StderrLogger { inner, access_log })).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
+/// The stderr logger, saying "not enabled" for the access log when it is
+/// off, so that the server does not even build its lines.
+struct StderrLogger {
+    inner: Box<WriteLogger<LineWriter<Stderr>>>,
+    access_log: bool,
+}
+
+impl Log for StderrLogger {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        (self.access_log || metadata.target() != ACCESS_LOG) && self.inner.enabled(metadata)
+    }
+
+    fn log(&self, record: &Record<'_>) {
+        if self.enabled(record.metadata()) {
+            self.inner.log(record);
+        }
+    }
+
+    fn flush(&self) {
+        self.inner.flush();
+    }
 }

@@ -1,6 +1,7 @@
 //! The command line, one concern per file: the grammar ([`args`]), the
 //! config file, settings, the handler registry, serving, and the clients.
 
+mod activation;
 mod args;
 mod bench;
 mod bind_address;
@@ -10,6 +11,7 @@ mod error;
 mod get;
 mod http_url;
 mod logging;
+mod notify;
 mod panics;
 mod registry;
 mod reply_reader;
@@ -17,6 +19,7 @@ mod resolve;
 mod serve;
 mod settings;
 mod signals;
+mod supervisor;
 mod tls_client;
 mod tls_files;
 mod transport_kind;
@@ -47,9 +50,16 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Serves in this process, or supervises `--processes` children that do
+/// (a child of the supervisor serves, whatever its settings say).
 fn run_server(args: args::ServeArgs) -> Result<(), CliError> {
-    let settings = Settings::resolve(args)?;
-    logging::init(settings.log_level);
+    let mut settings = Settings::resolve(args)?;
+    let supervised = activation::supervised();
+    settings.inherited = activation::take()?;
+    logging::init(settings.log_level, settings.access_log);
     panics::install();
+    if settings.processes > 1 && !supervised {
+        return supervisor::run(&settings);
+    }
     registry::serve(&settings).map(drop)
 }

@@ -1,13 +1,18 @@
 //! Running a server from [`Settings`]: one generic [`run`] for every
-//! transport and handler, chosen by name at run time.
+//! transport and handler, chosen by name at run time, on a socket it binds
+//! or on one it inherited (systemd socket activation, the `--processes`
+//! supervisor).
 
+use super::activation::Listener;
 use super::error::CliError;
+use super::notify;
 use super::settings::Settings;
 use super::signals::SignalWatch;
 use super::transport_kind::TransportKind;
+use socketserver::tls::TlsConfig;
 use socketserver::{
-    Concurrency, Connection, Datagram, DrainReport, RequestHandler, Server, ServerBuilder, Strategy, Tcp,
-    Transport, Udp, UnixDatagram, UnixStream,
+    Concurrency, Connection, Datagram, DrainReport, RequestHandler, Server, Tcp, Tls, Transport, Udp,
+    UnixDatagram, UnixStream,
 };
 use std::io;
 
@@ -17,6 +22,9 @@ pub fn on_any_transport<H>(handler: H, settings: &Settings) -> Result<DrainRepor
 where
     H: RequestHandler<Connection> + RequestHandler<Datagram>,
 {
+    if let Some(listener) = settings.inherited.take() {
+        return on_inherited(handler, listener, settings);
+    }
     match settings.transport {
         TransportKind::Tcp if settings.tls.is_some() => run_tls(handler, settings),
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
@@ -32,6 +40,9 @@ pub fn on_streams<H>(handler: H, settings: &Settings) -> Result<DrainReport, Cli
 where
     H: RequestHandler<Connection>,
 {
+    if let Some(listener) = settings.inherited.take() {
+        return on_inherited(handler, listener, settings);
+    }
     match settings.transport {
         TransportKind::Tcp if settings.tls.is_some() => run_tls(handler, settings),
         TransportKind::Tcp => run::<Tcp, H>(handler, settings),
@@ -43,45 +54,84 @@ where
     }
 }
 
-/// Binds, logs the bound address, serves until SIGINT or SIGTERM, and
-/// logs what the drain did.
+/// Serves `handler` on an inherited listening socket: TCP or Unix, as the
+/// socket is (a stream socket, so only for stream settings).
+fn on_inherited<H>(handler: H, listener: Listener, settings: &Settings) -> Result<DrainReport, CliError>
+where
+    H: RequestHandler<Connection>,
+{
+    if settings.transport.is_datagram() {
+        return Err(CliError::usage(format!(
+            "the inherited socket (LISTEN_FDS) is a {} stream socket, but the transport is {}; \
+             accepted transports with an inherited socket: tcp, unix",
+            listener.transport(),
+            settings.transport
+        )));
+    }
+    let config = &settings.limits;
+    let failed = |err: io::Error| CliError::runtime(format!("cannot serve on the inherited socket: {err}"));
+    match listener {
+        Listener::Tcp(listener) if settings.tls.is_some() => {
+            let tls = Tls::from_listener(listener, config, tls_config(settings)?).map_err(failed)?;
+            serve_on(handler, tls, settings)
+        }
+        Listener::Tcp(listener) => {
+            serve_on(handler, Tcp::from_listener(listener, config).map_err(failed)?, settings)
+        }
+        Listener::Unix(listener) => {
+            serve_on(handler, UnixStream::from_listener(listener, config).map_err(failed)?, settings)
+        }
+    }
+}
+
+/// Binds, then serves as [`serve_on`] does.
 pub fn run<T: Transport, H: RequestHandler<T::Request>>(
     handler: H,
     settings: &Settings,
 ) -> Result<DrainReport, CliError> {
-    let server =
-        builder(handler, settings).bind::<T>(&settings.bind).map_err(|err| bind_error(&err, settings))?;
-    serve_bound(server, settings, settings.transport.to_string())
+    let transport = T::bind(&settings.bind, &settings.limits).map_err(|err| bind_error(&err, settings))?;
+    serve_on(handler, transport, settings)
 }
 
-/// [`run`] over TLS: binds with the settings' certificate; SIGHUP
-/// reloads it.
+/// [`run`] over TLS, with the settings' certificate; SIGHUP reloads it.
 fn run_tls<H: RequestHandler<Connection>>(handler: H, settings: &Settings) -> Result<DrainReport, CliError> {
-    let Some(tls) = &settings.tls else { return run::<Tcp, H>(handler, settings) };
-    let http = matches!(settings.handler.name, "http" | "static");
-    let server = builder(handler, settings)
-        .bind_tls(&settings.bind, tls.config(http)?)
+    let transport = Tls::bind_with(&settings.bind, &settings.limits, tls_config(settings)?)
         .map_err(|err| bind_error(&err, settings))?;
-    serve_bound(server, settings, "tcp+tls".to_string())
+    serve_on(handler, transport, settings)
 }
 
-fn builder<H>(handler: H, settings: &Settings) -> ServerBuilder<H, Strategy> {
-    Server::builder(handler).config(settings.limits.clone()).concurrency(settings.strategy())
+/// The TLS listener's configuration; HTTP servers offer ALPN `http/1.1`.
+fn tls_config(settings: &Settings) -> Result<TlsConfig, CliError> {
+    let tls =
+        settings.tls.as_ref().ok_or_else(|| CliError::runtime("TLS asked for without a certificate"))?;
+    tls.config(matches!(settings.handler.name, "http" | "static"))
 }
 
-fn serve_bound<T: Transport, H: RequestHandler<T::Request>>(
-    server: Server<T, Strategy, H>,
+/// Logs the bound address, tells systemd (or the supervisor) it is ready,
+/// serves until SIGINT or SIGTERM, and logs what the drain did.
+fn serve_on<T: Transport, H: RequestHandler<T::Request>>(
+    handler: H,
+    transport: T,
     settings: &Settings,
-    transport: String,
 ) -> Result<DrainReport, CliError> {
+    let strategy = settings.strategy();
+    let strategy_text = strategy.describe();
+    let server = Server::builder(handler)
+        .config(settings.limits.clone())
+        .concurrency(strategy)
+        .serve_on(transport)
+        .map_err(|err| CliError::runtime(format!("cannot start the server: {err}")))?;
     let reload = settings.tls.as_ref().map(|tls| tls.cert.clone());
     let _signals = SignalWatch::start(server.shutdown_handle(), reload)?;
     log::info!(
-        "serving {} transport={transport} bound={} strategy={}",
+        "serving {} transport={} bound={} strategy={strategy_text}{} pid={}",
         settings.handler.name,
+        T::NAME,
         server.local_addr(),
-        server.concurrency().describe(),
+        if settings.limits.proxy_protocol { " proxy-protocol" } else { "" },
+        std::process::id(),
     );
+    notify::notify(notify::READY);
     let report =
         server.serve_forever().map_err(|err| CliError::runtime(format!("the server failed: {err}")))?;
     log::info!(

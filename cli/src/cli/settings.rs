@@ -1,6 +1,7 @@
 //! What `serve` runs with: the flags laid over the config file, over the
 //! defaults, checked before anything starts.
 
+use super::activation::Inherited;
 use super::args::ServeArgs;
 use super::bind_address;
 use super::config_file::ConfigFile;
@@ -34,12 +35,21 @@ pub struct Settings {
     pub overload: Overload,
     /// The log level.
     pub log_level: LevelFilter,
+    /// Whether the HTTP access log is written (at `info`).
+    pub access_log: bool,
     /// A data file for the handlers that take one.
     pub data: Option<PathBuf>,
     /// The directory `static` serves.
     pub dir: PathBuf,
-    /// The server's limits.
+    /// The server's limits (and socket options: `proxy_protocol`,
+    /// `reuse_port`).
     pub limits: ServerConfig,
+    /// Server processes under a supervisor (`--processes`); 1 runs the
+    /// server in this process.
+    pub processes: usize,
+    /// A listening socket inherited from systemd or the supervisor, used
+    /// instead of binding `bind`.
+    pub inherited: Inherited,
     /// TLS, when `--tls-cert` and `--tls-key` are given.
     pub tls: Option<ServerTls>,
 }
@@ -62,6 +72,11 @@ impl Settings {
         let data = args.data.or(file.data);
         let dir = args.dir.or(file.dir);
         check_applies(handler, data.is_some(), dir.is_some())?;
+        let mut limits = file.limits;
+        limits.proxy_protocol |= args.proxy_protocol || file.proxy_protocol.unwrap_or(false);
+        limits.reuse_port |= args.reuse_port || file.reuse_port.unwrap_or(false);
+        let processes = args.processes.map(|n| n as usize).or(file.processes).unwrap_or(1);
+        check_streams_only(transport, limits.proxy_protocol, processes)?;
         let tls = ServerTls::resolve(
             args.tls_cert.or(file.tls_cert),
             args.tls_key.or(file.tls_key),
@@ -77,9 +92,12 @@ impl Settings {
             queue: args.queue.map(|n| n as usize).or(file.queue),
             overload: args.overload.or(file.overload).unwrap_or_default(),
             log_level: args.log_level.or(file.log_level).unwrap_or(LevelFilter::Info),
+            access_log: !args.no_access_log && file.access_log.unwrap_or(true),
             data,
             dir: dir.unwrap_or_else(|| PathBuf::from(".")),
-            limits: file.limits,
+            limits,
+            processes,
+            inherited: Inherited::default(),
             tls,
         })
     }
@@ -107,6 +125,20 @@ fn check_transport(handler: &HandlerInfo, transport: TransportKind) -> Result<()
         )));
     }
     Ok(())
+}
+
+fn check_streams_only(transport: TransportKind, proxy: bool, processes: usize) -> Result<(), CliError> {
+    if !transport.is_datagram() {
+        return Ok(());
+    }
+    let what = match (proxy, processes > 1) {
+        (true, _) => "--proxy-protocol (`proxy_protocol`)",
+        (false, true) => "--processes (`processes`)",
+        (false, false) => return Ok(()),
+    };
+    Err(CliError::usage(format!(
+        "{what} needs a stream transport with a listener, not {transport}; accepted transports for it: tcp, unix"
+    )))
 }
 
 fn check_applies(handler: &HandlerInfo, data: bool, dir: bool) -> Result<(), CliError> {

@@ -1,7 +1,11 @@
-//! SIGINT and SIGTERM: the first starts a drain, a second ends the
-//! process at once. SIGHUP, when serving TLS: reload the certificate.
+//! Signals of a server process: SIGINT and SIGTERM, the first starts a
+//! drain (reported to systemd as `STOPPING=1`), a second ends the process
+//! at once. SIGHUP, when serving TLS: reload the certificate. The
+//! `--processes` supervisor handles its own signals
+//! (`supervisor::signals`).
 
 use super::error::CliError;
+use super::notify;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::{Handle, Signals};
 use socketserver::tls::ReloadableCert;
@@ -52,6 +56,7 @@ impl SignalWatch {
                         }
                         _ => {
                             log::info!("received {}: draining in-flight requests", name(signal));
+                            notify::notify(notify::STOPPING);
                             server.shutdown();
                             draining = true;
                         }

@@ -23,6 +23,10 @@ pub fn binary() -> Command {
 
 #[path = "../../../tests/util/clients.rs"]
 mod clients;
+mod load;
+#[allow(unused_imports)]
+pub use load::{Load, Tally};
+
 #[path = "../../../tests/util/fd_limit.rs"]
 mod fd_limit;
 #[path = "../../../tests/util/http_client.rs"]
@@ -65,8 +69,18 @@ impl Served {
     /// `pre_exec`, environment) with `serve ARGS...`, and waits (boundedly)
     /// for its `bound=` line.
     pub fn start_command(mut command: Command, args: &[&str]) -> Served {
+        command.arg("serve");
+        let mut served = Served::launch(command, args);
+        served.bound = served.wait_for_bound(args);
+        served
+    }
+
+    /// Runs `command ARGS...` (not `serve`: a launcher such as
+    /// `systemd-socket-activate` that runs the server later) without
+    /// waiting for anything; [`Served::wait_for_bound`] waits for the
+    /// server's `bound=` line.
+    pub fn launch(mut command: Command, args: &[&str]) -> Served {
         let mut child = command
-            .arg("serve")
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -74,19 +88,22 @@ impl Served {
             .spawn()
             .unwrap();
         let lines = read_lines(child.stderr.take().unwrap());
-        let mut served = Served {
+        Served {
             pid: child.id() as i32,
             exited: wait_in_thread(child),
             lines,
             log: Vec::new(),
             bound: String::new(),
             stopped: false,
-        };
-        let bound = served.wait_for_log(PATIENCE, |line| bound_token(line).is_some());
-        let bound = bound
-            .unwrap_or_else(|| panic!("serve {args:?} logged no bound= line; stderr:\n{}", served.log()));
-        served.bound = bound_token(&bound).unwrap();
-        served
+        }
+    }
+
+    /// Waits (boundedly) for the `bound=` line and returns its address.
+    pub fn wait_for_bound(&mut self, args: &[&str]) -> String {
+        let line = self.wait_for_log(PATIENCE, |line| bound_token(line).is_some());
+        let line =
+            line.unwrap_or_else(|| panic!("serve {args:?} logged no bound= line; stderr:\n{}", self.log()));
+        bound_token(&line).unwrap()
     }
 
     /// The server's process id.
@@ -106,6 +123,15 @@ impl Served {
                 return Some(line);
             }
         }
+    }
+
+    /// The first line logged so far, or within `limit`, for which `wanted`
+    /// holds: unlike [`Served::wait_for_log`], lines already read count.
+    pub fn logged(&mut self, limit: Duration, mut wanted: impl FnMut(&str) -> bool) -> Option<String> {
+        if let Some(line) = self.log.iter().find(|line| wanted(line)) {
+            return Some(line.clone());
+        }
+        self.wait_for_log(limit, wanted)
     }
 
     /// Everything logged so far (as read by [`Served::wait_for_log`]).
@@ -166,6 +192,16 @@ impl Served {
         assert_eq!(status.code(), Some(0), "exit status after SIGTERM; log:\n{log}");
         assert!(log.contains("received SIGTERM: draining"), "log:\n{log}");
         assert!(log.contains("stopped:"), "no drain report; log:\n{log}");
+        log
+    }
+
+    /// Stops a `--processes` supervisor and checks every child drained
+    /// and it exited with status 0.
+    pub fn stop_cleanly_supervised(self) -> String {
+        let (status, log) = self.stop();
+        assert_eq!(status.code(), Some(0), "exit status after SIGTERM; log:\n{log}");
+        assert!(log.contains("received SIGTERM: draining"), "log:\n{log}");
+        assert!(log.contains("every child exited; supervisor stopped"), "log:\n{log}");
         log
     }
 

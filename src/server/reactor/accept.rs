@@ -32,6 +32,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
                     self.backoff.lock().reset();
                     work.extend(self.admit(request, self.dispatch != Dispatch::Blocking));
                 }
+                // The drain took the listener's queue and stopped it
+                // listening (`Transport::hand_over`): accept fails now.
+                Err(_) if self.shared().is_shutting_down() => break,
                 Err(err) => match classify(&err) {
                     AcceptError::Drained => break,
                     AcceptError::Skip => log::debug!("skipped a failed {} accept: {err}", T::NAME),
@@ -89,9 +92,8 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// will be stepped by the reactor rather than run on one thread.
     pub(super) fn admit(&self, mut request: T::Request, stepped: bool) -> Option<Work<T::Request>> {
         let context = &self.context;
-        if !context.hooks.verify_request(request.peer_addr()) {
-            log::debug!("verify_request refused {}", request.peer_addr());
-            Counters::bump(&context.shared.counters.refused);
+        // Behind a proxy the client is known once its PROXY header is read.
+        if !context.expects_header() && !context.verified(&request) {
             return None;
         }
         if request.is_oversized() {
@@ -197,6 +199,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         loop {
             match self.transport.accept(&mut self.scratch.lock()) {
                 Ok(incoming) => return Ok(Some(self.attach(incoming))),
+                Err(_) if self.shared().is_shutting_down() => return Ok(None),
                 Err(err) => match classify(&err) {
                     AcceptError::Drained => return Ok(None),
                     AcceptError::Skip => continue,

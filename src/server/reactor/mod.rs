@@ -20,8 +20,8 @@ mod connections;
 mod monitor;
 
 use super::accept_error::{classify, AcceptError, Backoff};
+use super::proxy_stage::HeaderStep;
 use super::serve_request::{guarded, Admitted, Context};
-use super::stats::Counters;
 use super::table::{Due, Entry, Settled, Table};
 use super::timers::Timers;
 use crate::protocol::{Protocol, Wait, Wake};

@@ -146,7 +146,8 @@ impl Contender {
             scenario.transport(),
         ]);
         command.args(["--concurrency", self.name(), "--workers", &workers.to_string()]);
-        command.arg("--config").arg(config).args(["--log-level", "info"]);
+        // `info` for the `bound=` line; no access log, a line per request.
+        command.arg("--config").arg(config).args(["--log-level", "info", "--no-access-log"]);
         command
     }
 }
