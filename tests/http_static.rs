@@ -208,3 +208,44 @@ fn large_files_stream_whole_and_in_ranges() {
     assert_eq!(part.status, 206);
     assert!(part.body == data[100_000..200_000], "the range differs");
 }
+
+/// CVE-2021-28861's class (RFC 9110 §10.2.2, RFC 3986 §4.2): with a
+/// directory `evil.example/` in the root, no spelling of `//evil.example`
+/// may redirect to a `Location` that a browser reads as another host
+/// (`//host`, `/\host`) or another scheme.
+#[test]
+fn rfc3986_4_2_directory_redirects_never_leave_the_site() {
+    let tree = Tree::new("redirect");
+    fs::create_dir_all(tree.root().join("evil.example")).unwrap();
+    let server = tree.serve();
+    let spellings = [
+        "//evil.example",
+        "///evil.example",
+        "////evil.example",
+        "//evil.example?next=1",
+        "/.//evil.example",
+        "http://x//evil.example",
+        "/%2F%2Fevil.example",
+        "/%2f/evil.example",
+        "/%5C%5Cevil.example",
+        "/%5cevil.example",
+        "/\\evil.example",
+        "/\\\\evil.example",
+        "//%65vil.example",
+        "/%09/evil.example",
+    ];
+    for target in spellings {
+        let response = get(&server, target, "");
+        if response.status != 301 {
+            assert!(matches!(response.status, 400 | 403 | 404), "{target} answered {}", response.status);
+            continue;
+        }
+        let location = response.header("location").unwrap();
+        let start: String = location.chars().take(2).collect();
+        assert!(start != "//" && !start.contains('\\'), "{target} → Location {location}");
+        assert!(location.starts_with("/evil.example/"), "{target} → Location {location}");
+        assert!(!location.split('/').next().unwrap().contains(':'), "{target} → Location {location}");
+    }
+    let plain = get(&server, "//evil.example?next=1", "");
+    assert_eq!(plain.header("location"), Some("/evil.example/?next=1"));
+}

@@ -5,9 +5,11 @@
 use super::head::RequestHead;
 use super::rejection::Rejection;
 use super::request_reader::{ReadRequest, RequestReader};
+use super::target::wants_https;
 use super::writer::{Framing, Outgoing};
 use super::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
 use crate::protocol::{Wait, Wake};
+use crate::request::Stream;
 use crate::request::{non_zero, Filled, ReadBuffer, WriteBuffer};
 use crate::{log_failure, Connection, Failure};
 use std::io::{self, Read};
@@ -168,6 +170,9 @@ impl Exchange {
     ) -> io::Result<()> {
         let ReadRequest { head, method, body, .. } = request;
         self.head_began = None;
+        if let Some(rejection) = misdirected(&head, conn) {
+            return self.reject(http, conn, rejection);
+        }
         let draining = || conn.server().is_shutting_down();
         let keep_alive = wants_keep_alive(&head) && !draining();
         let http10 = head.minor == 0;
@@ -328,6 +333,31 @@ fn call<A: HttpHandler>(http: &Http<A>, request: &HttpRequest) -> HttpResponse {
         500,
         "500 Internal Server Error: the application failed on this request; the server log has the cause\n",
     )
+}
+
+/// An absolute-form target whose scheme is not the connection's
+/// (`https://` over plain TCP, `http://` over TLS) is not for this
+/// server: 421 (RFC 9110 §7.4, §15.5.20).
+fn misdirected(head: &RequestHead, conn: &Connection) -> Option<Rejection> {
+    let https = wants_https(&head.target)?;
+    let plain = matches!(conn.stream(), Stream::Tcp(_)) || is_unix(conn.stream());
+    (https == plain).then(|| {
+        let (asked, have) = if https { ("https", "plain") } else { ("http", "TLS") };
+        Rejection::new(
+            421,
+            format!("the target asks for {asked} but this connection is {have}; send it to the {asked} port"),
+        )
+    })
+}
+
+#[cfg(unix)]
+fn is_unix(stream: &Stream) -> bool {
+    matches!(stream, Stream::Unix(_))
+}
+
+#[cfg(not(unix))]
+fn is_unix(_: &Stream) -> bool {
+    false
 }
 
 /// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 closes it

@@ -58,6 +58,7 @@ mod request;
 mod request_reader;
 mod response;
 mod status;
+mod target;
 mod version;
 mod writer;
 

@@ -2,6 +2,7 @@
 
 use super::byte_range::ByteRange;
 use super::listing::listing_page;
+use super::redirect::directory_location;
 use super::resolve::{forbidden, inside, resolve};
 use crate::http::{HttpHandler, HttpRequest, HttpResponse, Method};
 use std::fs::{self, File, Metadata};
@@ -109,7 +110,7 @@ impl StaticFiles {
     fn directory(&self, req: &HttpRequest, dir: &Path) -> Result<HttpResponse, HttpResponse> {
         let raw = req.path();
         if !raw.ends_with('/') {
-            let location = format!("{raw}/{}", req.query().map_or(String::new(), |q| format!("?{q}")));
+            let location = directory_location(raw, req.query());
             return HttpResponse::text(301, format!("301 Moved Permanently: see {location}\n"))
                 .header("Location", &location)
                 .map_err(|_| forbidden());

@@ -3,6 +3,7 @@
 mod byte_range;
 mod files;
 mod listing;
+mod redirect;
 mod resolve;
 
 pub use self::files::StaticFiles;
