@@ -6,7 +6,7 @@ use super::head::RequestHead;
 use super::rejection::Rejection;
 use super::request_reader::{ReadRequest, RequestReader};
 use super::target::wants_https;
-use super::writer::{Framing, Outgoing};
+use super::writer::{Framing, Outgoing, Sent};
 use super::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
 use crate::protocol::{Wait, Wake};
 use crate::request::Stream;
@@ -99,7 +99,17 @@ impl Exchange {
             }
             match &mut self.phase {
                 Phase::Writing(outgoing) if !outgoing.is_done() => {
-                    if let Err(err) = outgoing.refill(self.out.buf()) {
+                    let fd = conn.stream().sendfile_fd().filter(|_| http.sendfile);
+                    let sent = fd.map_or(Ok(Sent::NotAFile), |fd| outgoing.send_file(fd));
+                    let refilled = match sent {
+                        Ok(Sent::NotAFile) => outgoing.refill(self.out.buf()),
+                        Ok(Sent::Blocked { progress }) => {
+                            self.blocked(progress);
+                            return Ok(self.write_wait(conn));
+                        }
+                        done => done.map(drop),
+                    };
+                    if let Err(err) = refilled {
                         return Ok(body_failed(conn, &err));
                     }
                 }
@@ -152,6 +162,7 @@ impl Exchange {
     /// A response is all written: wait for the next request, or linger.
     fn written(&mut self, keep_alive: bool) {
         let now = Instant::now();
+        self.write_blocked = None;
         if !keep_alive {
             self.phase = Phase::Lingering { until: now + LINGER, drained: 0 };
             return;
@@ -209,15 +220,23 @@ impl Exchange {
     fn flush(&mut self, conn: &mut Connection) -> io::Result<bool> {
         let before = self.out.len();
         if self.out.write_to(conn)? {
-            self.write_blocked = None;
+            if before > 0 {
+                self.write_blocked = None;
+            }
             return Ok(true);
         }
-        if self.out.len() < before {
+        self.blocked(self.out.len() < before);
+        Ok(false)
+    }
+
+    /// The socket is full: the write timeout counts from now if bytes
+    /// went out first, else from the first write that made no progress.
+    fn blocked(&mut self, progress: bool) {
+        if progress {
             self.write_blocked = Some(Instant::now());
         } else {
             self.write_blocked.get_or_insert_with(Instant::now);
         }
-        Ok(false)
     }
 
     /// Room to write is awaited for at most `write_timeout` without
@@ -250,7 +269,7 @@ impl Exchange {
         let config = conn.server().config();
         let now = Instant::now();
         let passed = |since: Instant, limit: Option<Duration>| limit.is_some_and(|l| now >= since + l);
-        if !self.out.is_empty() {
+        if !self.out.is_empty() || self.write_blocked.is_some() {
             if !self.write_blocked.is_some_and(|since| passed(since, non_zero(config.write_timeout))) {
                 return None;
             }

@@ -91,12 +91,13 @@ pub struct Http<A> {
     pub(super) app: A,
     pub(super) limits: HttpLimits,
     pub(super) server_name: String,
+    pub(super) sendfile: bool,
 }
 
 impl<A: HttpHandler> Http<A> {
     /// Serves `app` with the default [`HttpLimits`].
     pub fn new(app: A) -> Http<A> {
-        Http { app, limits: HttpLimits::default(), server_name: SERVER_NAME.to_string() }
+        Http { app, limits: HttpLimits::default(), server_name: SERVER_NAME.to_string(), sendfile: true }
     }
 
     /// Sets the limits. Default is [`HttpLimits::default`].
@@ -115,6 +116,16 @@ impl<A: HttpHandler> Http<A> {
         HttpResponse::new(200).header("Server", name)?;
         self.server_name = name.to_string();
         Ok(self)
+    }
+
+    /// Whether file bodies ([`HttpResponse::file_body`]) go to the socket
+    /// with `sendfile(2)` where the platform and the connection allow it
+    /// (Linux; plain TCP and Unix sockets). Default: `true`. With `false`
+    /// they are read and written through the connection's buffer, as they
+    /// always are over a stream that transforms its bytes (TLS).
+    pub fn sendfile(mut self, on: bool) -> Http<A> {
+        self.sendfile = on;
+        self
     }
 
     /// The application.
@@ -153,6 +164,7 @@ impl<A> fmt::Debug for Http<A> {
             .field("app", &std::any::type_name::<A>())
             .field("limits", &self.limits)
             .field("server_name", &self.server_name)
+            .field("sendfile", &self.sendfile)
             .finish()
     }
 }

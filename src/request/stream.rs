@@ -66,6 +66,18 @@ impl Stream {
         each!(self, s => s.set_nonblocking(nonblocking))
     }
 
+    /// The descriptor a file may be `sendfile(2)`d to: the socket itself
+    /// for plain TCP and Unix streams, where every byte written to it
+    /// goes to the peer as is. A stream that transforms what is written
+    /// (TLS) must answer `None`, and its writers fall back to `write`.
+    #[cfg(unix)]
+    pub(crate) fn sendfile_fd(&self) -> Option<RawFd> {
+        match self {
+            Stream::Tcp(s) => Some(s.as_raw_fd()),
+            Stream::Unix(s) => Some(s.as_raw_fd()),
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> RawFd {
         each!(self, s => s.as_raw_fd())

@@ -54,7 +54,7 @@ pub(super) fn inside(root: &Path, path: &Path) -> Result<PathBuf, HttpResponse> 
     }
 }
 
-fn is_forbidden(segment: &[u8]) -> bool {
+pub(super) fn is_forbidden(segment: &[u8]) -> bool {
     segment == b"." || segment == b".." || segment.iter().any(|&b| matches!(b, b'/' | b'\\' | 0))
 }
 
