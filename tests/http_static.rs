@@ -2,6 +2,8 @@
 //! the root.
 
 mod http_common;
+#[allow(dead_code)]
+mod util;
 
 use http_common::{exchange, Running};
 use socketserver::handlers::StaticFiles;
@@ -438,4 +440,143 @@ fn a_precompressed_sibling_outside_the_root_is_ignored() {
     let response = get(&server, "/hello.txt", "Accept-Encoding: gzip\r\n");
     assert_eq!(response.text(), "hello, static world\n");
     assert_eq!(response.header("content-encoding"), None);
+}
+
+/// A file large enough to fill the socket buffers many times over.
+fn big_file(tree: &Tree) -> Vec<u8> {
+    let data: Vec<u8> =
+        (0..24 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    fs::write(tree.root().join("big.bin"), &data).unwrap();
+    data
+}
+
+/// File bodies go by sendfile(2) and resume when the socket drains: on a
+/// single-threaded server a client that does not read a 24 MiB file holds
+/// no thread (another client is served meanwhile), and once it reads it
+/// gets every byte. The same with sendfile off (the read/write path a TLS
+/// stream takes).
+#[test]
+fn file_bodies_resume_on_writability_with_and_without_sendfile() {
+    let tree = Tree::new("sendfile");
+    let data = big_file(&tree);
+    for sendfile in [true, false] {
+        let http = Http::new(StaticFiles::new(tree.root()).unwrap()).sendfile(sendfile);
+        let server = Running::serve(
+            socketserver::Server::builder(http)
+                .concurrency(socketserver::SingleThread)
+                .bind::<socketserver::Tcp>("127.0.0.1:0")
+                .unwrap(),
+        );
+        let mut stalled = server.connect();
+        stalled.send(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=1000-\r\n\r\n");
+        // The stalled client reads nothing yet; another is answered.
+        assert_eq!(get(&server, "/hello.txt", "").text(), "hello, static world\n", "sendfile {sendfile}");
+        let whole = stalled.response(false);
+        assert_eq!(whole.body.len(), data.len(), "sendfile {sendfile}");
+        assert!(whole.body == data, "the file differs (sendfile {sendfile})");
+        let tail = stalled.response(false);
+        assert_eq!(tail.status, 206);
+        assert!(tail.body == data[1000..], "the range differs (sendfile {sendfile})");
+    }
+}
+
+/// A client that never reads a file body is closed after write_timeout,
+/// while the body goes by sendfile (the timer of a blocked sendfile is
+/// the write buffer's).
+#[test]
+fn a_file_never_read_is_cut_off_at_write_timeout() {
+    let tree = Tree::new("sendfile-timeout");
+    let data = big_file(&tree);
+    let server = socketserver::Server::builder(Http::new(StaticFiles::new(tree.root()).unwrap()))
+        .write_timeout(std::time::Duration::from_millis(200))
+        .bind::<socketserver::Tcp>("127.0.0.1:0")
+        .unwrap();
+    let handle = server.handle().clone();
+    let server = Running::serve(server);
+    let mut client = server.connect();
+    client.send(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+    util::wait_until("the response waiting for room to write", || handle.stats().waiting == 1);
+    util::wait_until("the server to give up on the client", || handle.stats().waiting == 0);
+    let mut rest = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut client.reader, &mut rest);
+    assert!(rest.len() < data.len(), "the whole file was sent to a client that did not read");
+}
+
+/// Operators' settings: Cache-Control by extension and prefix (first
+/// rule wins, successful responses and 304s only), extra header fields on
+/// every response, a custom 404 page, and index names tried in order.
+#[test]
+fn operators_settings_shape_the_responses() {
+    let tree = Tree::new("operators");
+    let root = tree.root();
+    fs::create_dir_all(root.join("assets")).unwrap();
+    fs::write(root.join("assets/site.css"), "body{}").unwrap();
+    fs::write(root.join("style.css"), "p{}").unwrap();
+    fs::write(root.join("sub/default.htm"), "<p>default</p>").unwrap();
+    fs::write(tree.base.join("404.html"), "<h1>Lost?</h1>").unwrap();
+    let files = StaticFiles::new(&root)
+        .unwrap()
+        .cache_control("/assets/", "public, max-age=31536000, immutable")
+        .unwrap()
+        .cache_control("*.css", "max-age=60")
+        .unwrap()
+        .header("X-Content-Type-Options", "nosniff")
+        .unwrap()
+        .not_found_page(tree.base.join("404.html"))
+        .unwrap()
+        .index_names(["default.htm", "index.html"])
+        .unwrap();
+    let server = Running::start(Http::new(files));
+    let asset = get(&server, "/assets/site.css", "");
+    assert_eq!(asset.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    assert_eq!(asset.header("x-content-type-options"), Some("nosniff"));
+    let css = get(&server, "/style.css", "");
+    assert_eq!(css.header("cache-control"), Some("max-age=60"));
+    let tag = css.header("etag").unwrap().to_string();
+    let cached = get(&server, "/style.css", &format!("If-None-Match: {tag}\r\n"));
+    assert_eq!((cached.status, cached.header("cache-control")), (304, Some("max-age=60")));
+    assert_eq!(get(&server, "/hello.txt", "").header("cache-control"), None);
+    let missing = get(&server, "/nope.css", "");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.text(), "<h1>Lost?</h1>");
+    assert_eq!(missing.header("content-type"), Some("text/html"));
+    assert_eq!(missing.header("cache-control"), None, "no caching rule on an error");
+    assert_eq!(missing.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(get(&server, "/sub/", "").text(), "<p>default</p>");
+
+    assert!(StaticFiles::new(&root).unwrap().index_names(["../x"]).is_err());
+    assert!(StaticFiles::new(&root).unwrap().cache_control("css", "x").is_err());
+    assert!(StaticFiles::new(&root).unwrap().header("Bad Name", "x").is_err());
+    assert!(StaticFiles::new(&root).unwrap().not_found_page(root.join("none.html")).is_err());
+}
+
+/// Gzip on the fly: off by default; when on, for compressible types at
+/// least the minimum size, for clients accepting gzip, never for a range.
+#[cfg(feature = "gzip")]
+#[test]
+fn gzip_on_the_fly_when_asked_and_never_for_ranges() {
+    use std::io::Read;
+    let tree = Tree::new("gzip");
+    let text = "all work and no play makes a dull server\n".repeat(200);
+    fs::write(tree.root().join("big.txt"), &text).unwrap();
+    fs::write(tree.root().join("blob.bin"), &text).unwrap();
+    let off = tree.serve();
+    assert_eq!(get(&off, "/big.txt", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
+    let server = Running::start(Http::new(StaticFiles::new(tree.root()).unwrap().gzip(Some(1024))));
+    let zipped = get(&server, "/big.txt", "Accept-Encoding: gzip\r\n");
+    assert_eq!(zipped.header("content-encoding"), Some("gzip"));
+    assert_eq!(zipped.header("vary"), Some("Accept-Encoding"));
+    assert!(zipped.header("etag").unwrap().starts_with("W/"));
+    assert!(zipped.body.len() < text.len() / 10, "{} bytes", zipped.body.len());
+    let mut unzipped = String::new();
+    flate2::read::GzDecoder::new(&zipped.body[..]).read_to_string(&mut unzipped).unwrap();
+    assert_eq!(unzipped, text);
+    let ranged = get(&server, "/big.txt", "Accept-Encoding: gzip\r\nRange: bytes=0-2\r\n");
+    assert_eq!(
+        (ranged.status, ranged.text().as_str(), ranged.header("content-encoding")),
+        (206, "all", None)
+    );
+    assert_eq!(get(&server, "/big.txt", "Accept-Encoding: gzip;q=0\r\n").header("content-encoding"), None);
+    assert_eq!(get(&server, "/blob.bin", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
+    assert_eq!(get(&server, "/hello.txt", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
 }
