@@ -2,7 +2,6 @@
 //! the root.
 
 mod http_common;
-#[allow(dead_code)]
 mod util;
 
 use http_common::{exchange, Running};

@@ -17,6 +17,7 @@ mod resolve;
 mod serve;
 mod settings;
 mod signals;
+mod static_settings;
 mod transport_kind;
 
 use self::args::{Cli, Command};

@@ -6,6 +6,7 @@ use super::bind_address;
 use super::config_file::ConfigFile;
 use super::error::CliError;
 use super::registry::{self, HandlerInfo};
+use super::static_settings::StaticSettings;
 use super::transport_kind::TransportKind;
 use log::LevelFilter;
 use socketserver::{Address, Overload, ServerConfig, Strategy, StrategyKind};
@@ -37,6 +38,8 @@ pub struct Settings {
     pub data: Option<PathBuf>,
     /// The directory `static` serves.
     pub dir: PathBuf,
+    /// The options of `static` beyond its directory.
+    pub files: StaticSettings,
     /// The server's limits.
     pub limits: ServerConfig,
 }
@@ -53,12 +56,19 @@ impl Settings {
             Some(path) => ConfigFile::load(path)?,
             None => ConfigFile::default(),
         };
+        let files = StaticSettings::resolve(&args, &file);
         let handler = registry::find(&handler_name(args.handler, file.handler)?)?;
         let transport = args.transport.or(file.transport).unwrap_or(TransportKind::Tcp);
         check_transport(handler, transport)?;
         let data = args.data.or(file.data);
         let dir = args.dir.or(file.dir);
         check_applies(handler, data.is_some(), dir.is_some())?;
+        if let (false, Some(first)) = (handler.dir, files.given().first()) {
+            return Err(CliError::usage(format!(
+                "{first} does not apply to `{}`; it applies to: static",
+                handler.name
+            )));
+        }
         Ok(Settings {
             handler,
             bind: bind_address::resolve(args.bind.or(file.bind).as_deref(), transport, handler)?,
@@ -70,6 +80,7 @@ impl Settings {
             log_level: args.log_level.or(file.log_level).unwrap_or(LevelFilter::Info),
             data,
             dir: dir.unwrap_or_else(|| PathBuf::from(".")),
+            files,
             limits: file.limits,
         })
     }

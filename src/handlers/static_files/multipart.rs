@@ -3,7 +3,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::fs::File;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 
@@ -38,9 +38,7 @@ impl Multipart {
         content_type: &str,
         seed: &str,
     ) -> Multipart {
-        let mut hasher = RandomState::new().build_hasher();
-        seed.hash(&mut hasher);
-        let boundary = format!("socketserver-{:016x}", hasher.finish());
+        let boundary = format!("socketserver-{:016x}", RandomState::new().hash_one(seed));
         let mut pieces = Vec::with_capacity(parts.len() * 2 + 1);
         for &(first, last) in parts {
             let head = format!(
