@@ -579,3 +579,16 @@ fn gzip_on_the_fly_when_asked_and_never_for_ranges() {
     assert_eq!(get(&server, "/blob.bin", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
     assert_eq!(get(&server, "/hello.txt", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
 }
+
+/// A FIFO inside the root is neither waited on nor served: 403 at once.
+#[test]
+fn a_fifo_in_the_root_is_refused_without_blocking() {
+    let tree = Tree::new("fifo");
+    let fifo =
+        std::ffi::CString::new(tree.root().join("pipe").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let server = tree.serve();
+    assert_eq!(get(&server, "/pipe", "").status, 403);
+    assert_eq!(get(&server, "/hello.txt", "").status, 200);
+}

@@ -6,7 +6,7 @@
 use super::byte_range::Ranges;
 use super::coding::{AcceptEncoding, Coding, SIDECARS};
 use super::multipart::Multipart;
-use super::resolve::{forbidden, inside};
+use super::resolve::{forbidden, inside, Opened};
 use super::validators::{etag, evaluate, if_range_allows, Verdict};
 use crate::http::{HttpRequest, HttpResponse};
 use std::fs::{self, File, Metadata};
@@ -25,6 +25,8 @@ pub(super) struct FileOptions<'a> {
 
 /// The bytes chosen to answer: the file or a precompressed sibling.
 struct Representation {
+    /// Open, for the file itself; a sibling is opened once chosen.
+    file: Option<File>,
     path: PathBuf,
     meta: Metadata,
     coding: Option<Coding>,
@@ -34,20 +36,19 @@ struct Representation {
     vary: bool,
 }
 
-/// Answers a request for the regular file at `path` (canonical, inside
-/// the root).
+/// Answers a request for the regular file `opened` (inside the root).
 ///
 /// # Errors
 ///
-/// The response to send instead (403) when the file cannot be opened.
+/// The response to send instead (403) when a precompressed sibling
+/// cannot be opened.
 pub(super) fn file_response(
     req: &HttpRequest,
-    path: &Path,
-    meta: Metadata,
+    opened: Opened,
     options: FileOptions<'_>,
 ) -> Result<HttpResponse, HttpResponse> {
-    let content_type = mime_guess::from_path(path).first_or_octet_stream().to_string();
-    let chosen = representation(req, path, meta, &content_type, options);
+    let content_type = mime_guess::from_path(&opened.path).first_or_octet_stream().to_string();
+    let mut chosen = representation(req, opened, &content_type, options);
     let tag = match (chosen.on_the_fly, chosen.coding) {
         (true, _) => format!("W/{}", etag(&chosen.meta, Some("gzip"))),
         (false, coding) => etag(&chosen.meta, coding.map(Coding::extension)),
@@ -73,7 +74,10 @@ pub(super) fn file_response(
     } else {
         Ranges::parse(req.header("range"), len)
     };
-    let file = File::open(&chosen.path).map_err(|_| forbidden())?;
+    let file = match chosen.file.take() {
+        Some(file) => file,
+        None => File::open(&chosen.path).map_err(|_| forbidden())?,
+    };
     let mut headers = validators;
     let response = match ranges {
         Ranges::Whole if chosen.on_the_fly => {
@@ -119,22 +123,23 @@ fn with(response: HttpResponse, headers: Vec<(&str, String)>) -> HttpResponse {
 /// file itself.
 fn representation(
     req: &HttpRequest,
-    path: &Path,
-    meta: Metadata,
+    opened: Opened,
     content_type: &str,
     options: FileOptions<'_>,
 ) -> Representation {
+    let Opened { path, file, meta } = opened;
     let mut chosen =
-        Representation { path: path.to_path_buf(), meta, coding: None, on_the_fly: false, vary: false };
+        Representation { file: Some(file), path, meta, coding: None, on_the_fly: false, vary: false };
     let Some(accept) = req.header("accept-encoding").map(AcceptEncoding::parse) else {
         return chosen;
     };
     if options.precompressed {
         let siblings: Vec<(Coding, PathBuf, Metadata)> =
-            SIDECARS.iter().filter_map(|&coding| sibling(options.root, path, coding)).collect();
+            SIDECARS.iter().filter_map(|&coding| sibling(options.root, &chosen.path, coding)).collect();
         chosen.vary = !siblings.is_empty();
         if let Some(best) = accept.best(siblings.iter().map(|(coding, ..)| *coding)) {
             if let Some((coding, path, meta)) = siblings.into_iter().find(|(c, ..)| *c == best) {
+                chosen.file = None;
                 chosen.path = path;
                 chosen.meta = meta;
                 chosen.coding = Some(coding);

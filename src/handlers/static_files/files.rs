@@ -4,7 +4,7 @@ use super::cache_rule::CacheRule;
 use super::file_response::{file_response, FileOptions};
 use super::listing::listing_page;
 use super::redirect::directory_location;
-use super::resolve::{forbidden, inside, is_forbidden, resolve};
+use super::resolve::{forbidden, is_forbidden, relative, Root};
 use crate::http::{HttpHandler, HttpRequest, HttpResponse, Method};
 use percent_encoding::percent_decode_str;
 use std::fs;
@@ -66,7 +66,7 @@ use std::path::{Path, PathBuf};
 /// ```
 #[derive(Clone, Debug)]
 pub struct StaticFiles {
-    root: PathBuf,
+    root: Root,
     index: Vec<String>,
     cache: Vec<CacheRule>,
     headers: Vec<(String, String)>,
@@ -93,7 +93,7 @@ impl StaticFiles {
             ));
         }
         Ok(StaticFiles {
-            root,
+            root: Root::new(root)?,
             index: vec!["index.html".to_string()],
             cache: Vec::new(),
             headers: Vec::new(),
@@ -105,7 +105,7 @@ impl StaticFiles {
 
     /// The directory served, canonicalized.
     pub fn root(&self) -> &Path {
-        &self.root
+        self.root.path()
     }
 
     /// The file names that serve a directory, tried in order; with none
@@ -192,25 +192,26 @@ impl StaticFiles {
     }
 
     fn find(&self, req: &HttpRequest) -> Result<HttpResponse, HttpResponse> {
-        let raw = req.path();
-        let path = resolve(&self.root, raw).map_err(|refusal| self.custom(refusal))?;
-        let meta = fs::metadata(&path).map_err(|_| forbidden())?;
-        if meta.is_dir() {
-            return self.directory(req, &path);
+        let relative = relative(req.path())?;
+        let opened = self.root.open(&relative).map_err(|refusal| self.custom(refusal))?;
+        if opened.meta.is_dir() {
+            return self.directory(req, &relative, &opened.path);
         }
-        if !meta.is_file() {
-            return Err(forbidden());
-        }
-        file_response(req, &path, meta, self.file_options())
+        file_response(req, opened, self.file_options())
     }
 
     fn file_options(&self) -> FileOptions<'_> {
-        FileOptions { root: &self.root, precompressed: self.precompressed, gzip_min: self.gzip_min }
+        FileOptions { root: self.root.path(), precompressed: self.precompressed, gzip_min: self.gzip_min }
     }
 
     /// A directory: redirect to its `/` form, then an index file or a
     /// listing.
-    fn directory(&self, req: &HttpRequest, dir: &Path) -> Result<HttpResponse, HttpResponse> {
+    fn directory(
+        &self,
+        req: &HttpRequest,
+        relative: &Path,
+        dir: &Path,
+    ) -> Result<HttpResponse, HttpResponse> {
         let raw = req.path();
         if !raw.ends_with('/') {
             let location = directory_location(raw, req.query());
@@ -219,11 +220,10 @@ impl StaticFiles {
                 .map_err(|_| forbidden());
         }
         for name in &self.index {
-            let index = dir.join(name);
-            if index.is_file() {
-                let index = inside(&self.root, &index)?;
-                let meta = fs::metadata(&index).map_err(|_| forbidden())?;
-                return file_response(req, &index, meta, self.file_options());
+            match self.root.open(&relative.join(name)) {
+                Ok(index) if index.meta.is_file() => return file_response(req, index, self.file_options()),
+                Err(refusal) if refusal.status() == 403 => return Err(refusal),
+                _ => {}
             }
         }
         let page = listing_page(dir, raw).map_err(|_| forbidden())?;
