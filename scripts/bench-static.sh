@@ -4,12 +4,13 @@
 # core 1, one server at a time. Prints wrk's requests per second and the
 # ratio. Run it under `flock /tmp/bench.lock` when others benchmark too.
 #
-#   scripts/bench-static.sh [SECONDS] [CONNECTIONS] [-- extra serve flags]
+#   scripts/bench-static.sh [SECONDS] [CONNECTIONS] [ROUNDS] [-- extra serve flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 conns=${2:-50}
-shift $(( $# > 2 ? 2 : $# )) || true
+rounds=${3:-5}
+shift $(( $# > 3 ? 3 : $# )) || true
 [ "${1:-}" = "--" ] && shift
 extra=("$@")
 command -v wrk >/dev/null || { echo "bench-static.sh: wrk is not installed" >&2; exit 1; }
@@ -61,18 +62,23 @@ rate() {
 }
 
 taskset -c 0 nginx -c "$work/nginx.conf" -p "$work" &
-wait_port 18181
-n1k=$(rate http://127.0.0.1:18181/1k.bin)
-n1m=$(rate http://127.0.0.1:18181/1m.bin)
-kill %1; wait %1 2>/dev/null || true
-
 taskset -c 0 target/release/socketserver serve static --dir "$work/root" --bind 127.0.0.1:18182 \
   --log-level warn "${extra[@]}" &
+wait_port 18181
 wait_port 18182
-s1k=$(rate http://127.0.0.1:18182/1k.bin)
-s1m=$(rate http://127.0.0.1:18182/1m.bin)
-kill %2 2>/dev/null || kill "$(jobs -p)"; wait 2>/dev/null || true
 
-printf '%-8s %14s %14s %8s\n' file nginx socketserver ratio
-printf '%-8s %14s %14s %8.2f\n' 1KiB "$n1k" "$s1k" "$(echo "$s1k / $n1k" | bc -l)"
-printf '%-8s %14s %14s %8.2f\n' 1MiB "$n1m" "$s1m" "$(echo "$s1m / $n1m" | bc -l)"
+# Rounds alternate the two servers, so each ratio compares runs made
+# seconds apart (the machine's load drifts); the median ratio is kept.
+printf '%-6s %-6s %12s %14s %7s\n' round file nginx socketserver ratio
+for file in 1k 1m; do
+  ratios=()
+  for round in $(seq 1 "$rounds"); do
+    n=$(rate "http://127.0.0.1:18181/$file.bin")
+    o=$(rate "http://127.0.0.1:18182/$file.bin")
+    r=$(echo "$o / $n" | bc -l)
+    ratios+=("$r")
+    printf '%-6s %-6s %12s %14s %7.2f\n' "$round" "$file" "$n" "$o" "$r"
+  done
+  median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  printf 'median ratio %s: %.2f\n' "$file" "$median"
+done

@@ -119,6 +119,13 @@ impl Exchange {
                         return Ok(Wait::Close);
                     }
                     self.written(keep_alive);
+                    if keep_alive && self.input.len() == 0 {
+                        // The next request has most likely not come yet:
+                        // wait for it in the poller rather than try a
+                        // read that would block (one system call less per
+                        // request; pipelined bytes wake the poller at once).
+                        return Ok(self.read_wait(http, conn));
+                    }
                 }
                 Phase::Reading(reader) => match reader.advance(&mut self.input, &http.limits) {
                     Ok(Some(request)) => {
