@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Every feature of the library, each checked alone.
-const FEATURES: [&str; 4] = ["http", "handlers", "config", "threadpool"];
+const FEATURES: [&str; 5] = ["http", "handlers", "config", "threadpool", "gzip"];
 
 /// The most crates a library user compiles without features, the library
 /// itself included.
