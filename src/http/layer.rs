@@ -28,8 +28,12 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// request line, `431` for a large head or too many fields, `413` for a
 /// large body, `400` for a malformed request or ambiguous framing (two
 /// different `Content-Length`s, `Content-Length` with
-/// `Transfer-Encoding`, HTTP/1.1 without exactly one `Host`), `501` for an
-/// unknown method or transfer coding, `505` for HTTP/2 and later, `417`
+/// `Transfer-Encoding`, HTTP/1.1 without exactly one `Host`, a `Host`
+/// that is not `host[:port]`, a target that is neither a path nor an
+/// `http`/`https` URL with a host, a space inside the target), `421` for
+/// an `https://` target on a plain connection, `501` for an unknown
+/// method or transfer coding, `505` for HTTP/2 and later (`HTTP/1.2` and
+/// other later minors are served as 1.1), `417`
 /// for an expectation other than `100-continue`, and `408` when the head
 /// (or a stalled body) does not arrive in time. Limits are in
 /// [`HttpLimits`].

@@ -13,27 +13,46 @@ use std::path::{Path, PathBuf};
 
 /// Serves the files under one directory, and nothing outside it.
 ///
-/// - Files get a `Content-Type` guessed from their extension, a
-///   `Last-Modified`, and `Accept-Ranges: bytes`.
-/// - `If-Modified-Since` not older than the file answers `304`.
-/// - A single `Range: bytes=...` answers `206` with `Content-Range`, or
-///   `416` when it lies past the end; several ranges, or an `If-Range`
-///   that does not match, get the whole file.
-/// - A directory is served by its `index.html`, else by an HTML listing
-///   (sorted, names escaped, links percent-encoded); a directory path
-///   without its final `/` is redirected (`301`) to the path with it.
+/// - Files get a `Content-Type` guessed from their extension, a strong
+///   `ETag` (size, modification time, inode), a `Last-Modified`, and
+///   `Accept-Ranges: bytes`; their bodies go by `sendfile(2)` where the
+///   connection allows (see [`HttpResponse::file_body`]).
+/// - Preconditions in the order of RFC 9110 §13.2.2: `If-Match` and
+///   `If-Unmodified-Since` answer `412` when they fail, `If-None-Match`
+///   (weak comparison, `*`) and, only without it, `If-Modified-Since`
+///   answer `304`.
+/// - `Range: bytes=...` answers `206`: one range with `Content-Range`,
+///   several as `multipart/byteranges` (overlapping ones merged; more
+///   than 16 get the whole file); `416` when none lies inside the file;
+///   an `If-Range` that does not match gets the whole file.
+/// - `file.br`, `file.zst` or `file.gz` beside a file is sent to a client
+///   whose `Accept-Encoding` prefers it, with `Vary: Accept-Encoding` and
+///   its own `ETag` ([`precompressed`](Self::precompressed)); with the
+///   `gzip` feature, text can be compressed on the fly
+///   (`StaticFiles::gzip`), never for a range.
+/// - A directory is served by its index file ([`index_names`](Self::index_names),
+///   default `index.html`), else by an HTML listing (sorted, sizes,
+///   dates, names escaped, links percent-encoded, light and dark); a
+///   directory path without its final `/` is redirected (`301`) to a
+///   `Location` rebuilt from its decoded segments, which can never start
+///   with `//` or a scheme (no open redirect).
 /// - No request reaches outside the root: `..` and `.` segments, and
 ///   segments holding `/`, `\` or NUL once percent-decoded (`%2e%2e`,
 ///   `%2f`, `%5c`, `%00`), get `403` without touching the file system;
-///   the rest is canonicalized (resolving symlinks) and must still lie
-///   under the canonical root, so a symlink pointing outside gets `403`.
-///   Only regular files and directories are served: a FIFO or device
-///   gets `403`.
+///   on Linux the rest is opened with `openat2(RESOLVE_BENEATH)` below
+///   the root, and whatever the kernel refuses (or everything, elsewhere)
+///   is canonicalized (resolving symlinks) and must still lie under the
+///   canonical root, so a symlink pointing outside gets `403`. Only
+///   regular files and directories are served: a FIFO or device gets
+///   `403`.
+/// - Operators' settings: [`cache_control`](Self::cache_control) by path
+///   prefix or extension, extra [`header`](Self::header) fields, a
+///   [`not_found_page`](Self::not_found_page).
 /// - `GET` and `HEAD` only; other methods get `405`.
 ///
-/// A symlink swapped in between the check and the open could still be
-/// followed; do not serve a directory that untrusted local users can
-/// write to.
+/// Where a path had to be canonicalized, a symlink swapped in between the
+/// check and the open could still be followed; do not serve a directory
+/// that untrusted local users can write to.
 ///
 /// # Examples
 ///
