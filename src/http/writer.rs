@@ -333,3 +333,60 @@ impl DateLine {
         &self.line
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framing() -> Framing<'static> {
+        Framing { head_only: false, http10: false, keep_alive: true, server_name: "test" }
+    }
+
+    fn file_of(len: usize) -> (File, Vec<u8>) {
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let path = std::env::temp_dir().join(format!("writer-file-{len}-{}", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let file = File::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        (file, data)
+    }
+
+    #[test]
+    fn a_small_file_goes_out_with_its_head() {
+        let (file, data) = file_of(1024);
+        let mut out = Vec::new();
+        let outgoing =
+            Outgoing::start(&mut out, HttpResponse::new(200).file_body(file, 0, 1024), framing()).unwrap();
+        assert!(outgoing.is_done(), "a 1 KiB file was left for later");
+        assert!(out.ends_with(&data) && out.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        assert!(String::from_utf8_lossy(&out).contains("Content-Length: 1024\r\n"));
+    }
+
+    #[test]
+    fn a_large_file_is_left_for_sendfile_or_read_in_chunks_from_its_offset() {
+        let (file, data) = file_of(100_000);
+        let mut out = Vec::new();
+        let response = HttpResponse::new(206).file_body(file, 1000, 90_000);
+        let mut outgoing = Outgoing::start(&mut out, response, framing()).unwrap();
+        assert!(!outgoing.is_done());
+        let head = out.len();
+        assert!(String::from_utf8_lossy(&out).ends_with("Content-Length: 90000\r\n\r\n"));
+        while !outgoing.is_done() {
+            outgoing.refill(&mut out).unwrap();
+        }
+        assert!(out[head..] == data[1000..91_000]);
+    }
+
+    #[test]
+    fn a_file_that_ends_early_is_an_error() {
+        let (file, _) = file_of(20_000);
+        let mut out = Vec::new();
+        let mut outgoing =
+            Outgoing::start(&mut out, HttpResponse::new(200).file_body(file, 0, 30_000), framing()).unwrap();
+        let mut result = Ok(());
+        while result.is_ok() && !outgoing.is_done() {
+            result = outgoing.refill(&mut out);
+        }
+        assert!(result.unwrap_err().to_string().contains("ended after 20000 of its 30000 bytes"));
+    }
+}

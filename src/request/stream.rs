@@ -71,6 +71,7 @@ impl Stream {
     /// goes to the peer as is. A stream that transforms what is written
     /// (TLS) must answer `None`, and its writers fall back to `write`.
     #[cfg(unix)]
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
     pub(crate) fn sendfile_fd(&self) -> Option<RawFd> {
         match self {
             Stream::Tcp(s) => Some(s.as_raw_fd()),
