@@ -102,6 +102,8 @@ impl Exchange {
                     let fd = conn.stream().sendfile_fd().filter(|_| http.sendfile);
                     let sent = fd.map_or(Ok(Sent::NotAFile), |fd| outgoing.send_file(fd));
                     let refilled = match sent {
+                        // The client went away mid-file: as for any write.
+                        Err(err) if is_peer_gone(&err) => return Err(err),
                         Ok(Sent::NotAFile) => outgoing.refill(self.out.buf()),
                         Ok(Sent::Blocked { progress }) => {
                             self.blocked(progress);
@@ -342,6 +344,15 @@ fn linger(conn: &mut Connection, until: Instant, drained: &mut usize) -> Wait {
 
 /// The reader of a response body failed (or ended before its length):
 /// the response cannot be completed, so the connection closes.
+/// Whether a failed `sendfile(2)` failed on the socket's side: the
+/// client reset or closed, which is logged like any failed write.
+fn is_peer_gone(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+    )
+}
+
 fn body_failed(conn: &Connection, err: &io::Error) -> Wait {
     log::warn!("closing HTTP connection from {}: the response body failed: {err}", conn.peer_addr());
     Wait::Close
