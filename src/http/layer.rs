@@ -52,8 +52,11 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// `header_timeout` for a head, `read_timeout` for a stalled body,
 /// `write_timeout` for a response not read). A thread runs the
 /// application with the whole request, and writes the response until the
-/// socket is full; a body from a reader (a file) is read 64 KiB at a time,
-/// only once the previous 64 KiB are written. Between requests a
+/// socket is full; a body from a reader is read 64 KiB at a time, only
+/// once the previous 64 KiB are written, and a file body
+/// ([`HttpResponse::file_body`]) goes with `sendfile(2)` on Linux over TCP
+/// and Unix sockets, as far as the socket takes it, resumed when it
+/// drains (see [`sendfile`](Self::sendfile)). Between requests a
 /// connection holds no buffer. Under
 /// [`ThreadPerConnection`](crate::ThreadPerConnection) the same steps run
 /// on the connection's thread.

@@ -73,10 +73,15 @@ impl Stream {
     #[cfg(unix)]
     #[cfg_attr(not(feature = "http"), allow(dead_code))]
     pub(crate) fn sendfile_fd(&self) -> Option<RawFd> {
-        match self {
-            Stream::Tcp(s) => Some(s.as_raw_fd()),
-            Stream::Unix(s) => Some(s.as_raw_fd()),
+        // Written variant by variant so that any other stream (a TLS one)
+        // answers `None` without being named here.
+        if let Stream::Tcp(s) = self {
+            return Some(s.as_raw_fd());
         }
+        if let Stream::Unix(s) = self {
+            return Some(s.as_raw_fd());
+        }
+        None
     }
 
     #[cfg(unix)]
