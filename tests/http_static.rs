@@ -592,3 +592,34 @@ fn a_fifo_in_the_root_is_refused_without_blocking() {
     assert_eq!(get(&server, "/pipe", "").status, 403);
     assert_eq!(get(&server, "/hello.txt", "").status, 200);
 }
+
+/// Over a Unix stream socket a file body goes by sendfile(2) too (its
+/// descriptor is offered like a TCP one), whole and in a range.
+#[test]
+fn file_bodies_over_a_unix_socket() {
+    use std::io::{Read, Write};
+    let tree = Tree::new("unix-sendfile");
+    let data = big_file(&tree);
+    let dir = util::TempDir::new("static-unix");
+    let path = dir.unique_path("static");
+    let server = socketserver::Server::builder(Http::new(StaticFiles::new(tree.root()).unwrap()))
+        .concurrency(socketserver::SingleThread)
+        .bind::<socketserver::UnixStream>(path.as_path())
+        .unwrap();
+    let serving = util::serve(server);
+    let mut client = std::os::unix::net::UnixStream::connect(&path).unwrap();
+    client.set_read_timeout(Some(http_common::CLIENT_TIMEOUT)).unwrap();
+    client
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=-100000\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    client.read_to_end(&mut answer).unwrap();
+    let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let first = &answer[head_end..head_end + data.len()];
+    assert!(first == data.as_slice(), "the file differs over a Unix socket");
+    let rest = &answer[head_end + data.len()..];
+    let second_body = rest.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(String::from_utf8_lossy(&rest[..second_body]).starts_with("HTTP/1.1 206 "));
+    assert!(rest[second_body..] == data[data.len() - 100_000..], "the range differs over a Unix socket");
+    serving.shutdown();
+}
