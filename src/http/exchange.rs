@@ -342,8 +342,6 @@ fn linger(conn: &mut Connection, until: Instant, drained: &mut usize) -> Wait {
     Wait::Close
 }
 
-/// The reader of a response body failed (or ended before its length):
-/// the response cannot be completed, so the connection closes.
 /// Whether a failed `sendfile(2)` failed on the socket's side: the
 /// client reset or closed, which is logged like any failed write.
 fn is_peer_gone(err: &io::Error) -> bool {
@@ -353,6 +351,8 @@ fn is_peer_gone(err: &io::Error) -> bool {
     )
 }
 
+/// The reader of a response body failed (or ended before its length):
+/// the response cannot be completed, so the connection closes.
 fn body_failed(conn: &Connection, err: &io::Error) -> Wait {
     log::warn!("closing HTTP connection from {}: the response body failed: {err}", conn.peer_addr());
     Wait::Close
