@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Every feature of the library, each checked alone.
-const FEATURES: [&str; 5] = ["http", "handlers", "config", "threadpool", "proxy-protocol"];
+const FEATURES: [&str; 6] = ["http", "handlers", "config", "threadpool", "proxy-protocol", "gzip"];
 
 /// The most crates a library user compiles without features, the library
 /// itself included.

@@ -14,7 +14,8 @@ use toml::{Table, Value};
 
 /// The keys a config file may hold, for messages.
 const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
-     proxy_protocol, reuse_port, processes, access_log, [limits]";
+     proxy_protocol, reuse_port, processes, access_log, \
+     index, cache_control, headers, not_found_page, gzip, precompressed, sendfile, [limits]";
 
 /// What a config file sets; `None` where it is silent.
 #[derive(Debug, Default)]
@@ -47,6 +48,20 @@ pub struct ConfigFile {
     pub processes: Option<usize>,
     /// `access_log`.
     pub access_log: Option<bool>,
+    /// `index`: index file names for `static`.
+    pub index: Option<Vec<String>>,
+    /// `cache_control`: `PATTERN=VALUE` rules for `static`.
+    pub cache_control: Option<Vec<String>>,
+    /// `headers`: `Name: value` fields for `static`.
+    pub headers: Option<Vec<String>>,
+    /// `not_found_page`, relative to the file's directory.
+    pub not_found_page: Option<PathBuf>,
+    /// `gzip`: gzip on the fly for `static`.
+    pub gzip: Option<bool>,
+    /// `precompressed`: serve `.br`/`.zst`/`.gz` siblings.
+    pub precompressed: Option<bool>,
+    /// `sendfile`: file bodies by sendfile(2).
+    pub sendfile: Option<bool>,
     /// The `[limits]` table (defaults where it is silent).
     pub limits: ServerConfig,
 }
@@ -91,6 +106,13 @@ impl ConfigFile {
             "reuse_port" => self.reuse_port = Some(boolean(value)?),
             "processes" => self.processes = Some(count(value)?),
             "access_log" => self.access_log = Some(boolean(value)?),
+            "index" => self.index = Some(texts(value)?),
+            "cache_control" => self.cache_control = Some(texts(value)?),
+            "headers" => self.headers = Some(texts(value)?),
+            "not_found_page" => self.not_found_page = Some(base.join(text(value)?)),
+            "gzip" => self.gzip = Some(switch(value)?),
+            "precompressed" => self.precompressed = Some(switch(value)?),
+            "sendfile" => self.sendfile = Some(switch(value)?),
             _ => return Err(format!("unknown key; accepted keys: {KEYS}")),
         }
         Ok(())
@@ -108,6 +130,16 @@ fn syntax_error(text: &str, err: &toml::de::Error) -> String {
 
 fn text(value: &Value) -> Result<&str, String> {
     value.as_str().ok_or_else(|| format!("expected a string in quotes, found {}", describe(value)))
+}
+
+fn texts(value: &Value) -> Result<Vec<String>, String> {
+    let wrong = || format!("expected an array of strings, such as [\"a\", \"b\"], found {}", describe(value));
+    let items = value.as_array().ok_or_else(wrong)?;
+    items.iter().map(|item| item.as_str().map(str::to_string).ok_or_else(wrong)).collect()
+}
+
+fn switch(value: &Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| format!("expected true or false, found {}", describe(value)))
 }
 
 fn parsed<T: FromStr<Err = String>>(value: &Value) -> Result<T, String> {

@@ -19,6 +19,7 @@ mod resolve;
 mod serve;
 mod settings;
 mod signals;
+mod static_settings;
 mod supervisor;
 mod transport_kind;
 
