@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Every feature of the library, each checked alone.
-const FEATURES: [&str; 6] = ["http", "handlers", "config", "threadpool", "proxy-protocol", "tls"];
+const FEATURES: [&str; 7] = ["http", "handlers", "config", "threadpool", "proxy-protocol", "gzip", "tls"];
 
 /// The most crates a library user compiles without features, the library
 /// itself included.

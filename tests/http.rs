@@ -452,3 +452,77 @@ fn large_bodies_in_both_framings_keep_the_connection_in_step() {
     assert_eq!(client.response(false).text(), "GET /end ");
     writer.join().unwrap().unwrap();
 }
+
+/// RFC 9110 §6.2: a higher minor version is handled as the highest
+/// supported, 1.1; a higher major version is still 505.
+#[test]
+fn rfc9110_6_2_a_later_minor_version_is_served_as_1_1() {
+    let server = probe();
+    let mut client = server.connect();
+    client.send(b"GET /a HTTP/1.2\r\nHost: x\r\n\r\nGET /b HTTP/1.9\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let first = client.response(false);
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(first.text(), "GET /a ");
+    assert!(!first.closes(), "HTTP/1.2 keeps the connection as 1.1 does");
+    assert_eq!(client.response(false).text(), "GET /b ");
+    // A version split across reads is still recognised.
+    let mut split = server.connect();
+    split.send(b"GET /c HTTP/1.");
+    split.send(b"2\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(split.response(false).text(), "GET /c ");
+    assert_eq!(refused(server.inet(), b"GET / HTTP/2.0\r\nHost: x\r\n\r\n").status, 505);
+    assert_eq!(refused(server.inet(), b"GET / HTTP/1.x\r\nHost: x\r\n\r\n").status, 400);
+}
+
+/// RFC 9112 §3.2: a space inside the target makes the request line
+/// malformed: 400, with a message that says so (not "HTTP/1.1 is not
+/// supported").
+#[test]
+fn rfc9112_3_2_a_space_in_the_target_is_400() {
+    let server = probe();
+    for line in ["GET / x HTTP/1.1", "GET /a b c HTTP/1.1", "GET /a HTTP/1.1 HTTP/1.1"] {
+        let response = refused(server.inet(), format!("{line}\r\nHost: x\r\n\r\n").as_bytes());
+        assert_eq!(response.status, 400, "{line}");
+        let text = response.text();
+        assert!(text.contains("may not hold a space") && !text.contains("not supported"), "{line}: {text}");
+    }
+}
+
+/// RFC 9110 §7.4: an absolute-form target whose scheme is not the
+/// connection's is misdirected (421); RFC 9110 §4.2.1: an http URI with
+/// an empty host is invalid (400); other schemes and userinfo are 400.
+#[test]
+fn rfc9110_7_4_and_4_2_1_absolute_targets_are_checked() {
+    let server = probe();
+    let https = refused(server.inet(), b"GET https://x/a HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(https.status, 421, "{https:?}");
+    assert!(https.text().contains("https"), "{}", https.text());
+    for target in ["http:///", "http://:80/", "ftp://x/", "http://user@x/", "x", "*", "http://a b/"] {
+        let response = refused(server.inet(), format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        assert_eq!(response.status, 400, "{target}: {}", response.text());
+    }
+    let fine = exchange(server.inet(), b"GET http://x/a?q HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!((fine.status, fine.text().as_str()), (200, "GET /a "));
+    let upper = exchange(server.inet(), b"GET HTTP://x:8080/b HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(upper.text(), "GET /b ");
+    let options = exchange(server.inet(), b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(options.status, 200);
+}
+
+/// RFC 9112 §3.2 and RFC 9110 §7.2: a `Host` that is not `host[:port]`
+/// is refused with 400; an empty one is allowed.
+#[test]
+fn rfc9112_3_2_an_invalid_host_is_400() {
+    let server = probe();
+    for host in ["bad host", "x:port", ":80", "[::1", "a/b", "a@b", "x\"y"] {
+        let response = refused(server.inet(), format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(response.status, 400, "Host: {host}");
+        assert!(response.text().contains("Host field"), "{}", response.text());
+    }
+    let bad10 = refused(server.inet(), b"GET / HTTP/1.0\r\nHost: bad host\r\n\r\n");
+    assert_eq!(bad10.status, 400);
+    for host in ["", "x", "example.com:8080", "127.0.0.1", "[::1]:80", "xn--bcher-kva.example"] {
+        let response = exchange(server.inet(), format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(response.status, 200, "Host: {host}");
+    }
+}

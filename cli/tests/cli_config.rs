@@ -98,6 +98,13 @@ fn the_example_config_file_is_valid_and_documents_every_key() {
         "tls_cert",
         "tls_key",
         "tls_handshake_timeout",
+        "index",
+        "cache_control",
+        "headers",
+        "not_found_page",
+        "gzip",
+        "precompressed",
+        "sendfile",
         "[limits]",
         "max_connections",
         "read_timeout",
@@ -117,4 +124,48 @@ fn the_example_config_file_is_valid_and_documents_every_key() {
             "{key} undocumented"
         );
     }
+}
+
+/// The static server's keys from a file: index names, a Cache-Control
+/// rule, a header, a 404 page (relative to the file), gzip, and sendfile
+/// off (the read/write path serves the file whole).
+#[test]
+fn static_options_come_from_the_config_file() {
+    let dir = cli_util::TempDir::new("static-config-root");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(root.join("docs/start.html"), "<p>start</p>").unwrap();
+    let big: String = "static config text\n".repeat(2000);
+    std::fs::write(root.join("big.txt"), &big).unwrap();
+    std::fs::write(root.join("missing.html"), "<p>gone</p>").unwrap();
+    let config = root.join("static.toml");
+    std::fs::write(
+        &config,
+        "handler = \"static\"\ndir = \".\"\nbind = \"127.0.0.1:0\"\nindex = [\"start.html\"]\n\
+         cache_control = [\"*.txt=max-age=5\"]\nheaders = [\"X-Test: yes\"]\n\
+         not_found_page = \"missing.html\"\ngzip = true\nsendfile = false\n",
+    )
+    .unwrap();
+    let server = Served::start(&["--config", config.to_str().unwrap()]);
+    let ask = |request: &str| {
+        let mut conn = server.tcp();
+        conn.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        std::io::Read::read_to_end(&mut conn, &mut answer).unwrap();
+        answer
+    };
+    let whole = ask("GET /big.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let text = String::from_utf8_lossy(&whole);
+    assert!(text.contains("Cache-Control: max-age=5\r\n") && text.contains("X-Test: yes\r\n"), "{text:.300}");
+    assert!(text.ends_with(&big), "the file was not sent whole with sendfile off");
+    let zipped =
+        ask("GET /big.txt HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n");
+    assert!(String::from_utf8_lossy(&zipped).contains("Content-Encoding: gzip\r\n"));
+    assert!(zipped.len() < big.len() / 10, "{} bytes", zipped.len());
+    let index = ask("GET /docs/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(String::from_utf8_lossy(&index).ends_with("<p>start</p>"));
+    let missing = ask("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let missing = String::from_utf8_lossy(&missing);
+    assert!(missing.starts_with("HTTP/1.1 404") && missing.ends_with("<p>gone</p>"), "{missing}");
+    server.stop_cleanly();
 }

@@ -174,3 +174,51 @@ fn a_udp_port_in_use_is_refused_not_shared() {
     assert_eq!(first.udp_ask(b"hi"), b"OK...hi\n".to_vec(), "the first server keeps its traffic");
     first.stop_cleanly();
 }
+
+#[test]
+fn serve_static_help_lists_the_static_flags() {
+    let ran = run(&["serve", "static", "--help"], "");
+    assert_eq!(ran.code, Some(0), "{ran:?}");
+    for flag in [
+        "--dir",
+        "--index",
+        "--cache-control",
+        "--header",
+        "--not-found-page",
+        "--gzip",
+        "--no-precompressed",
+        "--no-sendfile",
+    ] {
+        assert!(ran.stdout.contains(flag), "`serve static --help` does not list {flag}:\n{}", ran.stdout);
+    }
+    assert!(ran.stdout.contains("Static files (serve static)"), "{}", ran.stdout);
+}
+
+#[test]
+fn bad_static_options_are_named() {
+    let dir = TempDir::new("static-options");
+    let root = dir.path().to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--cache-control", "max-age=60"], "neither a path prefix"),
+        (&["--cache-control", "*.css"], "expected PATTERN=VALUE"),
+        (&["--header", "no colon"], "expected 'Name: value'"),
+        (&["--header", "Bad Name: x"], "not an HTTP token"),
+        (&["--index", "../up.html"], "not a plain file name"),
+        (&["--not-found-page", "/no/such/404.html"], "cannot read the 404 page"),
+    ];
+    for (flags, wanted) in cases {
+        let mut args = vec!["serve", "static", "--dir", root, "--bind", "127.0.0.1:0"];
+        args.extend_from_slice(flags);
+        let ran = refused(&args);
+        assert!(error_line(&ran).contains(wanted), "{flags:?}: {}", error_line(&ran));
+    }
+    let other = refused(&["serve", "echo", "--gzip"]);
+    assert!(
+        error_line(&other).contains("--gzip (`gzip`) does not apply to `echo`"),
+        "{}",
+        error_line(&other)
+    );
+    let config = dir.file("static-config.toml", "handler = \"static\"\ngzip = \"yes\"\n");
+    let ran = refused(&["serve", "--config", config.to_str().unwrap()]);
+    assert!(error_line(&ran).contains("key `gzip`: expected true or false"), "{}", error_line(&ran));
+}

@@ -1,6 +1,7 @@
 //! What a response carries after its head.
 
 use std::fmt;
+use std::fs::File;
 use std::io::Read;
 
 /// A response body: bytes in memory, a reader of known length, or a
@@ -14,6 +15,9 @@ pub(super) enum Body {
     /// Sent with `Transfer-Encoding: chunked` (HTTP/1.1) or until the
     /// connection closes (HTTP/1.0).
     Stream(Box<dyn Read + Send>),
+    /// `len` bytes of a file from `offset`, sent with `Content-Length`:
+    /// with `sendfile(2)` where the connection allows it.
+    File { file: File, offset: u64, len: u64 },
 }
 
 impl fmt::Debug for Body {
@@ -22,6 +26,7 @@ impl fmt::Debug for Body {
             Body::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
             Body::Sized(_, len) => write!(f, "Sized({len} bytes)"),
             Body::Stream(_) => f.write_str("Stream"),
+            Body::File { offset, len, .. } => write!(f, "File({len} bytes from {offset})"),
         }
     }
 }

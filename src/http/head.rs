@@ -55,7 +55,8 @@ pub(super) fn parse_head(buf: &[u8], limits: &HttpLimits) -> Result<Option<(Requ
             431,
             format!("the request has more than {} header fields", limits.max_headers),
         )),
-        Err(httparse::Error::Version) => Err(bad_version(buf)),
+        Err(httparse::Error::Version) => later_minor(buf, limits).unwrap_or_else(|| Err(bad_version(buf))),
+        Err(_) if request_line(buf).split(|&b| b == b' ').count() > 3 => Err(space_in_target()),
         Err(err) => Err(Rejection::new(
             400,
             format!(
@@ -88,21 +89,64 @@ fn head_too_large(limits: &HttpLimits) -> Rejection {
     Rejection::new(431, format!("the request head is larger than {} bytes", limits.max_head_size))
 }
 
-/// `httparse` accepts only HTTP/1.0 and HTTP/1.1: a well-formed later
-/// version (`HTTP/2`, `HTTP/3.0`) gets 505, anything else 400.
-fn bad_version(buf: &[u8]) -> Rejection {
+/// The request line: the first line that is not blank (RFC 9112 §2.2
+/// lets a server skip empty lines before it), without its line end.
+fn request_line(buf: &[u8]) -> &[u8] {
     let line = buf.split(|&b| b == b'\n').find(|line| !line.iter().all(|&b| b == b'\r')).unwrap_or(b"");
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A request line `METHOD target HTTP/1.n` with `n` above 1: RFC 9110
+/// §6.2 has a server handle a higher minor version as the highest it
+/// supports, so the head is parsed again as HTTP/1.1 (in a copy, the
+/// version digit changed; only such requests pay for it). `None` for
+/// anything else.
+fn later_minor(buf: &[u8], limits: &HttpLimits) -> Option<Result<Option<(RequestHead, usize)>, Rejection>> {
+    let start = buf.iter().position(|&b| b != b'\r' && b != b'\n')?;
+    let rest = &buf[start..];
+    let end = memchr::memchr(b'\n', rest);
+    let line = end.map_or(rest, |end| rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]));
+    let token = line.rsplit(|&b| b == b' ').next()?;
+    let later = token.len() == 8 && token.starts_with(b"HTTP/1.") && matches!(token[7], b'2'..=b'9');
+    if !later || line.iter().filter(|&&b| b == b' ').count() != 2 {
+        return None;
+    }
+    if end.is_none() {
+        return Some(Ok(None));
+    }
+    let mut copy = buf.to_vec();
+    copy[start + line.len() - 1] = b'1';
+    Some(parse_head(&copy, limits))
+}
+
+/// `httparse` accepts only HTTP/1.0 and HTTP/1.1: a request line with a
+/// space inside its target gets 400 (RFC 9112 §3.2), a well-formed later
+/// major version (`HTTP/2.0`, `HTTP/3.0`) 505, anything else 400.
+fn bad_version(buf: &[u8]) -> Rejection {
+    let line = request_line(buf);
+    let parts = line.split(|&b| b == b' ').count();
+    if parts > 3 {
+        return space_in_target();
+    }
     let token = line.rsplit(|&b| b == b' ').next().unwrap_or(b"");
     match token.strip_prefix(b"HTTP/") {
-        Some([major, ..]) if major.is_ascii_digit() => Rejection::new(
+        Some([b'2'..=b'9'] | [b'2'..=b'9', b'.', b'0'..=b'9']) if parts == 3 => Rejection::new(
             505,
             format!(
-                "HTTP/{} is not supported; this server speaks HTTP/1.0 and HTTP/1.1",
-                String::from_utf8_lossy(token.strip_prefix(b"HTTP/").unwrap_or(b"")).trim_end()
+                "HTTP/{} is not supported; this server speaks HTTP/1.x (1.0, 1.1, and later 1.x minors as 1.1)",
+                String::from_utf8_lossy(&token[5..]).trim_end()
             ),
         ),
         _ => Rejection::new(400, "malformed HTTP version; expected HTTP/1.0 or HTTP/1.1"),
     }
+}
+
+fn space_in_target() -> Rejection {
+    Rejection::new(
+        400,
+        "the request line has more than three parts: a request target may not hold a space \
+         (RFC 9112 §3.2); send it percent-encoded as %20",
+    )
 }
 
 fn owned(request: &httparse::Request<'_, '_>) -> RequestHead {

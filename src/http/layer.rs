@@ -28,8 +28,12 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// request line, `431` for a large head or too many fields, `413` for a
 /// large body, `400` for a malformed request or ambiguous framing (two
 /// different `Content-Length`s, `Content-Length` with
-/// `Transfer-Encoding`, HTTP/1.1 without exactly one `Host`), `501` for an
-/// unknown method or transfer coding, `505` for HTTP/2 and later, `417`
+/// `Transfer-Encoding`, HTTP/1.1 without exactly one `Host`, a `Host`
+/// that is not `host[:port]`, a target that is neither a path nor an
+/// `http`/`https` URL with a host, a space inside the target), `421` for
+/// an `https://` target on a plain connection, `501` for an unknown
+/// method or transfer coding, `505` for HTTP/2 and later (`HTTP/1.2` and
+/// other later minors are served as 1.1), `417`
 /// for an expectation other than `100-continue`, and `408` when the head
 /// (or a stalled body) does not arrive in time. Limits are in
 /// [`HttpLimits`].
@@ -48,8 +52,11 @@ const SERVER_NAME: &str = concat!("socketserver/", env!("CARGO_PKG_VERSION"));
 /// `header_timeout` for a head, `read_timeout` for a stalled body,
 /// `write_timeout` for a response not read). A thread runs the
 /// application with the whole request, and writes the response until the
-/// socket is full; a body from a reader (a file) is read 64 KiB at a time,
-/// only once the previous 64 KiB are written. Between requests a
+/// socket is full; a body from a reader is read 64 KiB at a time, only
+/// once the previous 64 KiB are written, and a file body
+/// ([`HttpResponse::file_body`]) goes with `sendfile(2)` on Linux over TCP
+/// and Unix sockets, as far as the socket takes it, resumed when it
+/// drains (see [`sendfile`](Self::sendfile)). Between requests a
 /// connection holds no buffer. Under
 /// [`ThreadPerConnection`](crate::ThreadPerConnection) the same steps run
 /// on the connection's thread.
@@ -91,12 +98,13 @@ pub struct Http<A> {
     pub(super) app: A,
     pub(super) limits: HttpLimits,
     pub(super) server_name: String,
+    pub(super) sendfile: bool,
 }
 
 impl<A: HttpHandler> Http<A> {
     /// Serves `app` with the default [`HttpLimits`].
     pub fn new(app: A) -> Http<A> {
-        Http { app, limits: HttpLimits::default(), server_name: SERVER_NAME.to_string() }
+        Http { app, limits: HttpLimits::default(), server_name: SERVER_NAME.to_string(), sendfile: true }
     }
 
     /// Sets the limits. Default is [`HttpLimits::default`].
@@ -115,6 +123,16 @@ impl<A: HttpHandler> Http<A> {
         HttpResponse::new(200).header("Server", name)?;
         self.server_name = name.to_string();
         Ok(self)
+    }
+
+    /// Whether file bodies ([`HttpResponse::file_body`]) go to the socket
+    /// with `sendfile(2)` where the platform and the connection allow it
+    /// (Linux; plain TCP and Unix sockets). Default: `true`. With `false`
+    /// they are read and written through the connection's buffer, as they
+    /// always are over a stream that transforms its bytes (TLS).
+    pub fn sendfile(mut self, on: bool) -> Http<A> {
+        self.sendfile = on;
+        self
     }
 
     /// The application.
@@ -153,6 +171,7 @@ impl<A> fmt::Debug for Http<A> {
             .field("app", &std::any::type_name::<A>())
             .field("limits", &self.limits)
             .field("server_name", &self.server_name)
+            .field("sendfile", &self.sendfile)
             .finish()
     }
 }

@@ -4,7 +4,7 @@
 //! Python's `BaseHTTPRequestHandler`) into a [`RequestHandler`](crate::RequestHandler)
 //! for TCP and Unix stream sockets, so any transport and concurrency
 //! strategy serves HTTP. Requests are parsed with `httparse`; bad input
-//! gets its status (414, 431, 413, 400, 501, 505, 417, 408) and a closed
+//! gets its status (414, 431, 413, 400, 421, 501, 505, 417, 408) and a closed
 //! connection; limits are in [`HttpLimits`].
 //!
 //! It is a protocol layer beside [`message`](crate::message): each
@@ -59,6 +59,7 @@ mod request;
 mod request_reader;
 mod response;
 mod status;
+mod target;
 mod version;
 mod writer;
 

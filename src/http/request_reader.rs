@@ -6,6 +6,7 @@ use super::body_reader::BodyReader;
 use super::head::RequestHead;
 use super::head_reader::take_head;
 use super::rejection::Rejection;
+use super::target::check_target;
 use super::{HttpLimits, Method};
 use crate::request::ReadBuffer;
 
@@ -102,6 +103,7 @@ impl Reading {
     ) -> Result<Reading, Rejection> {
         let method = Method::from_token(&head.method).ok_or_else(|| unknown_method(&head.method))?;
         check_host(&head)?;
+        check_target(&head, method)?;
         let length = BodyLength::of(&head)?;
         BodyReader::check_declared(length, limits)?;
         let continue_due = expects_continue(&head)? && length != BodyLength::Empty && input.len() == 0;

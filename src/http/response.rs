@@ -2,6 +2,7 @@
 
 use super::body::Body;
 use super::Method;
+use std::fs::File;
 use std::io::{self, Read};
 
 /// Headers the layer writes itself, from the body: an application that
@@ -109,6 +110,19 @@ impl HttpResponse {
         self
     }
 
+    /// Sets the body to `len` bytes of `file` starting at `offset`, sent
+    /// with `Content-Length: len`. On Linux, over plain TCP and Unix
+    /// sockets, the bytes go from the file to the socket with
+    /// `sendfile(2)`, never through the process; elsewhere (or when the
+    /// layer's [`sendfile`](super::Http::sendfile) is off) they are read
+    /// and written 64 KiB at a time, as for [`sized_body`](Self::sized_body).
+    /// A small file is sent in the same write as the response head. If
+    /// the file ends early the connection is closed.
+    pub fn file_body(mut self, file: File, offset: u64, len: u64) -> HttpResponse {
+        self.body = Body::File { file, offset, len };
+        self
+    }
+
     /// Sets the body to everything `reader` yields, length unknown: sent
     /// with `Transfer-Encoding: chunked` to HTTP/1.1 clients, and until the
     /// connection closes to HTTP/1.0 ones.
@@ -149,8 +163,9 @@ impl HttpResponse {
         self.typed_header("Content-Type", content_type.to_string())
     }
 
-    /// Adds a header field built from known-valid parts.
-    fn typed_header(mut self, name: &str, value: String) -> HttpResponse {
+    /// Adds a header field built from known-valid parts (a name and a
+    /// value already checked as [`header`](Self::header) checks them).
+    pub(crate) fn typed_header(mut self, name: &str, value: String) -> HttpResponse {
         self.headers.push((name.to_string(), value));
         self
     }

@@ -6,12 +6,20 @@ use super::body::Body;
 use super::status::reason;
 use super::HttpResponse;
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::time::SystemTime;
 
 /// Most bytes read from a response body's reader at a time: what a slow
 /// client costs in memory while it reads a large body.
 const CHUNK: usize = 64 * 1024;
+/// A file body at most this large is read into the write buffer with its
+/// head and sent in one write; a larger one goes by `sendfile(2)` where
+/// the connection allows.
+const SMALL_FILE: u64 = 16 * 1024;
+/// Most bytes one `sendfile(2)` call is asked for.
+#[cfg(target_os = "linux")]
+const SENDFILE_MAX: u64 = 1 << 30;
 
 /// What the request allows the response to be.
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +44,21 @@ enum Rest {
     Chunked(Box<dyn Read + Send>),
     /// A body sent until the connection closes (HTTP/1.0).
     UntilClose(Box<dyn Read + Send>),
+    /// `left` of the `len` bytes of a file, the next at `offset`: sent
+    /// with `sendfile(2)` or read like a sized body.
+    File { file: File, offset: u64, left: u64, len: u64 },
+}
+
+/// What [`Outgoing::send_file`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Sent {
+    /// The body is not a file (or the platform has no `sendfile`): write
+    /// it from the buffer.
+    NotAFile,
+    /// The socket is full; `progress` says whether anything went first.
+    Blocked { progress: bool },
+    /// The whole file is sent.
+    Done,
 }
 
 /// A response being written: what remains of its body, and whether the
@@ -80,9 +103,11 @@ impl Outgoing {
         add_connection(out, keep_alive, framing.http10);
         out.extend_from_slice(b"\r\n");
         let rest =
-            if bodiless || framing.head_only { Rest::Nothing } else { rest(out, body, framing.http10) };
+            if bodiless || framing.head_only { Rest::Nothing } else { rest(out, body, framing.http10)? };
         let mut outgoing = Outgoing { rest, keep_alive };
-        outgoing.refill(out)?;
+        if !matches!(outgoing.rest, Rest::File { len, .. } if len > SMALL_FILE) {
+            outgoing.refill(out)?;
+        }
         Ok(outgoing)
     }
 
@@ -98,6 +123,62 @@ impl Outgoing {
         matches!(self.rest, Rest::Nothing)
     }
 
+    /// Bytes of a file body not yet sent with `sendfile(2)` (zero for any
+    /// other body), so the access log can count what `sendfile` sent.
+    pub(super) fn file_left(&self) -> u64 {
+        match &self.rest {
+            Rest::File { left, .. } => *left,
+            _ => 0,
+        }
+    }
+
+    /// Sends what is left of a file body straight from the file to the
+    /// socket `fd` with `sendfile(2)` (Linux), until it is all sent or
+    /// the socket is full. The write buffer must be empty (the head
+    /// written).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the system call does, or when the file ends early.
+    #[cfg(target_os = "linux")]
+    pub(super) fn send_file(&mut self, fd: std::os::fd::RawFd) -> io::Result<Sent> {
+        use std::os::fd::AsRawFd;
+        let Rest::File { file, offset, left, len } = &mut self.rest else { return Ok(Sent::NotAFile) };
+        let mut progress = false;
+        while *left > 0 {
+            let mut at = libc::off_t::try_from(*offset).map_err(|_| io::ErrorKind::InvalidInput)?;
+            let count = (*left).min(SENDFILE_MAX) as usize;
+            // SAFETY: both descriptors are open for the call (the socket
+            // is borrowed from the connection, the file owned here) and
+            // `at` is a valid off_t the kernel updates.
+            let sent = unsafe { libc::sendfile(fd, file.as_raw_fd(), &mut at, count) };
+            match sent {
+                -1 => {
+                    let err = io::Error::last_os_error();
+                    match err.kind() {
+                        io::ErrorKind::Interrupted => continue,
+                        io::ErrorKind::WouldBlock => return Ok(Sent::Blocked { progress }),
+                        _ => return Err(err),
+                    }
+                }
+                0 => return Err(ended_early(*len, *len - *left)),
+                n => {
+                    *offset += n as u64;
+                    *left -= n as u64;
+                    progress = true;
+                }
+            }
+        }
+        self.rest = Rest::Nothing;
+        Ok(Sent::Done)
+    }
+
+    /// Without `sendfile(2)` file bodies are read like any other.
+    #[cfg(not(target_os = "linux"))]
+    pub(super) fn send_file(&mut self, _fd: i32) -> io::Result<Sent> {
+        Ok(Sent::NotAFile)
+    }
+
     /// Appends the next chunk of the body (one read of its reader, at
     /// most 64 KiB) to `out`.
     ///
@@ -111,11 +192,19 @@ impl Outgoing {
             Rest::Sized { reader, left, len } => {
                 let n = read_chunk(reader, out, (*left).min(CHUNK as u64) as usize)?;
                 if n == 0 {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!("the response body ended after {} of its {len} bytes", *len - *left),
-                    ));
+                    return Err(ended_early(*len, *len - *left));
                 }
+                *left -= n as u64;
+                if *left > 0 {
+                    return Ok(());
+                }
+            }
+            Rest::File { file, offset, left, len } => {
+                let n = read_chunk(file, out, (*left).min(CHUNK as u64) as usize)?;
+                if n == 0 {
+                    return Err(ended_early(*len, *len - *left));
+                }
+                *offset += n as u64;
                 *left -= n as u64;
                 if *left > 0 {
                     return Ok(());
@@ -149,27 +238,42 @@ impl fmt::Debug for Outgoing {
             Rest::Sized { left, .. } => format!("{left} bytes"),
             Rest::Chunked(_) => "chunks".to_string(),
             Rest::UntilClose(_) => "until close".to_string(),
+            Rest::File { left, .. } => format!("{left} bytes of a file"),
         };
         f.debug_struct("Outgoing").field("rest", &rest).field("keep_alive", &self.keep_alive).finish()
     }
 }
 
-/// Puts a body held in memory into `out`; a reader is kept for later.
-fn rest(out: &mut Vec<u8>, body: Body, http10: bool) -> Rest {
-    match body {
+/// Puts a body held in memory into `out`; a reader or a file is kept
+/// for later (a file read from its offset on).
+fn rest(out: &mut Vec<u8>, body: Body, http10: bool) -> io::Result<Rest> {
+    Ok(match body {
         Body::Bytes(bytes) => {
             out.extend_from_slice(&bytes);
             Rest::Nothing
         }
-        Body::Sized(_, 0) => Rest::Nothing,
+        Body::Sized(_, 0) | Body::File { len: 0, .. } => Rest::Nothing,
         Body::Sized(reader, len) => Rest::Sized { reader, left: len, len },
         Body::Stream(reader) if http10 => Rest::UntilClose(reader),
         Body::Stream(reader) => Rest::Chunked(reader),
-    }
+        Body::File { mut file, offset, len } => {
+            if offset > 0 {
+                file.seek(SeekFrom::Start(offset))?;
+            }
+            Rest::File { file, offset, left: len, len }
+        }
+    })
+}
+
+fn ended_early(len: u64, sent: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!("the response body ended after {sent} of its {len} bytes"),
+    )
 }
 
 /// Appends one read of at most `max` bytes from `reader` to `out`.
-fn read_chunk(reader: &mut Box<dyn Read + Send>, out: &mut Vec<u8>, max: usize) -> io::Result<usize> {
+fn read_chunk(reader: &mut impl Read, out: &mut Vec<u8>, max: usize) -> io::Result<usize> {
     let start = out.len();
     out.resize(start + max, 0);
     let read = loop {
@@ -197,7 +301,7 @@ fn add_length(head: &mut Vec<u8>, body: &Body, http10: bool) {
         Body::Bytes(bytes) => {
             let _ = write!(head, "Content-Length: {}\r\n", bytes.len());
         }
-        Body::Sized(_, len) => {
+        Body::Sized(_, len) | Body::File { len, .. } => {
             let _ = write!(head, "Content-Length: {len}\r\n");
         }
         Body::Stream(_) if !http10 => head.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
@@ -236,5 +340,62 @@ impl DateLine {
             self.line = format!("Date: {}\r\n", httpdate::fmt_http_date(now)).into_bytes();
         }
         &self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framing() -> Framing<'static> {
+        Framing { head_only: false, http10: false, keep_alive: true, server_name: "test" }
+    }
+
+    fn file_of(len: usize) -> (File, Vec<u8>) {
+        let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let path = std::env::temp_dir().join(format!("writer-file-{len}-{}", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let file = File::open(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        (file, data)
+    }
+
+    #[test]
+    fn a_small_file_goes_out_with_its_head() {
+        let (file, data) = file_of(1024);
+        let mut out = Vec::new();
+        let outgoing =
+            Outgoing::start(&mut out, HttpResponse::new(200).file_body(file, 0, 1024), framing()).unwrap();
+        assert!(outgoing.is_done(), "a 1 KiB file was left for later");
+        assert!(out.ends_with(&data) && out.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        assert!(String::from_utf8_lossy(&out).contains("Content-Length: 1024\r\n"));
+    }
+
+    #[test]
+    fn a_large_file_is_left_for_sendfile_or_read_in_chunks_from_its_offset() {
+        let (file, data) = file_of(100_000);
+        let mut out = Vec::new();
+        let response = HttpResponse::new(206).file_body(file, 1000, 90_000);
+        let mut outgoing = Outgoing::start(&mut out, response, framing()).unwrap();
+        assert!(!outgoing.is_done());
+        let head = out.len();
+        assert!(String::from_utf8_lossy(&out).ends_with("Content-Length: 90000\r\n\r\n"));
+        while !outgoing.is_done() {
+            outgoing.refill(&mut out).unwrap();
+        }
+        assert!(out[head..] == data[1000..91_000]);
+    }
+
+    #[test]
+    fn a_file_that_ends_early_is_an_error() {
+        let (file, _) = file_of(20_000);
+        let mut out = Vec::new();
+        let mut outgoing =
+            Outgoing::start(&mut out, HttpResponse::new(200).file_body(file, 0, 30_000), framing()).unwrap();
+        let mut result = Ok(());
+        while result.is_ok() && !outgoing.is_done() {
+            result = outgoing.refill(&mut out);
+        }
+        assert!(result.unwrap_err().to_string().contains("ended after 20000 of its 30000 bytes"));
     }
 }

@@ -153,6 +153,24 @@ impl Stream {
         }
     }
 
+    /// The descriptor a file may be `sendfile(2)`d to: the socket itself
+    /// for plain TCP and Unix streams, where every byte written to it
+    /// goes to the peer as is. A stream that transforms what is written
+    /// (TLS) must answer `None`, and its writers fall back to `write`.
+    #[cfg(unix)]
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) fn sendfile_fd(&self) -> Option<RawFd> {
+        // Written variant by variant so that any other stream (a TLS one)
+        // answers `None` without being named here.
+        if let Stream::Tcp(s) = self {
+            return Some(s.as_raw_fd());
+        }
+        if let Stream::Unix(s) = self {
+            return Some(s.as_raw_fd());
+        }
+        None
+    }
+
     #[cfg(unix)]
     pub(crate) fn raw_fd(&self) -> RawFd {
         each!(self, s => s.as_raw_fd())

@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a bundled server until SIGINT or SIGTERM (then drain and exit 0).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Talk to a server: one line sent per input line, the reply printed;
     /// `-1` or end of input quits.
     Client(ClientArgs),
@@ -77,7 +77,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
     /// The directory `static` serves. Default: the current directory.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = STATIC)]
     pub dir: Option<PathBuf>,
     /// Expect a PROXY protocol header (v1 or v2) before each connection's
     /// bytes, from a load balancer such as HAProxy (`send-proxy-v2`); the
@@ -108,7 +108,39 @@ pub struct ServeArgs {
     /// Default: 10s.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub tls_handshake_timeout: Option<Duration>,
+    /// File names that serve a directory, tried in order (repeat the flag
+    /// or separate with commas); with none present the directory is
+    /// listed. Default: index.html.
+    #[arg(long, value_name = "NAME", value_delimiter = ',', help_heading = STATIC)]
+    pub index: Vec<String>,
+    /// Cache-Control for the paths a pattern covers, as PATTERN=VALUE: a
+    /// path prefix (/assets/=immutable) or an extension
+    /// (*.css=max-age=3600). Repeatable; the first rule that covers a path
+    /// wins.
+    #[arg(long = "cache-control", value_name = "PATTERN=VALUE", help_heading = STATIC)]
+    pub cache_control: Vec<String>,
+    /// A header field added to every response, as 'Name: value'.
+    /// Repeatable.
+    #[arg(long, value_name = "NAME: VALUE", help_heading = STATIC)]
+    pub header: Vec<String>,
+    /// A file whose content answers 404 (its type from its extension).
+    #[arg(long, value_name = "FILE", help_heading = STATIC)]
+    pub not_found_page: Option<PathBuf>,
+    /// Compress text files of 1 KiB or more with gzip as they are sent, to
+    /// clients that accept it (never for a range). Default: off.
+    #[arg(long, help_heading = STATIC)]
+    pub gzip: bool,
+    /// Do not send the precompressed file.br, file.zst or file.gz beside a
+    /// file (sent by default to clients whose Accept-Encoding takes them).
+    #[arg(long, help_heading = STATIC)]
+    pub no_precompressed: bool,
+    /// Send file bodies with read and write instead of sendfile(2).
+    #[arg(long, help_heading = STATIC)]
+    pub no_sendfile: bool,
 }
+
+/// The heading of the `static` server's flags in `serve --help`.
+const STATIC: &str = "Static files (serve static)";
 
 /// `socketserver client`.
 #[derive(Debug, Args)]

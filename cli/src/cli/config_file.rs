@@ -17,7 +17,7 @@ use toml::{Table, Value};
 /// The keys a config file may hold, for messages.
 const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
      proxy_protocol, reuse_port, processes, access_log, tls_cert, tls_key, tls_handshake_timeout, \
-     [limits]";
+     index, cache_control, headers, not_found_page, gzip, precompressed, sendfile, [limits]";
 
 /// What a config file sets; `None` where it is silent.
 #[derive(Debug, Default)]
@@ -56,6 +56,20 @@ pub struct ConfigFile {
     pub tls_key: Option<PathBuf>,
     /// `tls_handshake_timeout`.
     pub tls_handshake_timeout: Option<Duration>,
+    /// `index`: index file names for `static`.
+    pub index: Option<Vec<String>>,
+    /// `cache_control`: `PATTERN=VALUE` rules for `static`.
+    pub cache_control: Option<Vec<String>>,
+    /// `headers`: `Name: value` fields for `static`.
+    pub headers: Option<Vec<String>>,
+    /// `not_found_page`, relative to the file's directory.
+    pub not_found_page: Option<PathBuf>,
+    /// `gzip`: gzip on the fly for `static`.
+    pub gzip: Option<bool>,
+    /// `precompressed`: serve `.br`/`.zst`/`.gz` siblings.
+    pub precompressed: Option<bool>,
+    /// `sendfile`: file bodies by sendfile(2).
+    pub sendfile: Option<bool>,
     /// The `[limits]` table (defaults where it is silent).
     pub limits: ServerConfig,
 }
@@ -103,6 +117,13 @@ impl ConfigFile {
             "tls_cert" => self.tls_cert = Some(base.join(text(value)?)),
             "tls_key" => self.tls_key = Some(base.join(text(value)?)),
             "tls_handshake_timeout" => self.tls_handshake_timeout = Some(parse_duration(text(value)?)?),
+            "index" => self.index = Some(texts(value)?),
+            "cache_control" => self.cache_control = Some(texts(value)?),
+            "headers" => self.headers = Some(texts(value)?),
+            "not_found_page" => self.not_found_page = Some(base.join(text(value)?)),
+            "gzip" => self.gzip = Some(switch(value)?),
+            "precompressed" => self.precompressed = Some(switch(value)?),
+            "sendfile" => self.sendfile = Some(switch(value)?),
             _ => return Err(format!("unknown key; accepted keys: {KEYS}")),
         }
         Ok(())
@@ -120,6 +141,16 @@ fn syntax_error(text: &str, err: &toml::de::Error) -> String {
 
 fn text(value: &Value) -> Result<&str, String> {
     value.as_str().ok_or_else(|| format!("expected a string in quotes, found {}", describe(value)))
+}
+
+fn texts(value: &Value) -> Result<Vec<String>, String> {
+    let wrong = || format!("expected an array of strings, such as [\"a\", \"b\"], found {}", describe(value));
+    let items = value.as_array().ok_or_else(wrong)?;
+    items.iter().map(|item| item.as_str().map(str::to_string).ok_or_else(wrong)).collect()
+}
+
+fn switch(value: &Value) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| format!("expected true or false, found {}", describe(value)))
 }
 
 fn parsed<T: FromStr<Err = String>>(value: &Value) -> Result<T, String> {

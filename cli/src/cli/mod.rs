@@ -19,6 +19,7 @@ mod resolve;
 mod serve;
 mod settings;
 mod signals;
+mod static_settings;
 mod supervisor;
 mod tls_client;
 mod tls_files;
@@ -35,7 +36,7 @@ use std::process::ExitCode;
 /// reports its own: 1 also when answers came back wrong.)
 pub fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
-        Command::Serve(args) => run_server(args),
+        Command::Serve(args) => run_server(*args),
         Command::Client(args) => client::run(args),
         Command::Resolve(args) => resolve::run(&args),
         Command::Get(args) => get::run(&args),

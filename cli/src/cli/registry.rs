@@ -93,7 +93,9 @@ pub fn serve(settings: &Settings) -> Result<DrainReport, CliError> {
         "ack" => serve::on_any_transport(lines(Ack), settings),
         "support-bot" => serve::on_any_transport(lines(SupportBot), settings),
         "http" => serve::on_streams(Http::new(Hello), settings),
-        "static" => serve::on_streams(Http::new(static_files(settings)?), settings),
+        "static" => {
+            serve::on_streams(Http::new(static_files(settings)?).sendfile(settings.files.sendfile), settings)
+        }
         other => Err(CliError::usage(format!("`{other}` is not a bundled server; accepted: {}", names()))),
     }
 }
@@ -122,5 +124,7 @@ fn bad_data(err: &str) -> CliError {
 }
 
 fn static_files(settings: &Settings) -> Result<StaticFiles, CliError> {
-    StaticFiles::new(&settings.dir).map_err(|err| CliError::usage(format!("bad --dir (`dir`): {err}")))
+    let files = StaticFiles::new(&settings.dir)
+        .map_err(|err| CliError::usage(format!("bad --dir (`dir`): {err}")))?;
+    settings.files.apply(files)
 }

@@ -7,6 +7,7 @@ use super::bind_address;
 use super::config_file::ConfigFile;
 use super::error::CliError;
 use super::registry::{self, HandlerInfo};
+use super::static_settings::StaticSettings;
 use super::tls_files::ServerTls;
 use super::transport_kind::TransportKind;
 use log::LevelFilter;
@@ -41,6 +42,8 @@ pub struct Settings {
     pub data: Option<PathBuf>,
     /// The directory `static` serves.
     pub dir: PathBuf,
+    /// The options of `static` beyond its directory.
+    pub files: StaticSettings,
     /// The server's limits (and socket options: `proxy_protocol`,
     /// `reuse_port`).
     pub limits: ServerConfig,
@@ -66,6 +69,7 @@ impl Settings {
             Some(path) => ConfigFile::load(path)?,
             None => ConfigFile::default(),
         };
+        let files = StaticSettings::resolve(&args, &file);
         let handler = registry::find(&handler_name(args.handler, file.handler)?)?;
         let transport = args.transport.or(file.transport).unwrap_or(TransportKind::Tcp);
         check_transport(handler, transport)?;
@@ -77,6 +81,7 @@ impl Settings {
         limits.reuse_port |= args.reuse_port || file.reuse_port.unwrap_or(false);
         let processes = args.processes.map(|n| n as usize).or(file.processes).unwrap_or(1);
         check_streams_only(transport, limits.proxy_protocol, processes)?;
+        check_static_only(handler, &files)?;
         let tls = ServerTls::resolve(
             args.tls_cert.or(file.tls_cert),
             args.tls_key.or(file.tls_key),
@@ -95,6 +100,7 @@ impl Settings {
             access_log: !args.no_access_log && file.access_log.unwrap_or(true),
             data,
             dir: dir.unwrap_or_else(|| PathBuf::from(".")),
+            files,
             limits,
             processes,
             inherited: Inherited::default(),
@@ -115,6 +121,17 @@ fn handler_name(flag: Option<String>, file: Option<String>) -> Result<String, Cl
             registry::names()
         ))
     })
+}
+
+/// The options of `static` given to another server are refused, named.
+fn check_static_only(handler: &HandlerInfo, files: &StaticSettings) -> Result<(), CliError> {
+    match (handler.dir, files.given().first()) {
+        (false, Some(first)) => Err(CliError::usage(format!(
+            "{first} does not apply to `{}`; it applies to: static",
+            handler.name
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn check_transport(handler: &HandlerInfo, transport: TransportKind) -> Result<(), CliError> {
