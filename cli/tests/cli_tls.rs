@@ -392,3 +392,32 @@ fn replace(from: &Cert, to: &Cert) {
 fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();
 }
+
+/// `serve static` over TLS: file bodies, which go out by sendfile(2) over
+/// plain TCP, must go through rustls here, whole and as a range.
+#[test]
+fn static_files_over_tls_are_encrypted_not_sendfiled() {
+    let cert = Cert::new("tls-static");
+    let root = cert.dir.join("public");
+    std::fs::create_dir_all(&root).unwrap();
+    let body: String = (0..40_000).map(|i| format!("{i:07}\n")).collect();
+    std::fs::write(root.join("big.txt"), &body).unwrap();
+    let served = serve_tls("static", &cert, &["--dir", root.to_str().unwrap()]);
+    let ran = run(&["get", &url(&served, "/big.txt"), "--cacert", cert.cert()], "");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.starts_with("HTTP/1.1 200 OK\r\n"), "{}", &ran.stdout[..200.min(ran.stdout.len())]);
+    assert!(ran.stdout.ends_with(&body), "the file arrived changed or cut short");
+    if have("curl") {
+        let (ok, part, err) = output(Command::new("curl").args([
+            "-sS",
+            "--cacert",
+            cert.cert(),
+            "-r",
+            "80000-80015",
+            &url(&served, "/big.txt"),
+        ]));
+        assert!(ok, "{err}");
+        assert_eq!(part, &body[80_000..80_016]);
+    }
+    served.stop_cleanly();
+}
