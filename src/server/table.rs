@@ -55,11 +55,8 @@ pub(crate) enum Settled<R> {
     Waiting(Option<Instant>),
     /// Readiness came while it was stepped: step it again.
     Again(Box<Entry<R>>),
-    /// The server drains and it was between requests before the step and
-    /// still is: close it, not counted in flight.
-    CloseIdle(Box<Entry<R>>),
-    /// The drain is over, or it finished a request during the drain:
-    /// close it.
+    /// The server drains and it is between requests, or the drain is
+    /// over: close it.
     Close(Box<Entry<R>>),
 }
 
@@ -126,22 +123,12 @@ impl<R> Table<R> {
     /// Puts a stepped connection back to wait, unless it must be stepped
     /// again at once (readiness came meanwhile) or close (the drain).
     pub(crate) fn settle(&mut self, key: usize, entry: Box<Entry<R>>, wait: Wait) -> Settled<R> {
-        if self.cut_off {
+        if self.cut_off || (self.draining && matches!(wait, Wait::Idle(_))) {
             return Settled::Close(entry);
         }
         let slot = &mut self.slots[key];
-        // Readiness that came during the step may be a next request's
-        // first bytes: step again to read them, drain or not.
         if std::mem::take(&mut slot.woken) {
             return Settled::Again(entry);
-        }
-        if self.draining && matches!(wait, Wait::Idle(_)) {
-            // `slot.wait` is still what it waited for before this step:
-            // idle then and idle now, nothing of a request came.
-            return match slot.wait {
-                Wait::Idle(_) => Settled::CloseIdle(entry),
-                _ => Settled::Close(entry),
-            };
         }
         slot.entry = Some(entry);
         slot.wait = wait;

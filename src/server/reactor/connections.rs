@@ -72,10 +72,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
 
     /// Puts a stepped connection back to wait, or closes it.
     fn settle(&self, key: usize, entry: Box<Entry<T::Request>>, wake: Wake, wait: Wait) {
-        // An idle connection the drain closes is not in flight: counted
-        // here when its drain step closes it, in `CloseIdle` when the
-        // table does (whichever step it was).
-        if wake == Wake::Drain && wait == Wait::Close {
+        if wake == Wake::Drain && matches!(wait, Wait::Idle(_) | Wait::Close) {
             self.closed_idle.fetch_add(1, Ordering::AcqRel);
         }
         if wait == Wait::Close {
@@ -88,10 +85,6 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             // keeps sending while its replies wait (pipelining, never
             // reading) would otherwise hold this thread.
             Settled::Again(back) => self.ready.lock().push_back(Work::Step(key, back, Wake::Ready)),
-            Settled::CloseIdle(entry) => {
-                self.closed_idle.fetch_add(1, Ordering::AcqRel);
-                self.close(key, *entry, None)
-            }
             Settled::Close(entry) => self.close(key, *entry, None),
         }
     }
