@@ -29,6 +29,8 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push('\n');
     out.push_str(STRATEGY_LIMITS);
     out.push_str(TLS);
+    out.push('\n');
+    out.push_str(STATIC);
     out
 }
 
@@ -53,6 +55,10 @@ const STRATEGY_LIMITS: &str = include_str!("../../../../../docs/strategy-limits.
 /// The hand-written TLS figures (`scripts/benchmark_tls.sh`, measured
 /// apart from the suite), kept across regenerations of the page.
 const TLS: &str = include_str!("../../../../../docs/benchmark-tls.md");
+
+/// The hand-written static-file figures (`scripts/bench-static.sh`,
+/// measured apart from the suite), kept across regenerations of the page.
+const STATIC: &str = include_str!("../../../../../docs/benchmark-static.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.
