@@ -127,14 +127,7 @@ fn backends_restarted_behind_haproxy_lose_nothing_and_log_the_client() {
     load.wait_for_more(200, PATIENCE);
     let tally = load.finish();
 
-    let failed = &tally.failed;
-    assert!(
-        failed.is_empty(),
-        "{} of {} failed: {:?}",
-        failed.len(),
-        tally.ok,
-        &failed[..failed.len().min(5)]
-    );
+    tally.assert_none_failed();
     for (name, log) in [("a", a_log), ("b", b_log), ("new a", a.stop_cleanly()), ("new b", b.stop_cleanly())]
     {
         assert!(client_lines(&log) > 0, "backend {name} logged no access line from 127.0.0.2:\n{log}");

@@ -77,13 +77,7 @@ fn sighup_under_load_replaces_every_child_and_loses_nothing() {
     }
     load.wait_for_more(100, PATIENCE);
     let tally = load.finish();
-    assert!(
-        tally.failed.is_empty(),
-        "{} failed of {}: {:?}",
-        tally.failed.len(),
-        tally.ok,
-        &tally.failed[..tally.failed.len().min(5)]
-    );
+    tally.assert_none_failed();
     let log = served.stop_cleanly_supervised();
     assert!(log.contains("replacing 2 children one by one"), "log:\n{log}");
 }

@@ -27,14 +27,7 @@ fn restart_beside(concurrency: &str) {
     let old_log = old.stop_cleanly();
     load.wait_for_more(200, PATIENCE);
     let tally = load.finish();
-    let failed = &tally.failed;
-    assert!(
-        failed.is_empty(),
-        "{} of {} failed: {:?}",
-        failed.len(),
-        tally.ok,
-        &failed[..failed.len().min(5)]
-    );
+    tally.assert_none_failed();
     assert!(old_log.contains("\"GET / HTTP/1.1\" 200"), "the old server served:\n{old_log}");
     new.wait_for_log(PATIENCE, |line| line.contains("\"GET / HTTP/1.1\" 200"))
         .expect("the new server served");

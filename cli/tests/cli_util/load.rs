@@ -21,6 +21,21 @@ pub struct Tally {
     pub failed: Vec<String>,
 }
 
+impl Tally {
+    /// Fails the test, quoting the first failures, unless every request
+    /// succeeded.
+    pub fn assert_none_failed(&self) {
+        let failed = &self.failed;
+        assert!(
+            failed.is_empty(),
+            "{} of {} failed: {:?}",
+            failed.len(),
+            failed.len() + self.ok,
+            &failed[..failed.len().min(5)]
+        );
+    }
+}
+
 #[derive(Default)]
 struct Shared {
     tally: Mutex<Tally>,
