@@ -9,9 +9,9 @@ use super::request_reader::{ReadRequest, RequestReader};
 use super::target::wants_https;
 use super::writer::{Framing, Outgoing, Sent};
 use super::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
-use crate::protocol::{Wait, Wake};
+use crate::protocol::{Engine, Wait, Wake};
 use crate::request::Stream;
-use crate::request::{non_zero, Filled, ReadBuffer, WriteBuffer};
+use crate::request::{non_zero, Filled};
 use crate::{log_failure, Connection, Failure};
 use std::io::{self, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -39,21 +39,13 @@ enum Phase {
     Lingering { until: Instant, drained: usize },
 }
 
-/// What one HTTP connection keeps between steps. While it waits between
-/// requests both buffers are empty and hold no memory.
+/// What one HTTP connection keeps between steps: its phase and the
+/// engine's buffers and clock. While it waits between requests both
+/// buffers are empty and hold no memory.
 #[derive(Debug)]
 pub(super) struct Exchange {
     phase: Phase,
-    input: ReadBuffer,
-    out: WriteBuffer,
-    /// When the connection began waiting for its next request.
-    idle_since: Instant,
-    /// When the first byte of the head now being read was seen.
-    head_began: Option<Instant>,
-    /// When bytes last arrived: a stalled body counts from here.
-    last_bytes: Instant,
-    /// When writing last made no progress, while it makes none.
-    write_blocked: Option<Instant>,
+    engine: Engine,
     /// The access log's line for the response being written.
     access: Option<Box<AccessRecord>>,
 }
@@ -61,15 +53,9 @@ pub(super) struct Exchange {
 impl Exchange {
     /// The state of a new connection.
     pub(super) fn new<A>(http: &Http<A>) -> Exchange {
-        let now = Instant::now();
         Exchange {
             phase: Phase::Reading(RequestReader::default()),
-            input: ReadBuffer::new(http.limits.max_head_size.max(BUFFER)),
-            out: WriteBuffer::default(),
-            idle_since: now,
-            head_began: None,
-            last_bytes: now,
-            write_blocked: None,
+            engine: Engine::new(http.limits.max_head_size.max(BUFFER)),
             access: None,
         }
     }
@@ -92,6 +78,7 @@ impl Exchange {
         conn: &mut Connection,
         wake: Wake,
     ) -> io::Result<Wait> {
+        self.engine.begin_step();
         if wake == Wake::TimedOut {
             if let Some(wait) = self.timed_out(http, conn) {
                 return Ok(wait);
@@ -99,7 +86,7 @@ impl Exchange {
         }
         loop {
             if !self.flush(conn)? {
-                return Ok(self.write_wait(conn));
+                return Ok(self.engine.write_wait(conn.server().config()));
             }
             match &mut self.phase {
                 Phase::Writing(outgoing) if !outgoing.is_done() => {
@@ -112,10 +99,10 @@ impl Exchange {
                     let refilled = match sent {
                         // The client went away mid-file: as for any write.
                         Err(err) if is_peer_gone(&err) => return Err(err),
-                        Ok(Sent::NotAFile) => outgoing.refill(self.out.buf()),
+                        Ok(Sent::NotAFile) => outgoing.refill(self.engine.out.buf()),
                         Ok(Sent::Blocked { progress }) => {
-                            self.blocked(progress);
-                            return Ok(self.write_wait(conn));
+                            self.engine.clock.blocked(Instant::now(), progress);
+                            return Ok(self.engine.write_wait(conn.server().config()));
                         }
                         done => done.map(drop),
                     };
@@ -132,21 +119,19 @@ impl Exchange {
                         return Ok(Wait::Close);
                     }
                     self.written(keep_alive);
-                    // The next request is read for at once rather than
-                    // waited for in the poller. Waiting (one system call
-                    // less per keep-alive request) lost a request in the
-                    // SIGTERM drain test about one run in three, by a
-                    // race not found yet.
                 }
-                Phase::Reading(reader) => match reader.advance(&mut self.input, &http.limits) {
+                // The budget is spent: to the back of the queue before
+                // another request is parsed or read.
+                Phase::Reading(_) if self.engine.exhausted() => return Ok(Wait::Yield),
+                Phase::Reading(reader) => match reader.advance(&mut self.engine.input, &http.limits) {
                     Ok(Some(request)) => {
                         if let Err(err) = self.respond(http, conn, request) {
                             return Ok(body_failed(conn, &err));
                         }
                     }
-                    Ok(None) if reader.take_continue() => self.out.buf().extend_from_slice(CONTINUE),
-                    Ok(None) => match self.input.fill_now(conn)? {
-                        Some(Filled::Data) => self.arrived(),
+                    Ok(None) if reader.take_continue() => self.engine.out.buf().extend_from_slice(CONTINUE),
+                    Ok(None) => match self.engine.fill(conn)? {
+                        Some(Filled::Data) => {}
                         Some(_) => return Ok(self.closed(conn)),
                         None => return Ok(self.read_wait(http, conn)),
                     },
@@ -157,17 +142,9 @@ impl Exchange {
         }
     }
 
-    /// Bytes came: note when, for the timeouts.
-    fn arrived(&mut self) {
-        self.last_bytes = Instant::now();
-        if matches!(&self.phase, Phase::Reading(reader) if reader.in_head()) {
-            self.head_began.get_or_insert(self.last_bytes);
-        }
-    }
-
     /// The client closed its side while a request was awaited or read.
     fn closed(&self, conn: &Connection) -> Wait {
-        let midway = self.input.len() > 0 || matches!(&self.phase, Phase::Reading(r) if !r.in_head());
+        let midway = self.engine.input.len() > 0 || matches!(&self.phase, Phase::Reading(r) if !r.in_head());
         if midway {
             log::debug!(
                 "closing HTTP connection from {}: the client closed it mid-request",
@@ -179,15 +156,12 @@ impl Exchange {
 
     /// A response is all written: wait for the next request, or linger.
     fn written(&mut self, keep_alive: bool) {
-        let now = Instant::now();
-        self.write_blocked = None;
-        if !keep_alive {
-            self.phase = Phase::Lingering { until: now + LINGER, drained: 0 };
-            return;
-        }
-        self.phase = Phase::Reading(RequestReader::default());
-        self.idle_since = now;
-        self.head_began = (self.input.len() > 0).then_some(now);
+        self.engine.answered();
+        self.phase = if keep_alive {
+            Phase::Reading(RequestReader::default())
+        } else {
+            Phase::Lingering { until: Instant::now() + LINGER, drained: 0 }
+        };
     }
 
     /// Runs the application on a whole request and starts its response.
@@ -201,7 +175,7 @@ impl Exchange {
         if let Some(rejection) = misdirected(&head, conn) {
             return self.reject(http, conn, rejection);
         }
-        let began = self.head_began.take().unwrap_or_else(Instant::now);
+        let began = self.engine.clock.began().unwrap_or_else(Instant::now);
         let draining = || conn.server().is_shutting_down();
         let keep_alive = wants_keep_alive(&head) && !draining();
         let http10 = head.minor == 0;
@@ -215,7 +189,7 @@ impl Exchange {
             keep_alive: keep_alive && !draining(),
             server_name: &http.server_name,
         };
-        self.phase = Phase::Writing(Outgoing::start(self.out.buf(), response, framing)?);
+        self.phase = Phase::Writing(Outgoing::start(self.engine.out.buf(), response, framing)?);
         Ok(())
     }
 
@@ -227,47 +201,23 @@ impl Exchange {
             rejection.status,
             rejection.message
         );
-        self.access = AccessRecord::refused(rejection.status, self.head_began.unwrap_or(self.last_bytes));
+        let clock = &self.engine.clock;
+        self.access = AccessRecord::refused(rejection.status, clock.began().unwrap_or(clock.last_bytes()));
         let text = format!("{} {}\n", rejection.status, rejection.message);
         let framing =
             Framing { head_only: false, http10: false, keep_alive: false, server_name: &http.server_name };
         let response = HttpResponse::text(rejection.status, text);
-        self.phase = Phase::Writing(Outgoing::start(self.out.buf(), response, framing)?);
+        self.phase = Phase::Writing(Outgoing::start(self.engine.out.buf(), response, framing)?);
         Ok(())
     }
 
     /// Writes what is buffered; `false` when the socket would block.
     fn flush(&mut self, conn: &mut Connection) -> io::Result<bool> {
-        let before = self.out.len();
-        let written = self.out.write_to(conn);
+        let flushed = self.engine.flush(conn)?;
         if let Some(record) = &mut self.access {
-            record.sent(before - self.out.len());
+            record.sent(flushed.wrote);
         }
-        if written? {
-            if before > 0 {
-                self.write_blocked = None;
-            }
-            return Ok(true);
-        }
-        self.blocked(self.out.len() < before);
-        Ok(false)
-    }
-
-    /// The socket is full: the write timeout counts from now if bytes
-    /// went out first, else from the first write that made no progress.
-    fn blocked(&mut self, progress: bool) {
-        if progress {
-            self.write_blocked = Some(Instant::now());
-        } else {
-            self.write_blocked.get_or_insert_with(Instant::now);
-        }
-    }
-
-    /// Room to write is awaited for at most `write_timeout` without
-    /// progress.
-    fn write_wait(&self, conn: &Connection) -> Wait {
-        let limit = non_zero(conn.server().config().write_timeout);
-        Wait::Write(limit.map(|limit| self.write_blocked.unwrap_or_else(Instant::now) + limit))
+        Ok(flushed.done)
     }
 
     /// What to wait for when the socket has no more bytes: the next
@@ -276,25 +226,22 @@ impl Exchange {
         let config = conn.server().config();
         let Phase::Reading(reader) = &self.phase else { return Wait::Close };
         if !reader.in_head() {
-            return Wait::Read(non_zero(config.read_timeout).map(|limit| self.last_bytes + limit));
+            return Wait::Read(self.engine.clock.stall_deadline(non_zero(config.read_timeout)));
         }
-        if self.input.len() == 0 {
-            self.input.release_if_empty();
-            return Wait::Idle(non_zero(config.idle_timeout).map(|limit| self.idle_since + limit));
+        if self.engine.input.len() == 0 {
+            return self.engine.idle_wait(config);
         }
-        let began = *self.head_began.get_or_insert(self.last_bytes);
-        Wait::Read(head_limit(http, conn).map(|limit| began + limit))
+        Wait::Read(self.engine.clock.request_deadline(head_limit(http, conn)))
     }
 
     /// The deadline of the last wait passed: close (idle, lingering, a
     /// reply not read), answer 408 (a head or body too slow), or go on
     /// (`None`) if the deadline moved meanwhile.
-    fn timed_out<A>(&mut self, http: &Http<A>, conn: &Connection) -> Option<Wait> {
+    fn timed_out<A>(&mut self, http: &Http<A>, conn: &mut Connection) -> Option<Wait> {
         let config = conn.server().config();
         let now = Instant::now();
-        let passed = |since: Instant, limit: Option<Duration>| limit.is_some_and(|l| now >= since + l);
-        if !self.out.is_empty() || self.write_blocked.is_some() {
-            if !self.write_blocked.is_some_and(|since| passed(since, non_zero(config.write_timeout))) {
+        if self.engine.writing() {
+            if !self.engine.write_expired(config) {
                 return None;
             }
             log::debug!(
@@ -308,24 +255,28 @@ impl Exchange {
             Phase::Writing(_) => return None,
             Phase::Reading(reader) => reader,
         };
-        let rejection = if !reader.in_head() {
-            if !passed(self.last_bytes, non_zero(config.read_timeout)) {
+        let in_head = reader.in_head();
+        let idle_timeout = config.idle_timeout;
+        let read_timeout = non_zero(config.read_timeout);
+        let rejection = if !in_head {
+            let clock = &self.engine.clock;
+            if !clock.stall_expired(now, read_timeout) {
                 return None;
             }
-            let stalled = now.duration_since(self.last_bytes);
+            let stalled = now.duration_since(clock.last_bytes());
             Rejection::new(408, format!("the request body stalled: nothing arrived for {stalled:?}"))
-        } else if self.input.len() == 0 {
-            if !passed(self.idle_since, non_zero(config.idle_timeout)) {
+        } else if self.engine.input.len() == 0 {
+            if !self.engine.idle_expired(conn, idle_timeout) {
                 return None;
             }
             log::debug!("closing HTTP connection from {}: idle longer than idle_timeout", conn.peer_addr());
             return Some(Wait::Close);
         } else {
-            let began = self.head_began.unwrap_or(self.last_bytes);
-            if !passed(began, head_limit(http, conn)) {
+            let clock = &self.engine.clock;
+            if !clock.request_expired(now, head_limit(http, conn)) {
                 return None;
             }
-            let took = now.duration_since(began);
+            let took = now.duration_since(clock.began().unwrap_or(clock.last_bytes()));
             Rejection::new(408, format!("the request head did not arrive within {took:?}"))
         };
         match self.reject(http, conn, rejection) {
@@ -350,7 +301,7 @@ fn linger(conn: &mut Connection, until: Instant, drained: &mut usize) -> Wait {
             Ok(0) => return Wait::Close,
             Ok(n) => *drained += n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Wait::Read(Some(until)),
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Wait::Linger(until),
             Err(_) => return Wait::Close,
         }
     }

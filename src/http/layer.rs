@@ -149,7 +149,7 @@ impl<A: HttpHandler> Http<A> {
     /// between steps.
     fn serve(&self, conn: &mut Connection) {
         let mut exchange = Exchange::new(self);
-        crate::protocol::drive(conn, |conn, wake| exchange.step(self, conn, wake));
+        crate::protocol::drive(conn, None, |conn, wake| exchange.step(self, conn, wake));
     }
 
     /// Answers a connection the server has no room for.

@@ -125,7 +125,7 @@ impl<M: MessageHandler> Messages<M> {
 
     fn serve_stream(&self, conn: &mut Connection) {
         let mut state = StreamLoop::new(self, conn);
-        crate::protocol::drive(conn, |conn, wake| state.step(self, conn, wake));
+        crate::protocol::drive(conn, None, |conn, wake| state.step(self, conn, wake));
     }
 
     fn busy_stream(&self, conn: &mut Connection) {

@@ -12,10 +12,16 @@
 //! run on the connection's own thread, which waits on its one socket.
 
 mod blocking;
+mod clock;
+mod engine;
+mod in_flight;
 mod wait;
 mod wake;
 
-pub(crate) use self::blocking::{drive, poll_readable};
+pub(crate) use self::blocking::{drive, poll_readable, DrainSignal};
+pub(crate) use self::clock::Clock;
+pub(crate) use self::engine::{earliest, Engine};
+pub(crate) use self::in_flight::counts_in_flight;
 pub use self::wait::Wait;
 pub use self::wake::Wake;
 

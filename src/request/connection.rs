@@ -60,6 +60,8 @@ pub struct Connection {
     /// The proxy's address, when a PROXY header named the client (boxed:
     /// most connections have none, and idle ones should stay small).
     proxy: Option<Box<Address>>,
+    /// Bytes read from the client so far.
+    received: u64,
     /// The bytes of a PROXY header that has not all arrived yet.
     #[cfg(feature = "proxy-protocol")]
     header: Vec<u8>,
@@ -168,6 +170,7 @@ impl Request for Connection {
             read_timeout,
             timeouts_preset,
             proxy: None,
+            received: 0,
             #[cfg(feature = "proxy-protocol")]
             header: Vec::new(),
         }
@@ -175,6 +178,10 @@ impl Request for Connection {
 
     fn peer_addr(&self) -> &Address {
         &self.peer
+    }
+
+    fn bytes_received(&self) -> u64 {
+        self.received
     }
 
     /// Sets both socket timeouts from the server's config.
@@ -225,7 +232,9 @@ impl Read for Connection {
             self.consume(n);
             return Ok(n);
         }
-        (&self.stream).read(buf)
+        let n = (&self.stream).read(buf)?;
+        self.received += n as u64;
+        Ok(n)
     }
 }
 
@@ -236,6 +245,7 @@ impl BufRead for Connection {
                 self.buffer = vec![0; READ_BUFFER];
             }
             self.filled = (&self.stream).read(&mut self.buffer)?;
+            self.received += self.filled as u64;
             self.pos = 0;
         }
         Ok(&self.buffer[self.pos..self.filled])

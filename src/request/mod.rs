@@ -23,7 +23,6 @@ pub use self::datagram::Datagram;
 pub use self::datagram_socket::DatagramSocket;
 pub(crate) use self::read_buffer::{Filled, ReadBuffer};
 pub use self::received::Received;
-#[cfg(feature = "http")]
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
 #[cfg(feature = "tls")]
@@ -96,6 +95,14 @@ pub trait Request: Send + 'static {
             std::io::ErrorKind::Unsupported,
             "this kind of request carries no PROXY protocol header",
         ))
+    }
+
+    /// How many bytes have been read from the client so far (through the
+    /// request's reads; a datagram: none). The server compares it before
+    /// and after a step to tell whether a request arrived during a drain.
+    /// Default: `0`.
+    fn bytes_received(&self) -> u64 {
+        0
     }
 
     /// The socket to shut down when the server drains, for requests that

@@ -11,8 +11,6 @@ mod serve_request;
 mod server;
 mod shared;
 mod stats;
-mod table;
-mod timers;
 mod tracker;
 
 pub use self::builder::ServerBuilder;

@@ -2,7 +2,7 @@
 
 use super::shared::Shared;
 use super::stats::Counters;
-use crate::protocol::{drive, Protocol};
+use crate::protocol::{drive, DrainSignal, Protocol};
 use crate::request::Request;
 use crate::{Failure, Hooks, Job, RequestHandler, Transport};
 use std::io;
@@ -90,24 +90,27 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         if let Err(failure) = self.set_up(&mut admitted.request) {
             return self.report(&admitted.request, failure);
         }
+        let shared = &self.shared;
+        let mut counted = None;
         let stepped = {
-            let _blocking = self.shared.counters.enter_blocking();
+            let _blocking = shared.counters.enter_blocking();
+            let began = || shared.is_shutting_down();
+            let drain = DrainSignal { fd: shared.drain_fd(), began: &began };
             guarded(|| {
-                drive(&mut admitted.request, |request, wake| protocol.step(request, wake));
+                counted =
+                    drive(&mut admitted.request, Some(drain), |request, wake| protocol.step(request, wake));
                 Ok(())
             })
         };
+        if let Some(counted) = counted {
+            shared.tracker.decide(admitted.id, counted);
+        }
         self.finish_after(admitted, stepped.err())
     }
 
     /// Runs `setup`.
     pub(crate) fn set_up(&self, request: &mut T::Request) -> Result<(), Failure> {
         guarded(|| self.handler.setup(request))
-    }
-
-    /// Runs `finish` and counts the request served.
-    pub(crate) fn finish(&self, admitted: Admitted<T::Request>) {
-        self.finish_after(admitted, None)
     }
 
     /// Runs `finish`, then reports one failure, as Python does (its

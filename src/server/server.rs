@@ -9,7 +9,6 @@ use parking_lot::Mutex;
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 /// Time after the drain deadline for threads to notice their closed
@@ -333,16 +332,16 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         shared.begin_shutdown();
         let started = Instant::now();
         let deadline = drain_deadline(started, shared.config.drain_timeout);
-        // Counted when shutdown began (or now, for any admitted by a loop
-        // that had not yet seen the shutdown), less the connections the
-        // drain closed between requests with nothing of a next one
-        // received: raw handlers' connections and protocol connections
-        // with a request under way (its bytes read or still in the socket).
-        let at_shutdown = shared.in_flight_at_shutdown.load(Ordering::SeqCst).max(shared.tracker.count());
         self.reactor.begin_drain();
-        let cut_off = self.wait_for_requests(deadline);
-        let in_flight = at_shutdown.saturating_sub(self.reactor.closed_idle());
-        if cut_off > 0 {
+        let left = self.wait_for_requests(deadline);
+        // Derived from the connections' states (see `docs/reactor.md`):
+        // raw handlers' requests, and the driven connections with a
+        // request under way when the drain began or whose first byte came
+        // before they closed.
+        let in_flight = self.reactor.in_flight() + shared.tracker.in_flight();
+        let cut_off =
+            if left > 0 { self.reactor.open_in_flight() + shared.tracker.open_in_flight() } else { 0 };
+        if left > 0 {
             log::warn!("drain timeout passed with {cut_off} requests in flight; closing their connections");
             self.reactor.cut_off();
             shared.tracker.close_all();
@@ -352,6 +351,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         if threads_left > 0 {
             log::warn!("{threads_left} worker threads still busy after the drain; leaving them");
         }
+        self.reactor.close_queued();
         let done = DrainReport { in_flight, cut_off, threads_left, elapsed: started.elapsed() };
         log::debug!("drained {}: {done:?}", self.local_addr());
         *report = Some(done);

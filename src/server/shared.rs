@@ -6,7 +6,10 @@ use crate::{Address, ServerConfig};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use polling::Poller;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::io::Write;
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::ThreadId;
 
 #[derive(Debug)]
@@ -21,8 +24,10 @@ pub(crate) struct Shared {
     pub(crate) cancelled: Receiver<()>,
     cancel: Mutex<Option<Sender<()>>>,
     shutting_down: AtomicBool,
-    /// Requests in flight when shutdown began, for the drain report.
-    pub(crate) in_flight_at_shutdown: AtomicUsize,
+    /// Readable from the moment shutdown begins (a byte is written to
+    /// the other end and never read): the connections that protocols
+    /// drive on their own threads wait on it between requests.
+    drain_signal: (UnixStream, UnixStream),
     serving: Mutex<Option<ThreadId>>,
     stopped: Condvar,
     /// Where the serving thread waits while it has nothing to do.
@@ -42,7 +47,7 @@ impl Shared {
             cancelled,
             cancel: Mutex::new(Some(cancel)),
             shutting_down: AtomicBool::new(false),
-            in_flight_at_shutdown: AtomicUsize::new(0),
+            drain_signal: UnixStream::pair()?,
             serving: Mutex::new(None),
             stopped: Condvar::new(),
             serving_gate: Mutex::new(()),
@@ -59,8 +64,10 @@ impl Shared {
     pub(crate) fn begin_shutdown(&self) {
         if !self.shutting_down.swap(true, Ordering::SeqCst) {
             self.cancel.lock().take();
-            let in_flight = self.tracker.close_reads();
-            self.in_flight_at_shutdown.store(in_flight, Ordering::SeqCst);
+            self.tracker.close_reads();
+            if let Err(err) = (&self.drain_signal.0).write_all(&[1]) {
+                log::error!("cannot signal the drain to connections on their own threads: {err}");
+            }
             if let Err(err) = self.poller.notify() {
                 log::error!("cannot wake the serving loop: {err}");
             }
@@ -86,6 +93,11 @@ impl Shared {
     pub(crate) fn wait_serving_for(&self, timeout: std::time::Duration) {
         let mut gate = self.serving_gate.lock();
         self.serving_wake.wait_for(&mut gate, timeout);
+    }
+
+    /// The descriptor that becomes readable when shutdown begins.
+    pub(crate) fn drain_fd(&self) -> RawFd {
+        self.drain_signal.1.as_raw_fd()
     }
 
     pub(crate) fn is_shutting_down(&self) -> bool {

@@ -22,33 +22,93 @@ struct Inner {
     live: HashMap<u64, Tracked>,
     next_id: u64,
     reads_closed: bool,
+    /// Raw requests in flight when the drain began, or admitted after.
+    raw_in_flight: usize,
+    /// Driven connections the drain decided were in flight.
+    driven_in_flight: usize,
 }
 
-/// A request's socket, and whether a shutdown ends its read side.
+/// Who drives a request's connection, which decides what a drain does
+/// to it and how it is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Driver {
+    /// A raw handler owns it: a drain ends its read side (the handler
+    /// sees the end of its input) and counts it in flight.
+    Raw,
+    /// The reactor steps it: the reactor closes it between requests and
+    /// its core counts it.
+    Reactor,
+    /// A protocol on the connection's own thread: it waits on the drain
+    /// signal between requests and reports whether it was in flight
+    /// ([`decide`](Tracker::decide)).
+    Thread,
+}
+
+/// A request's socket, its driver, and the drain's decision about it.
 #[derive(Debug, Clone, Copy)]
 struct Tracked {
     fd: Option<RawFd>,
-    /// A connection the reactor steps reads on through the drain (it
-    /// closes those between requests itself); a blocking one sees the
-    /// end of its input instead.
-    stepped: bool,
+    driver: Driver,
+    /// Whether the drain counts it in flight, once known.
+    counted: Option<bool>,
+}
+
+impl Tracked {
+    /// Whether the drain counts it in flight (raw ones always; driven
+    /// ones undecided yet too). The reactor counts its own.
+    fn in_flight(&self) -> bool {
+        match self.driver {
+            Driver::Raw => true,
+            Driver::Reactor => false,
+            Driver::Thread => self.counted != Some(false),
+        }
+    }
 }
 
 impl Tracker {
-    /// Admits a request unless `max` are already in flight. `stepped`
-    /// says the reactor drives it (its read side stays open in a drain).
-    pub(crate) fn admit(&self, fd: Option<RawFd>, stepped: bool, max: usize) -> Option<u64> {
+    /// Admits a request unless `max` are already in flight.
+    pub(crate) fn admit(&self, fd: Option<RawFd>, driver: Driver, max: usize) -> Option<u64> {
         let mut inner = self.inner.lock();
         if inner.live.len() >= max {
             return None;
         }
         let id = inner.next_id;
         inner.next_id += 1;
-        inner.live.insert(id, Tracked { fd, stepped });
-        if inner.reads_closed && !stepped {
+        inner.live.insert(id, Tracked { fd, driver, counted: None });
+        if inner.reads_closed && driver == Driver::Raw {
             shutdown(fd, Shutdown::Read);
+            inner.raw_in_flight += 1;
         }
         Some(id)
+    }
+
+    /// A connection driven on its own thread tells whether the drain
+    /// found it in flight (once).
+    pub(crate) fn decide(&self, id: u64, in_flight: bool) {
+        let mut inner = self.inner.lock();
+        if let Some(tracked) = inner.live.get_mut(&id) {
+            if tracked.counted.is_none() {
+                tracked.counted = Some(in_flight);
+                inner.driven_in_flight += usize::from(in_flight);
+            }
+        }
+    }
+
+    /// Requests the drain found in flight among raw handlers and
+    /// connections driven on their own threads: the raw ones when it
+    /// began (and any admitted after), the driven ones decided so, and
+    /// driven ones still open and undecided (a step running past the
+    /// deadline is a request).
+    pub(crate) fn in_flight(&self) -> usize {
+        let inner = self.inner.lock();
+        let undecided =
+            inner.live.values().filter(|t| t.driver == Driver::Thread && t.counted.is_none()).count();
+        inner.raw_in_flight + inner.driven_in_flight + undecided
+    }
+
+    /// Of those, the ones still open: what a cut-off now ends.
+    pub(crate) fn open_in_flight(&self) -> usize {
+        self.inner.lock().live.values().filter(|t| t.in_flight()).count()
     }
 
     pub(crate) fn release(&self, id: u64) {
@@ -63,15 +123,15 @@ impl Tracker {
         self.inner.lock().live.len()
     }
 
-    /// Ends the read side of every connection (and of any admitted later):
-    /// a handler blocked reading sees end of stream, while replies to what
-    /// it already read can still be written.
-    /// Returns how many requests were in flight.
-    pub(crate) fn close_reads(&self) -> usize {
+    /// Ends the read side of every raw handler's connection (and of any
+    /// admitted later): a handler blocked reading sees end of stream,
+    /// while replies to what it already read can still be written.
+    pub(crate) fn close_reads(&self) {
         let mut inner = self.inner.lock();
         inner.reads_closed = true;
-        inner.live.values().filter(|t| !t.stepped).for_each(|t| shutdown(t.fd, Shutdown::Read));
-        inner.live.len()
+        let raw: Vec<_> = inner.live.values().filter(|t| t.driver == Driver::Raw).map(|t| t.fd).collect();
+        raw.iter().for_each(|fd| shutdown(*fd, Shutdown::Read));
+        inner.raw_in_flight += raw.len();
     }
 
     /// Closes both directions of every connection still in flight.

@@ -106,8 +106,12 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             None
         };
         let max = context.shared.config.max_connections;
-        let stepped = stepped && protocol.is_some();
-        let Some(id) = context.shared.tracker.admit(request.raw_fd(), stepped, max) else {
+        let driver = match (&protocol, stepped) {
+            (None, _) => Driver::Raw,
+            (Some(_), true) => Driver::Reactor,
+            (Some(_), false) => Driver::Thread,
+        };
+        let Some(id) = context.shared.tracker.admit(request.raw_fd(), driver, max) else {
             context.reject(&mut request);
             return None;
         };

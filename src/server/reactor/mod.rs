@@ -12,18 +12,28 @@
 //! (no system call per wait): a step reads and writes until the socket
 //! would block, so a change of readiness is what wakes it next. Exactly
 //! one thread owns a connection at a time: readiness reported while a
-//! thread steps it sends it to the back of the ready queue (see
-//! [`Table`]). `docs/reactor.md` has the design and its measurements.
+//! thread steps it sends it to the back of the ready queue. Every
+//! decision about a connection (wait, step again, yield, close, count in
+//! a drain) is made by the sans-IO [`Core`], behind one lock.
+//! `docs/reactor.md` has the design, the state diagram and the
+//! measurements.
 
 mod accept;
 mod connections;
+pub(crate) mod core;
+mod entry;
 mod monitor;
+#[cfg(test)]
+mod simulation;
+mod state;
+mod timers;
 
+use self::core::{Core, Settled};
+use self::entry::{Entry, Opening};
 use super::accept_error::{classify, AcceptError, Backoff};
 use super::proxy_stage::HeaderStep;
 use super::serve_request::{guarded, Admitted, Context};
-use super::table::{Due, Entry, Settled, Table};
-use super::timers::Timers;
+use super::tracker::Driver;
 use crate::protocol::{Protocol, Wait, Wake};
 use crate::request::Request;
 use crate::{Concurrency, Dispatch, Failure, Overload, RequestHandler, Transport};
@@ -64,9 +74,11 @@ pub(crate) struct Reactor<T: Transport, H> {
     pub(crate) context: Arc<Context<T, H>>,
     concurrency: Arc<dyn Concurrency>,
     dispatch: Dispatch,
-    table: Mutex<Table<T::Request>>,
-    timers: Mutex<Timers>,
+    core: Mutex<Core<Entry<T::Request>>>,
     ready: Mutex<VecDeque<Work<T::Request>>>,
+    /// Connections that used their step's budget: they run after what
+    /// the next poll finds.
+    yielded: Mutex<VecDeque<Work<T::Request>>>,
     /// Held by the thread waiting on the poller.
     lead: Mutex<Events>,
     /// The receive buffer for datagrams.
@@ -87,8 +99,6 @@ pub(crate) struct Reactor<T: Transport, H> {
     follower_wake: Condvar,
     /// The monitor sleeps until a loop thread becomes busy.
     monitor_asleep: AtomicBool,
-    /// Connections closed by their drain step, having received nothing.
-    closed_idle: AtomicUsize,
 }
 
 impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
@@ -108,15 +118,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
                 PollMode::Oneshot,
             )?;
         }
-        let table = Mutex::new(Table::new(Arc::clone(&context.shared)));
         Ok(Reactor {
             transport,
             context,
             concurrency,
             dispatch,
-            table,
-            timers: Mutex::new(Timers::default()),
+            core: Mutex::new(Core::default()),
             ready: Mutex::new(VecDeque::new()),
+            yielded: Mutex::new(VecDeque::new()),
             lead: Mutex::new(Events::new()),
             scratch: Mutex::new(if T::is_stream() { Vec::new() } else { vec![0; max.saturating_add(1)] }),
             backoff: Mutex::new(Backoff::default()),
@@ -128,7 +137,6 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             followers: Mutex::new(0),
             follower_wake: Condvar::new(),
             monitor_asleep: AtomicBool::new(false),
-            closed_idle: AtomicUsize::new(0),
         })
     }
 
@@ -145,6 +153,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     /// Takes the next piece of work, leading the poll when there is none.
+    /// Work that yielded runs only after a poll has queued what became
+    /// ready meanwhile (a poll that does not sleep, when there is
+    /// yielded work), so a connection that always has more to do cannot
+    /// keep the others' readiness from being seen.
     fn next(&self, until: &impl Fn() -> bool, cap: Option<Instant>) -> Option<Work<T::Request>> {
         loop {
             if let Some(work) = self.ready.lock().pop_front() {
@@ -153,7 +165,13 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             if self.stopped.load(Ordering::Acquire) || until() {
                 return None;
             }
+            let yielded = !self.yielded.lock().is_empty();
             let Some(mut lead) = self.lead.try_lock() else {
+                // Another thread polls: what it finds will be queued.
+                let work = self.yielded.lock().pop_front();
+                if work.is_some() {
+                    return work;
+                }
                 self.follow();
                 continue;
             };
@@ -163,8 +181,19 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             if self.stopped.load(Ordering::Acquire) || until() {
                 return None;
             }
-            self.poll(&mut lead, cap);
+            self.poll(&mut lead, if yielded { Some(Instant::now()) } else { cap });
+            let mut yielded = std::mem::take(&mut *self.yielded.lock());
+            self.ready.lock().append(&mut yielded);
         }
+    }
+
+    /// Runs `f` on the core, keeping the count of waiting connections
+    /// in the statistics.
+    fn core<O>(&self, f: impl FnOnce(&mut Core<Entry<T::Request>>) -> O) -> O {
+        let mut core = self.core.lock();
+        let out = f(&mut core);
+        self.shared().counters.waiting.store(core.waiting() as u64, Ordering::Relaxed);
+        out
     }
 
     /// Waits on the poller until something is ready or due, and queues it.
@@ -173,10 +202,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let timeout = self.timers.lock().start_polling(Instant::now(), cap);
+        let timeout = self.core.lock().start_polling(Instant::now(), cap);
         events.clear();
         let polled = self.shared().poller.wait(events, timeout);
-        self.timers.lock().stop_polling();
+        self.core.lock().stop_polling();
         if let Err(err) = polled {
             if err.kind() != io::ErrorKind::Interrupted {
                 log::error!("waiting for readiness failed: {err}");
@@ -192,30 +221,21 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     fn claim_ready(&self, events: &Events, work: &mut Vec<Work<T::Request>>) {
-        let mut table = self.table.lock();
-        for event in events.iter() {
-            if event.key == LISTENER {
-                self.listening.store(false, Ordering::Release);
-                work.push(Work::Accept);
-            } else if let Some(entry) = table.claim(event.key) {
-                work.push(Work::Step(event.key, entry, Wake::Ready));
+        self.core(|core| {
+            for event in events.iter() {
+                if event.key == LISTENER {
+                    self.listening.store(false, Ordering::Release);
+                    work.push(Work::Accept);
+                } else if let Some(entry) = core.ready(event.key) {
+                    work.push(Work::Step(event.key, entry, Wake::Ready));
+                }
             }
-        }
+        })
     }
 
     fn claim_due(&self, work: &mut Vec<Work<T::Request>>) {
-        let now = Instant::now();
-        let mut table = self.table.lock();
-        let mut timers = self.timers.lock();
-        while let Some((at, key)) = timers.pop_due(now) {
-            match table.due(key, at, now) {
-                Due::Fire(entry) => work.push(Work::Step(key, entry, Wake::TimedOut)),
-                Due::Later(at) => {
-                    timers.push(at, key);
-                }
-                Due::Nothing => {}
-            }
-        }
+        let due = self.core(|core| core.due(Instant::now()));
+        work.extend(due.into_iter().map(|(key, entry)| Work::Step(key, entry, Wake::TimedOut)));
     }
 
     fn perform(&self, work: Work<T::Request>) {

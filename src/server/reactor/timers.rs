@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 /// polling now will wake.
 ///
 /// Entries are never removed early: a connection whose deadline moved
-/// keeps at most one entry per earlier deadline, and the table checks an
+/// keeps at most one entry per earlier deadline, and the core checks an
 /// entry against the connection's own deadline when it comes due (see
-/// [`Table::due`](super::table::Table::due)). So the heap holds about one
+/// [`Core::due`](super::core::Core::due)). So the heap holds about one
 /// entry per waiting connection.
 #[derive(Debug, Default)]
 pub(crate) struct Timers {
