@@ -119,6 +119,9 @@ impl Exchange {
                         return Ok(Wait::Close);
                     }
                     self.written(keep_alive);
+                    if keep_alive && self.engine.may_wait_unread(conn) {
+                        return Ok(self.engine.idle_wait(conn.server().config()));
+                    }
                 }
                 // The budget is spent: to the back of the queue before
                 // another request is parsed or read.

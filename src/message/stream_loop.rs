@@ -88,6 +88,9 @@ impl<S: Send + 'static> StreamLoop<S> {
             if self.engine.exhausted() {
                 return Ok(Wait::Yield);
             }
+            if self.engine.may_wait_unread(conn) {
+                return Ok(self.engine.idle_wait(conn.server().config()));
+            }
             match self.engine.fill(conn)? {
                 Some(Filled::Data) => {}
                 Some(_) => {

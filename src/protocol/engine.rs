@@ -6,7 +6,7 @@
 
 use super::{Clock, Wait};
 use crate::request::{non_zero, Filled, ReadBuffer, Source, WriteBuffer};
-use crate::ServerConfig;
+use crate::{Connection, ServerConfig};
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
@@ -32,6 +32,8 @@ pub(crate) struct Engine {
     pub(crate) clock: Clock,
     /// Requests answered in the step now running.
     spent: u32,
+    /// The step now running has read from the socket.
+    read: bool,
 }
 
 /// What a flush did.
@@ -52,12 +54,14 @@ impl Engine {
             out: WriteBuffer::default(),
             clock: Clock::new(Instant::now()),
             spent: 0,
+            read: false,
         }
     }
 
     /// A step begins: its budget is whole again.
     pub(crate) fn begin_step(&mut self) {
         self.spent = 0;
+        self.read = false;
     }
 
     /// A request was answered: the budget shrinks, and the idle clock
@@ -67,6 +71,19 @@ impl Engine {
         self.clock.answered(Instant::now(), self.input.len() > 0);
     }
 
+    /// Whether the step may wait for the next request in the poller
+    /// without one more read: it has answered, nothing is buffered, and
+    /// its last read, in this step, left the socket empty (so bytes that
+    /// come later bring a readiness edge; an edge an earlier wake-up
+    /// consumed is not waited for again). Saves the read that would only find
+    /// `WouldBlock`, one system call per request. Not over TLS, where a
+    /// short read of plaintext says nothing of the socket; a read served
+    /// from bytes a `setup` left buffered may delay (not lose) a request
+    /// pipelined behind them until the idle deadline's last read.
+    pub(crate) fn may_wait_unread(&self, conn: &Connection) -> bool {
+        self.spent > 0 && self.read && self.input.len() == 0 && self.input.last_read_short() && is_plain(conn)
+    }
+
     /// Whether the step has used its budget.
     pub(crate) fn exhausted(&self) -> bool {
         self.spent >= STEP_BUDGET
@@ -74,6 +91,7 @@ impl Engine {
 
     /// Reads what the socket has now (one read), noting when bytes came.
     pub(crate) fn fill(&mut self, conn: &mut dyn Source) -> io::Result<Option<Filled>> {
+        self.read = true;
         let filled = self.input.fill_now(conn)?;
         if filled == Some(Filled::Data) {
             self.clock.arrived(Instant::now());
@@ -127,6 +145,17 @@ impl Engine {
     pub(crate) fn writing(&self) -> bool {
         !self.out.is_empty() || self.clock.write_stalled()
     }
+}
+
+/// Whether the connection's bytes are the socket's own (not TLS).
+#[cfg(feature = "tls")]
+fn is_plain(conn: &Connection) -> bool {
+    !matches!(conn.stream(), crate::request::Stream::Tls(_))
+}
+
+#[cfg(not(feature = "tls"))]
+fn is_plain(_: &Connection) -> bool {
+    true
 }
 
 /// The earlier of two optional deadlines; `None` only when both are.
