@@ -117,10 +117,21 @@ impl ShutdownHandle {
     /// `serve_forever` has drained and returned (at most the drain timeout
     /// plus a short grace). Returns at once if nothing is serving.
     ///
-    /// Call [`shutdown`](Self::shutdown) from a handler instead: on the
-    /// serving thread (`SingleThread`) this does not wait, and on a worker
-    /// the drain waits for the calling request itself, so it returns only
-    /// after the drain timeout, with that request counted as cut off.
+    /// # Called from inside the server
+    ///
+    /// The drain waits for every request in flight, so a thread that is
+    /// itself running a request of this server cannot wait for the drain
+    /// without deadlocking: a handler (raw or message), a protocol step,
+    /// `setup` or `finish`, a hook on the serving thread, under any
+    /// strategy (a [`Concurrency`](crate::Concurrency) of your own
+    /// included). From such a thread this starts the shutdown, logs a
+    /// warning (once per server), and returns at once, as
+    /// [`shutdown`](Self::shutdown) does; the drain then waits for the
+    /// calling request to end like any other. Prefer
+    /// [`shutdown`](Self::shutdown) there. A thread that a handler starts
+    /// and waits for is not known to the server: it waits, and so does
+    /// the handler. Waiting for a *different* server's drain from a
+    /// handler waits as from any other thread.
     ///
     /// # Examples
     ///

@@ -6,6 +6,7 @@ mod drain_report;
 mod handle;
 mod proxy_stage;
 mod reactor;
+mod request_thread;
 mod serve_request;
 #[allow(clippy::module_inception)]
 mod server;

@@ -56,7 +56,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
 
     /// Runs `setup`, `handle`, `finish` with Python's semantics, or `busy`
     /// for a rejected request. Errors and panics go to `handle_error`.
+    /// The calling thread counts as running a request of this server
+    /// meanwhile (`shutdown_and_wait` does not wait on it).
     pub(crate) fn serve(self: Arc<Self>, mut admitted: Admitted<T::Request>, run: bool) {
+        let _running = self.shared.enter_request();
         let request = &mut admitted.request;
         if !run {
             return self.reject(request);
@@ -78,12 +81,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
     }
 
     /// Runs a protocol on the calling thread, its waits blocking on the
-    /// socket, between `setup` and `finish`.
+    /// socket, between `setup` and `finish`; the thread counts as running
+    /// a request of this server meanwhile, as in [`serve`](Self::serve).
     pub(crate) fn serve_blocking(
         self: Arc<Self>,
         mut admitted: Admitted<T::Request>,
         mut protocol: Box<dyn Protocol<T::Request>>,
     ) {
+        let _running = self.shared.enter_request();
         if !self.take_header_blocking(&mut admitted.request) {
             return;
         }

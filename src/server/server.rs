@@ -231,9 +231,12 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
             Dispatch::Loops { loops, .. } => {
                 for _ in 0..loops {
                     let reactor = Arc::clone(&self.reactor);
+                    // A loop thread runs requests (steps, handlers, `setup`
+                    // and `finish`) for as long as the loop runs.
                     let job = Job::new(
                         move |run| {
                             if run {
+                                let _running = reactor.context.shared.enter_request();
                                 reactor.run(|| false, None)
                             }
                         },
