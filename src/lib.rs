@@ -115,6 +115,7 @@ pub mod transport;
 
 mod address;
 mod failure;
+mod handle;
 mod handler;
 mod hooks;
 
@@ -126,11 +127,12 @@ pub use self::concurrency::{
 pub use self::config::ServerConfig;
 pub use self::failure::Failure;
 pub use self::framing::{Decoder, Frame, FrameError, Framing};
+pub use self::handle::{ServerHandle, ShutdownHandle, Stats};
 pub use self::handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::hooks::{log_failure, DefaultHooks, Hooks};
 pub use self::message::{Action, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};
-pub use self::server::{DrainReport, Server, ServerBuilder, ServerHandle, ShutdownHandle, Stats};
+pub use self::server::{DrainReport, Server, ServerBuilder};
 #[cfg(feature = "tls")]
 pub use self::transport::Tls;
 pub use self::transport::{Tcp, Transport, Udp};

@@ -32,7 +32,8 @@ pub(crate) use self::tls_stream::TlsProgress;
 pub use self::tls_stream::TlsStream;
 pub(crate) use self::write_buffer::WriteBuffer;
 
-use crate::{Address, ServerHandle};
+use crate::handle::ServerHandle;
+use crate::Address;
 
 /// What every request offers the server, whatever its transport.
 pub trait Request: Send + 'static {

@@ -4,7 +4,7 @@ use super::shared::Shared;
 use super::stats::Counters;
 use crate::protocol::{drive, Protocol};
 use crate::request::Request;
-use crate::{Failure, Hooks, Job, RequestHandler, Transport};
+use crate::{Failure, Hooks, Job, RequestHandler, ServerHandle, Transport};
 use std::io;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -37,6 +37,11 @@ impl<R> Drop for Admitted<R> {
 impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
     pub(crate) fn new(handler: H, hooks: Arc<dyn Hooks>, shared: Arc<Shared>) -> Self {
         Context { handler: Arc::new(handler), hooks, shared, transport: PhantomData }
+    }
+
+    /// The handle each request of this server carries.
+    pub(crate) fn server_handle(&self) -> ServerHandle {
+        ServerHandle::new(self.shared.clone())
     }
 
     /// The job that serves an admitted request on a strategy's thread:

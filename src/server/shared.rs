@@ -3,6 +3,7 @@
 use super::request_thread::RunningRequests;
 use super::stats::Counters;
 use super::tracker::Tracker;
+use crate::handle::{ServerState, Stats};
 use crate::{Address, ServerConfig};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
@@ -136,6 +137,33 @@ impl Shared {
                 self.local
             );
         }
+    }
+}
+
+/// What the server's handles see of it.
+impl ServerState for Shared {
+    fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    fn local_addr(&self) -> &Address {
+        &self.local
+    }
+
+    fn stats(&self) -> Stats {
+        self.counters.snapshot(self.tracker.count())
+    }
+
+    fn begin_shutdown(&self) {
+        Shared::begin_shutdown(self)
+    }
+
+    fn is_shutting_down(&self) -> bool {
+        Shared::is_shutting_down(self)
+    }
+
+    fn wait_stopped(&self) {
+        Shared::wait_stopped(self)
     }
 }
 

@@ -1,79 +1,8 @@
-//! Handles to a running server: for its requests and for other threads.
+//! A handle that stops a server from any thread.
 
-use super::shared::Shared;
-use super::stats::Stats;
-use crate::{Address, ServerConfig};
+use super::ServerState;
 use std::fmt;
 use std::sync::Arc;
-
-/// A request's view of its server: shut it down, read its config, count
-/// its requests. Cheap to clone.
-///
-/// # Examples
-///
-/// A handler that stops the server when told to:
-///
-/// ```
-/// use socketserver::{Connection, RequestHandler};
-/// use std::io::{self, BufRead};
-///
-/// struct StopOnQuit;
-///
-/// impl RequestHandler<Connection> for StopOnQuit {
-///     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
-///         let mut line = String::new();
-///         conn.read_line(&mut line)?;
-///         if line.trim() == "quit" {
-///             conn.server().shutdown();
-///         }
-///         Ok(())
-///     }
-/// }
-/// ```
-#[derive(Clone)]
-pub struct ServerHandle {
-    pub(crate) shared: Arc<Shared>,
-}
-
-impl ServerHandle {
-    /// Starts shutting the server down and returns at once; see
-    /// [`ShutdownHandle::shutdown`].
-    pub fn shutdown(&self) {
-        self.shared.begin_shutdown()
-    }
-
-    /// Whether shutdown has begun. A long-running handler checks this to
-    /// finish early (an HTTP handler stops keeping connections alive).
-    pub fn is_shutting_down(&self) -> bool {
-        self.shared.is_shutting_down()
-    }
-
-    /// The server's limits and options.
-    pub fn config(&self) -> &ServerConfig {
-        &self.shared.config
-    }
-
-    /// The server's bound address.
-    pub fn local_addr(&self) -> &Address {
-        &self.shared.local
-    }
-
-    /// The server's counters now.
-    pub fn stats(&self) -> Stats {
-        self.shared.counters.snapshot(self.shared.tracker.count())
-    }
-
-    /// A handle that can shut the server down from any thread.
-    pub fn shutdown_handle(&self) -> ShutdownHandle {
-        ShutdownHandle { shared: Arc::clone(&self.shared) }
-    }
-}
-
-impl fmt::Debug for ServerHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServerHandle").field("local", &self.shared.local).finish_non_exhaustive()
-    }
-}
 
 /// Stops a server from any thread, a handler's included.
 ///
@@ -100,17 +29,22 @@ impl fmt::Debug for ServerHandle {
 /// ```
 #[derive(Clone)]
 pub struct ShutdownHandle {
-    shared: Arc<Shared>,
+    server: Arc<dyn ServerState>,
 }
 
 impl ShutdownHandle {
+    /// The handle of `server`.
+    pub(crate) fn new(server: Arc<dyn ServerState>) -> ShutdownHandle {
+        ShutdownHandle { server }
+    }
+
     /// Tells the server to stop accepting and drain, and returns at once.
     /// The serving loop wakes immediately: it waits on the listener and a
     /// notifier together, with no polling interval. Calling it again, or
     /// before serving starts, is harmless: a server told to shut down
     /// before `serve_forever` returns from it at once.
     pub fn shutdown(&self) {
-        self.shared.begin_shutdown()
+        self.server.begin_shutdown()
     }
 
     /// Like [`shutdown`](Self::shutdown), then blocks until
@@ -152,18 +86,18 @@ impl ShutdownHandle {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn shutdown_and_wait(&self) {
-        self.shared.begin_shutdown();
-        self.shared.wait_stopped();
+        self.server.begin_shutdown();
+        self.server.wait_stopped();
     }
 
     /// Whether shutdown has begun.
     pub fn is_shutting_down(&self) -> bool {
-        self.shared.is_shutting_down()
+        self.server.is_shutting_down()
     }
 }
 
 impl fmt::Debug for ShutdownHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ShutdownHandle").field("local", &self.shared.local).finish_non_exhaustive()
+        f.debug_struct("ShutdownHandle").field("local", self.server.local_addr()).finish_non_exhaustive()
     }
 }
