@@ -134,7 +134,7 @@ pub use self::message::{Action, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};
 pub use self::server::{DrainReport, Server, ServerBuilder};
 #[cfg(feature = "tls")]
-pub use self::transport::Tls;
+pub use self::tls::Tls;
 pub use self::transport::{Tcp, Transport, Udp};
 #[cfg(unix)]
 pub use self::transport::{UnixDatagram, UnixStream};

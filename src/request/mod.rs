@@ -12,8 +12,6 @@ mod read_buffer;
 mod received;
 mod source;
 mod stream;
-#[cfg(feature = "tls")]
-mod tls_stream;
 mod write_buffer;
 
 pub use self::accepted::Accepted;
@@ -26,11 +24,11 @@ pub use self::received::Received;
 #[cfg(feature = "http")]
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
-#[cfg(feature = "tls")]
-pub(crate) use self::tls_stream::TlsProgress;
-#[cfg(feature = "tls")]
-pub use self::tls_stream::TlsStream;
 pub(crate) use self::write_buffer::WriteBuffer;
+/// The TLS session under [`Stream::Tls`]; it lives in [`tls`](crate::tls)
+/// with the rest of TLS.
+#[cfg(feature = "tls")]
+pub use crate::tls::TlsStream;
 
 use crate::handle::ServerHandle;
 use crate::Address;

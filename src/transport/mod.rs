@@ -12,8 +12,6 @@
 
 mod bind;
 mod tcp;
-#[cfg(feature = "tls")]
-mod tls;
 mod udp;
 #[cfg(unix)]
 mod unix_datagram;
@@ -23,13 +21,14 @@ mod unix_path;
 mod unix_stream;
 
 pub use self::tcp::Tcp;
-#[cfg(feature = "tls")]
-pub use self::tls::Tls;
 pub use self::udp::Udp;
 #[cfg(unix)]
 pub use self::unix_datagram::UnixDatagram;
 #[cfg(unix)]
 pub use self::unix_stream::UnixStream;
+/// The TLS transport; it lives in [`tls`](crate::tls) with the rest of TLS.
+#[cfg(feature = "tls")]
+pub use crate::tls::Tls;
 
 use crate::protocol::Protocol;
 use crate::request::Request;
