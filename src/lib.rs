@@ -78,7 +78,7 @@
 //! - `config`: `serde::Deserialize` for [`ServerConfig`], [`Framing`],
 //!   [`StrategyKind`], [`Overload`] and `HttpLimits`, with durations
 //!   written `"30s"`.
-//! - `tls`: the [`Tls`] transport (TLS over TCP with rustls and its `ring`
+//! - `tls`: the `Tls` transport (TLS over TCP with rustls and its `ring`
 //!   provider) and `socketserver::tls`; every stream handler serves over
 //!   it unchanged.
 //! - `threadpool`: [`Concurrency`] for the `threadpool` crate's pool.

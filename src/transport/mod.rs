@@ -1,5 +1,6 @@
-//! Transports: where requests come from. One file per transport; [`Tls`]
-//! (feature `tls`) wraps [`Tcp`].
+//! Transports: where requests come from. One file per transport; `Tls`
+//! (feature `tls`) wraps [`Tcp`] and lives with the rest of TLS in
+//! `socketserver::tls`, re-exported here.
 //!
 //! A transport binds a socket (through `socket2`, with the options of
 //! [`ServerConfig`]) and turns readiness into requests: a stream transport
