@@ -78,7 +78,7 @@
 //! - `config`: `serde::Deserialize` for [`ServerConfig`], [`Framing`],
 //!   [`StrategyKind`], [`Overload`] and `HttpLimits`, with durations
 //!   written `"30s"`.
-//! - `tls`: the [`Tls`] transport (TLS over TCP with rustls and its `ring`
+//! - `tls`: the `Tls` transport (TLS over TCP with rustls and its `ring`
 //!   provider) and `socketserver::tls`; every stream handler serves over
 //!   it unchanged.
 //! - `threadpool`: [`Concurrency`] for the `threadpool` crate's pool.
@@ -115,6 +115,7 @@ pub mod transport;
 
 mod address;
 mod failure;
+mod handle;
 mod handler;
 mod hooks;
 
@@ -126,13 +127,14 @@ pub use self::concurrency::{
 pub use self::config::ServerConfig;
 pub use self::failure::Failure;
 pub use self::framing::{Decoder, Frame, FrameError, Framing};
+pub use self::handle::{ServerHandle, ShutdownHandle, Stats};
 pub use self::handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::hooks::{log_failure, DefaultHooks, Hooks};
 pub use self::message::{Action, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};
-pub use self::server::{DrainReport, Server, ServerBuilder, ServerHandle, ShutdownHandle, Stats};
+pub use self::server::{DrainReport, Server, ServerBuilder};
 #[cfg(feature = "tls")]
-pub use self::transport::Tls;
+pub use self::tls::Tls;
 pub use self::transport::{Tcp, Transport, Udp};
 #[cfg(unix)]
 pub use self::transport::{UnixDatagram, UnixStream};

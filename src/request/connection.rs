@@ -1,7 +1,8 @@
 //! One accepted stream connection, as a request handler sees it.
 
 use super::{Accepted, Request, Stream};
-use crate::{Address, ServerHandle};
+use crate::handle::ServerHandle;
+use crate::Address;
 use std::io::{self, BufRead, IoSlice, Read, Write};
 use std::net::Shutdown;
 use std::time::Duration;

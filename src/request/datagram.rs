@@ -1,7 +1,8 @@
 //! One received datagram, as a request handler sees it.
 
 use super::{DatagramSocket, Received, Request};
-use crate::{Address, ServerHandle};
+use crate::handle::ServerHandle;
+use crate::Address;
 use std::io;
 use std::sync::Arc;
 

@@ -12,8 +12,6 @@ mod read_buffer;
 mod received;
 mod source;
 mod stream;
-#[cfg(feature = "tls")]
-mod tls_stream;
 mod write_buffer;
 
 pub use self::accepted::Accepted;
@@ -25,13 +23,14 @@ pub(crate) use self::read_buffer::{Filled, ReadBuffer};
 pub use self::received::Received;
 pub(crate) use self::source::Source;
 pub use self::stream::Stream;
-#[cfg(feature = "tls")]
-pub(crate) use self::tls_stream::TlsProgress;
-#[cfg(feature = "tls")]
-pub use self::tls_stream::TlsStream;
 pub(crate) use self::write_buffer::WriteBuffer;
+/// The TLS session under [`Stream::Tls`]; it lives in [`tls`](crate::tls)
+/// with the rest of TLS.
+#[cfg(feature = "tls")]
+pub use crate::tls::TlsStream;
 
-use crate::{Address, ServerHandle};
+use crate::handle::ServerHandle;
+use crate::Address;
 
 /// What every request offers the server, whatever its transport.
 pub trait Request: Send + 'static {

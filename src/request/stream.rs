@@ -9,7 +9,7 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 #[cfg(feature = "tls")]
-use super::TlsStream;
+use crate::tls::TlsStream;
 
 /// The socket under a [`Connection`](crate::Connection): a TCP stream, a
 /// Unix stream or a TLS session over TCP, read and written the same way.

@@ -69,3 +69,50 @@ impl WriteBuffer {
         Ok(true)
     }
 }
+
+#[cfg(all(test, feature = "tls"))]
+mod tests {
+    use super::*;
+    use crate::tls::pair;
+    use std::io::Read;
+
+    /// A reply counts as written only once its ciphertext is on the
+    /// socket: ciphertext rustls still holds keeps the write waiting.
+    #[test]
+    fn a_reply_is_written_only_when_its_ciphertext_is() {
+        let (tls, mut client) = pair();
+        tls.set_nonblocking(true).unwrap();
+        let mut out = WriteBuffer::default();
+        out.buf().extend(std::iter::repeat(b'z').take(4 << 20));
+        let mut raw = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let mut blocked = 0;
+        loop {
+            let mut sink = &tls;
+            if out.write_to(&mut sink).unwrap() {
+                break;
+            }
+            blocked += 1;
+            // The client takes a little ciphertext at a time.
+            let n = client.sock.read(&mut chunk).unwrap();
+            raw.extend_from_slice(&chunk[..n]);
+        }
+        assert!(blocked > 0, "the socket never filled: the test proves nothing");
+        assert!(!tls.holds_ciphertext(), "the reply was done with ciphertext still held");
+        // Everything written decrypts to the reply.
+        let mut plain = Vec::new();
+        let mut ciphertext = &raw[..];
+        while plain.len() < 4 << 20 {
+            if ciphertext.is_empty() {
+                let n = client.sock.read(&mut chunk).unwrap();
+                assert!(n > 0, "the stream ended after {} bytes", plain.len());
+                raw = chunk[..n].to_vec();
+                ciphertext = &raw[..];
+            }
+            client.conn.read_tls(&mut ciphertext).unwrap();
+            client.conn.process_new_packets().unwrap();
+            let _ = client.conn.reader().read_to_end(&mut plain);
+        }
+        assert_eq!(plain.len(), 4 << 20);
+    }
+}

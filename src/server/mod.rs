@@ -3,9 +3,9 @@
 mod accept_error;
 mod builder;
 mod drain_report;
-mod handle;
 mod proxy_stage;
 mod reactor;
+mod request_thread;
 mod serve_request;
 #[allow(clippy::module_inception)]
 mod server;
@@ -15,6 +15,7 @@ mod tracker;
 
 pub use self::builder::ServerBuilder;
 pub use self::drain_report::DrainReport;
-pub use self::handle::{ServerHandle, ShutdownHandle};
 pub use self::server::Server;
-pub use self::stats::Stats;
+/// The handles and counters of a server, defined below the request layer
+/// (requests carry a [`ServerHandle`]); here for `socketserver::server::*`.
+pub use crate::handle::{ServerHandle, ShutdownHandle, Stats};

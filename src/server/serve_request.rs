@@ -4,7 +4,7 @@ use super::shared::Shared;
 use super::stats::Counters;
 use crate::protocol::{drive, DrainSignal, Protocol};
 use crate::request::Request;
-use crate::{Failure, Hooks, Job, RequestHandler, Transport};
+use crate::{Failure, Hooks, Job, RequestHandler, ServerHandle, Transport};
 use std::io;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -39,6 +39,11 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         Context { handler: Arc::new(handler), hooks, shared, transport: PhantomData }
     }
 
+    /// The handle each request of this server carries.
+    pub(crate) fn server_handle(&self) -> ServerHandle {
+        ServerHandle::new(self.shared.clone())
+    }
+
     /// The job that serves an admitted request on a strategy's thread:
     /// the raw handler, or the protocol with blocking waits.
     pub(crate) fn job(
@@ -56,7 +61,10 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
 
     /// Runs `setup`, `handle`, `finish` with Python's semantics, or `busy`
     /// for a rejected request. Errors and panics go to `handle_error`.
+    /// The calling thread counts as running a request of this server
+    /// meanwhile (`shutdown_and_wait` does not wait on it).
     pub(crate) fn serve(self: Arc<Self>, mut admitted: Admitted<T::Request>, run: bool) {
+        let _running = self.shared.enter_request();
         let request = &mut admitted.request;
         if !run {
             return self.reject(request);
@@ -78,12 +86,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
     }
 
     /// Runs a protocol on the calling thread, its waits blocking on the
-    /// socket, between `setup` and `finish`.
+    /// socket, between `setup` and `finish`; the thread counts as running
+    /// a request of this server meanwhile, as in [`serve`](Self::serve).
     pub(crate) fn serve_blocking(
         self: Arc<Self>,
         mut admitted: Admitted<T::Request>,
         mut protocol: Box<dyn Protocol<T::Request>>,
     ) {
+        let _running = self.shared.enter_request();
         if !self.take_header_blocking(&mut admitted.request) {
             return;
         }

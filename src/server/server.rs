@@ -79,16 +79,11 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     ) -> io::Result<Self> {
         let concurrency = Arc::new(concurrency);
         let shared = Arc::new(shared);
-        let context = Arc::new(Context::new(handler, hooks, Arc::clone(&shared)));
+        let context = Arc::new(Context::new(handler, hooks, shared));
+        let handle = context.server_handle();
         let as_dyn: Arc<dyn Concurrency> = concurrency.clone();
         let reactor = Arc::new(Reactor::new(transport, context, as_dyn)?);
-        Ok(Server {
-            reactor,
-            concurrency,
-            handle: ServerHandle { shared },
-            report: Mutex::new(None),
-            closer: Self::close_now,
-        })
+        Ok(Server { reactor, concurrency, handle, report: Mutex::new(None), closer: Self::close_now })
     }
 
     fn close_now(&self) {
@@ -97,7 +92,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     }
 
     fn shared(&self) -> &Shared {
-        &self.handle.shared
+        &self.reactor.context.shared
     }
 
     /// The address actually bound: the real port when bound to port 0.
@@ -225,14 +220,17 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         let _serving = self.shared().enter_serving();
         log::debug!("serving {} on {} with {}", T::NAME, self.local_addr(), self.concurrency.describe());
         self.reactor.listen();
-        let shared = Arc::clone(&self.handle.shared);
+        let shared = Arc::clone(&self.reactor.context.shared);
         match self.concurrency.dispatch() {
             Dispatch::Loops { loops, .. } => {
                 for _ in 0..loops {
                     let reactor = Arc::clone(&self.reactor);
+                    // A loop thread runs requests (steps, handlers, `setup`
+                    // and `finish`) for as long as the loop runs.
                     let job = Job::new(
                         move |run| {
                             if run {
+                                let _running = reactor.context.shared.enter_request();
                                 reactor.run(|| false, None)
                             }
                         },
@@ -417,6 +415,6 @@ impl<T: Transport, C, H> Drop for Server<T, C, H> {
 
 impl<T: Transport, C, H> fmt::Debug for Server<T, C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Server").field("local", &self.handle.shared.local).finish_non_exhaustive()
+        f.debug_struct("Server").field("local", self.handle.local_addr()).finish_non_exhaustive()
     }
 }

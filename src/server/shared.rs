@@ -1,7 +1,9 @@
 //! State shared by a server, its handles and its requests.
 
+use super::request_thread::RunningRequests;
 use super::stats::Counters;
 use super::tracker::Tracker;
+use crate::handle::{ServerState, Stats};
 use crate::{Address, ServerConfig};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
@@ -30,6 +32,9 @@ pub(crate) struct Shared {
     drain_signal: (UnixStream, UnixStream),
     serving: Mutex<Option<ThreadId>>,
     stopped: Condvar,
+    /// `shutdown_and_wait` was called from a thread the drain waits for
+    /// (and did not wait), and this was logged.
+    self_wait_logged: AtomicBool,
     /// Where the serving thread waits while it has nothing to do.
     serving_gate: Mutex<()>,
     serving_wake: Condvar,
@@ -50,6 +55,7 @@ impl Shared {
             drain_signal: UnixStream::pair()?,
             serving: Mutex::new(None),
             stopped: Condvar::new(),
+            self_wait_logged: AtomicBool::new(false),
             serving_gate: Mutex::new(()),
             serving_wake: Condvar::new(),
         })
@@ -110,17 +116,66 @@ impl Shared {
         ServingGuard { shared: self }
     }
 
-    /// Waits until no thread is serving. From the serving thread itself
-    /// (a handler under `SingleThread`) it cannot wait, and returns.
+    /// Marks the calling thread as running requests of this server until
+    /// the guard drops; see [`wait_stopped`](Self::wait_stopped).
+    pub(crate) fn enter_request(&self) -> RunningRequests {
+        RunningRequests::enter(self)
+    }
+
+    /// Waits until no thread is serving. A thread the drain waits for
+    /// cannot wait for the drain: the serving thread itself (a handler
+    /// under `SingleThread`) and any thread running a request of this
+    /// server (a handler, a protocol step, `setup` or `finish`, on any
+    /// strategy's thread). From those it returns at once, logging a
+    /// warning the first time.
     pub(crate) fn wait_stopped(&self) {
+        if RunningRequests::on_this_thread(self) {
+            return self.log_self_wait("a thread running one of its requests");
+        }
         let mut serving = self.serving.lock();
         while let Some(thread) = *serving {
             if thread == std::thread::current().id() {
-                log::warn!("shutdown_and_wait called from the serving thread; not waiting");
-                return;
+                return self.log_self_wait("the serving thread");
             }
             self.stopped.wait(&mut serving);
         }
+    }
+
+    fn log_self_wait(&self, thread: &str) {
+        if !self.self_wait_logged.swap(true, Ordering::Relaxed) {
+            log::warn!(
+                "shutdown_and_wait called from {thread} of the server on {}: the shutdown has begun, \
+                 but the drain waits for this thread, so it does not wait for the drain",
+                self.local
+            );
+        }
+    }
+}
+
+/// What the server's handles see of it.
+impl ServerState for Shared {
+    fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    fn local_addr(&self) -> &Address {
+        &self.local
+    }
+
+    fn stats(&self) -> Stats {
+        self.counters.snapshot(self.tracker.count())
+    }
+
+    fn begin_shutdown(&self) {
+        Shared::begin_shutdown(self)
+    }
+
+    fn is_shutting_down(&self) -> bool {
+        Shared::is_shutting_down(self)
+    }
+
+    fn wait_stopped(&self) {
+        Shared::wait_stopped(self)
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 /// How long a client has to finish its handshake unless configured.
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// What a [`Tls`](crate::transport::Tls) listener needs: the rustls server
+/// What a [`Tls`](super::Tls) listener needs: the rustls server
 /// configuration (certificates, versions, ALPN) and the handshake
 /// deadline.
 ///

@@ -1,7 +1,7 @@
 //! The handshake as protocol steps, before the handler's protocol.
 
+use super::TlsProgress;
 use crate::protocol::{Protocol, Wait, Wake};
-use crate::request::TlsProgress;
 use crate::Connection;
 use std::time::Instant;
 

@@ -1,6 +1,17 @@
-//! TLS for stream servers (feature `tls`): the configuration of the
-//! [`Tls`](crate::transport::Tls) transport, certificates read from PEM
-//! files, and a certificate that reloads from them without a restart.
+//! TLS for stream servers (feature `tls`), all of it in this folder: the
+//! [`Tls`] transport, the [`TlsStream`] session under a connection, their
+//! configuration, certificates read from PEM files, and a certificate
+//! that reloads from them without a restart.
+//!
+//! The files sit on two levels of the crate's layers (README.md, "Where
+//! things live"): the session (`stream.rs`) and the settings (`config.rs`,
+//! `pem.rs`, `reloadable_cert.rs`, `validity.rs`) sit below
+//! [`request`](crate::request), whose [`Stream::Tls`](crate::request::Stream::Tls)
+//! holds a [`TlsStream`]; the handshake (`handshake.rs`, a protocol's
+//! steps) and the transport (`transport.rs`) sit beside the other
+//! transports. [`Tls`] is also `socketserver::Tls` and
+//! `socketserver::transport::Tls`; [`TlsStream`] is also
+//! `socketserver::request::TlsStream`.
 //!
 //! TLS is a transport: every stream handler (message handlers, the HTTP
 //! layer, raw [`RequestHandler`](crate::RequestHandler)s) serves over it
@@ -45,12 +56,19 @@ mod config;
 mod handshake;
 mod pem;
 mod reloadable_cert;
+mod stream;
+mod transport;
 mod validity;
 
 pub use self::config::{TlsConfig, DEFAULT_HANDSHAKE_TIMEOUT};
 pub(crate) use self::handshake::Handshake;
 pub use self::pem::load_certified_key;
 pub use self::reloadable_cert::ReloadableCert;
+#[cfg(test)]
+pub(crate) use self::stream::tests::pair;
+pub(crate) use self::stream::TlsProgress;
+pub use self::stream::TlsStream;
+pub use self::transport::Tls;
 pub use self::validity::Validity;
 /// The rustls this crate was built with, for [`TlsConfig::new`] and
 /// certificate resolvers.

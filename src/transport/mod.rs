@@ -1,5 +1,6 @@
-//! Transports: where requests come from. One file per transport; [`Tls`]
-//! (feature `tls`) wraps [`Tcp`].
+//! Transports: where requests come from. One file per transport; `Tls`
+//! (feature `tls`) wraps [`Tcp`] and lives with the rest of TLS in
+//! `socketserver::tls`, re-exported here.
 //!
 //! A transport binds a socket (through `socket2`, with the options of
 //! [`ServerConfig`]) and turns readiness into requests: a stream transport
@@ -12,8 +13,6 @@
 
 mod bind;
 mod tcp;
-#[cfg(feature = "tls")]
-mod tls;
 mod udp;
 #[cfg(unix)]
 mod unix_datagram;
@@ -23,13 +22,14 @@ mod unix_path;
 mod unix_stream;
 
 pub use self::tcp::Tcp;
-#[cfg(feature = "tls")]
-pub use self::tls::Tls;
 pub use self::udp::Udp;
 #[cfg(unix)]
 pub use self::unix_datagram::UnixDatagram;
 #[cfg(unix)]
 pub use self::unix_stream::UnixStream;
+/// The TLS transport; it lives in [`tls`](crate::tls) with the rest of TLS.
+#[cfg(feature = "tls")]
+pub use crate::tls::Tls;
 
 use crate::protocol::Protocol;
 use crate::request::Request;

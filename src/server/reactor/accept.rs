@@ -69,7 +69,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
 
     /// The request a handler gets, from what the transport took.
     pub(super) fn attach(&self, incoming: <T::Request as Request>::Incoming) -> T::Request {
-        T::Request::attach(incoming, crate::ServerHandle { shared: Arc::clone(&self.context.shared) })
+        T::Request::attach(incoming, self.context.server_handle())
     }
 
     pub(super) fn pause(&self, err: &io::Error) {

@@ -1,9 +1,9 @@
 //! TLS over TCP (feature `tls`).
 
-use super::{Tcp, Transport};
+use super::{Handshake, TlsConfig, TlsStream};
 use crate::protocol::Protocol;
-use crate::request::{Accepted, Stream, TlsStream};
-use crate::tls::{Handshake, TlsConfig};
+use crate::request::{Accepted, Stream};
+use crate::transport::{Tcp, Transport};
 use crate::{Address, Connection, ServerConfig};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
