@@ -6,7 +6,8 @@ mod util;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use socketserver::{
-    Action, Concurrency, MessageHandler, Messages, Reply, Server, SingleThread, Tcp, ThreadPerConnection, ThreadPool,
+    Action, Concurrency, MessageHandler, Messages, Reply, Server, SingleThread, Tcp, ThreadPerConnection,
+    ThreadPool,
 };
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -43,7 +43,8 @@ fn a_pipelining_client_yields_to_one_that_sent_a_single_request() {
     let (started, started_rx) = bounded(1);
     let (go_tx, go) = bounded(1);
     let recorder = Recorder { order: Arc::clone(&order), started, go };
-    let server = Server::builder(Messages::new(recorder)).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0");
+    let server =
+        Server::builder(Messages::new(recorder)).concurrency(SingleThread).bind::<Tcp>("127.0.0.1:0");
     let serving = serve(server.unwrap());
 
     // The patient client is connected and waiting in the poller first.
@@ -65,6 +66,10 @@ fn a_pipelining_client_yields_to_one_that_sent_a_single_request() {
     let order = order.lock().unwrap().clone();
     let position = order.iter().position(|m| m == "patient").expect("the patient request was handled");
     // hello, then at most one budget (16) of the flood's requests.
-    assert!(position <= 1 + 16, "the patient request waited behind {} flood requests: {order:?}", position - 1);
+    assert!(
+        position <= 1 + 16,
+        "the patient request waited behind {} flood requests: {order:?}",
+        position - 1
+    );
     drop(flood);
 }

@@ -74,7 +74,10 @@ fn sigint_drains_an_open_connection_and_exits_0() {
     assert_eq!(status.code(), Some(0), "{log}");
     assert!(log.contains("received SIGINT: draining"), "{log}");
     assert!(log.contains(&format!("bound={bound} strategy=threads")), "{log}");
-    assert!(log.contains("1 in-flight request(s) at shutdown, 1 completed, 0 cut off"), "{log}");
+    // Its one request was answered: it waits between requests, so the
+    // drain closes it at once and does not count it, as under every
+    // strategy.
+    assert!(log.contains("0 in-flight request(s) at shutdown, 0 completed, 0 cut off"), "{log}");
     let mut rest = Vec::new();
     conn.read_to_end(&mut rest).unwrap();
     assert!(rest.is_empty());

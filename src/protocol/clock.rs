@@ -73,11 +73,13 @@ impl Clock {
     }
 
     /// When the request being read began (its first byte), if it has.
+    #[cfg(feature = "http")]
     pub(crate) fn began(&self) -> Option<Instant> {
         self.began
     }
 
     /// When bytes last arrived.
+    #[cfg(feature = "http")]
     pub(crate) fn last_bytes(&self) -> Instant {
         self.last_bytes
     }
