@@ -46,7 +46,12 @@ pub struct ServerConfig {
     /// it is closed. Default is 60 seconds.
     #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub idle_timeout: Duration,
-    /// Time allowed for each write to a client. Default is 30 seconds.
+    /// Longest a client may leave the server's output unread without
+    /// taking any of it: a reply waiting for room in the socket closes its
+    /// connection once no byte of it has gone out for this long (progress
+    /// restarts the clock, as nginx's `send_timeout`), for the message
+    /// loop and HTTP alike; on a raw handler's blocking socket, the limit
+    /// on each write. Default is 30 seconds.
     #[cfg_attr(feature = "config", serde(deserialize_with = "super::duration::deserialize"))]
     pub write_timeout: Duration,
     /// Largest message (frame or datagram) accepted, in bytes. Default is

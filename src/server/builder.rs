@@ -96,8 +96,9 @@ impl<H, C> ServerBuilder<H, C> {
         self
     }
 
-    /// Limit on each write to a client. Zero means no limit. Default is
-    /// 30 seconds.
+    /// Longest a client may leave output unread without taking any of it
+    /// (see [`ServerConfig::write_timeout`]). Zero means no limit. Default
+    /// is 30 seconds.
     pub fn write_timeout(mut self, timeout: Duration) -> Self {
         self.config.write_timeout = timeout;
         self

@@ -27,7 +27,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             return self.end(*entry, None);
         }
         let Some(fd) = entry.admitted.request.raw_fd() else { return self.end(*entry, None) };
-        let key = self.core(|core| core.insert());
+        let key = self.with_core(|core| core.insert());
         // SAFETY: the connection is deleted from the poller in `close`,
         // before its socket closes.
         let added = unsafe { self.shared().poller.add_with_mode(fd, Event::all(key), PollMode::Edge) };
@@ -35,7 +35,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             Ok(()) => self.step(key, entry, Wake::Start),
             Err(err) => {
                 log::warn!("cannot wait on a connection, closing it: {err}");
-                self.core(|core| core.remove(key));
+                self.with_core(|core| core.remove(key));
                 self.end(*entry, None)
             }
         }
@@ -90,7 +90,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         failure: Option<Failure>,
     ) {
         let received = entry.admitted.request.bytes_received() > before;
-        let settled = self.core(|core| core.settle(key, entry, wake, received, wait));
+        let settled = self.with_core(|core| core.settle(key, entry, wake, received, wait));
         match settled {
             Settled::Waiting(wake_poller) => {
                 if wake_poller {
@@ -102,16 +102,14 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             // this thread.
             Settled::Again(entry, wake) => self.ready.lock().push_back(Work::Step(key, entry, wake)),
             Settled::Yielded(entry) => self.yielded.lock().push_back(Work::Step(key, entry, Wake::Ready)),
-            Settled::Close(entry) => {
-                self.core(|core| core.remove(key));
-                self.close(key, *entry, failure)
-            }
+            Settled::Close(entry) => self.close(key, *entry, failure),
         }
     }
 
-    /// Closes a connection the core has forgotten: out of the poller,
-    /// then `finish` (and after it `handle_error` for a failure).
-    pub(super) fn close(&self, _key: usize, entry: Entry<T::Request>, failure: Option<Failure>) {
+    /// Closes a connection: out of the core and the poller, then
+    /// `finish` (and after it `handle_error` for a failure).
+    pub(super) fn close(&self, key: usize, entry: Entry<T::Request>, failure: Option<Failure>) {
+        self.with_core(|core| core.remove(key));
         if let Some(fd) = entry.admitted.request.raw_fd() {
             // SAFETY: the entry owns the socket, still open.
             let _ = self.shared().poller.delete(unsafe { BorrowedFd::borrow_raw(fd) });
@@ -148,7 +146,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         }
         let _ =
             self.shared().poller.modify_with_mode(&self.transport, Event::none(LISTENER), PollMode::Oneshot);
-        let idle = self.core(|core| core.begin_drain());
+        let idle = self.with_core(|core| core.begin_drain());
         self.queue(idle.into_iter().map(|(key, entry)| Work::Step(key, entry, Wake::Drain)).collect());
         let _ = self.shared().poller.notify();
     }
@@ -167,8 +165,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// The drain deadline passed: close every waiting connection; the
     /// ones being stepped close when their step ends.
     pub(crate) fn cut_off(&self) {
-        for (key, entry) in self.core(|core| core.cut_off()) {
-            self.core(|core| core.remove(key));
+        for (key, entry) in self.with_core(|core| core.cut_off()) {
             self.close(key, *entry, None);
         }
     }
@@ -188,10 +185,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         queued.append(&mut self.yielded.lock());
         for work in queued {
             match work {
-                Work::Step(key, entry, _) => {
-                    self.core(|core| core.remove(key));
-                    self.close(key, *entry, None);
-                }
+                Work::Step(key, entry, _) => self.close(key, *entry, None),
                 Work::Start(admitted, _) | Work::Raw(admitted) => drop(admitted),
                 Work::Accept => {}
             }

@@ -189,7 +189,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
 
     /// Runs `f` on the core, keeping the count of waiting connections
     /// in the statistics.
-    fn core<O>(&self, f: impl FnOnce(&mut Core<Entry<T::Request>>) -> O) -> O {
+    fn with_core<O>(&self, f: impl FnOnce(&mut Core<Entry<T::Request>>) -> O) -> O {
         let mut core = self.core.lock();
         let out = f(&mut core);
         self.shared().counters.waiting.store(core.waiting() as u64, Ordering::Relaxed);
@@ -221,7 +221,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     fn claim_ready(&self, events: &Events, work: &mut Vec<Work<T::Request>>) {
-        self.core(|core| {
+        self.with_core(|core| {
             for event in events.iter() {
                 if event.key == LISTENER {
                     self.listening.store(false, Ordering::Release);
@@ -234,7 +234,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     fn claim_due(&self, work: &mut Vec<Work<T::Request>>) {
-        let due = self.core(|core| core.due(Instant::now()));
+        let due = self.with_core(|core| core.due(Instant::now()));
         work.extend(due.into_iter().map(|(key, entry)| Work::Step(key, entry, Wake::TimedOut)));
     }
 
