@@ -1,7 +1,7 @@
 //! The bytes a connection has sent and its protocol layer has not yet
 //! used: the buffer under the message loop and the HTTP layer.
 
-use super::buffer_pool;
+use super::buffer_pool::{self, Pool};
 use super::source::Source;
 use std::io;
 
@@ -115,7 +115,7 @@ impl ReadBuffer {
     /// waiting for its next message costs no buffer.
     pub(crate) fn release_if_empty(&mut self) {
         if self.len() == 0 {
-            buffer_pool::give(std::mem::take(&mut self.buf));
+            buffer_pool::give(Pool::Read, std::mem::take(&mut self.buf));
         }
     }
 
@@ -141,8 +141,8 @@ impl ReadBuffer {
 
     /// An empty buffer of the hinted size, from this thread's kept ones.
     fn take_buffer(&mut self) {
-        buffer_pool::give(std::mem::take(&mut self.buf));
-        let mut buf = buffer_pool::take(self.hint);
+        buffer_pool::give(Pool::Read, std::mem::take(&mut self.buf));
+        let mut buf = buffer_pool::take(Pool::Read, self.hint);
         buf.resize(buf.capacity().min(self.limit + 1), 0);
         (self.buf, self.start, self.end) = (buf, 0, 0);
     }

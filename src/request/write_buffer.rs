@@ -1,6 +1,6 @@
 //! Replies waiting to be written to a non-blocking connection.
 
-use super::buffer_pool;
+use super::buffer_pool::{self, Pool};
 use std::io::{self, Write};
 
 /// First size of a reply buffer.
@@ -22,7 +22,7 @@ impl WriteBuffer {
     /// The buffer to append replies to.
     pub(crate) fn buf(&mut self) -> &mut Vec<u8> {
         if self.buf.capacity() == 0 {
-            self.buf = buffer_pool::take(FIRST_BUFFER);
+            self.buf = buffer_pool::take(Pool::Write, FIRST_BUFFER);
             self.buf.clear();
         }
         &mut self.buf
@@ -64,7 +64,7 @@ impl WriteBuffer {
             }
             Err(err) => return Err(err),
         }
-        buffer_pool::give(std::mem::take(&mut self.buf));
+        buffer_pool::give(Pool::Write, std::mem::take(&mut self.buf));
         self.written = 0;
         Ok(true)
     }
