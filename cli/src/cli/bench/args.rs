@@ -74,6 +74,26 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
     pub slow_read: u32,
 
+    /// Attack: connections that write pipelined requests as fast as the
+    /// server takes them, never read an answer, and reconnect every
+    /// --rotate (or once their sends have been blocked for a second, or when
+    /// the server closes them), so the server's buffers fill again and
+    /// again. 0 to 10000.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub pipeline_flood: u32,
+
+    /// How long a --pipeline-flood connection lives before it closes and
+    /// reconnects: "2s" (the default), "500ms".
+    #[arg(long, value_parser = parse_duration)]
+    pub rotate: Option<Duration>,
+
+    /// Report the normal clients' answers per window of this length ("4s"):
+    /// req/s and p99 latency of each, as a table after the run. Also sends a
+    /// fresh client once per second (a new connection, one request) and
+    /// reports in how many seconds it was answered within that second.
+    #[arg(long, value_parser = parse_duration)]
+    pub windows: Option<Duration>,
+
     /// Time between two bytes of a --slow connection.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     pub slow_interval: Duration,
