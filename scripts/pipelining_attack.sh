@@ -19,6 +19,9 @@
 #   DURATION    measured time of each run (default 40s)
 #   WINDOWS     reporting window (default 4s)
 #   ROTATE      life of a flooding connection (default 2s)
+#   STALL       a flooding connection whose sends are blocked this long
+#               reconnects early (default 1s; as long as ROTATE for an
+#               attacker that only rotates)
 #   CONNS       normal keep-alive clients (default 50)
 #   WORKERS     the server's --workers (default 4)
 #   TIMEOUT     bench --timeout: a normal request unanswered this long is
@@ -35,6 +38,7 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-40s}
 windows=${WINDOWS:-4s}
 rotate=${ROTATE:-2s}
+stall=${STALL:-1s}
 conns=${CONNS:-50}
 workers=${WORKERS:-4}
 timeout=${TIMEOUT:-5s}
@@ -140,7 +144,7 @@ CONF
 run_bench() {
   local name=$1 addr=$2 attackers=$3
   local flood=()
-  [ "$attackers" -gt 0 ] && flood=(--pipeline-flood "$attackers" --rotate "$rotate")
+  [ "$attackers" -gt 0 ] && flood=(--pipeline-flood "$attackers" --rotate "$rotate" --stall "$stall")
   echo
   echo "=== $name: $conns clients, $attackers pipelining attackers, $duration (load before: $(uptime | sed 's/.*load average: //'))"
   local args=(bench --mode http --addr "$addr" --conns "$conns" --duration "$duration" --windows "$windows"

@@ -76,7 +76,7 @@ pub struct BenchArgs {
 
     /// Attack: connections that write pipelined requests as fast as the
     /// server takes them, never read an answer, and reconnect every
-    /// --rotate (or once their sends have been blocked for a second, or when
+    /// --rotate (or once their sends have been blocked for --stall, or when
     /// the server closes them), so the server's buffers fill again and
     /// again. 0 to 10000.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
@@ -86,6 +86,13 @@ pub struct BenchArgs {
     /// reconnects: "2s" (the default), "500ms".
     #[arg(long, value_parser = parse_duration)]
     pub rotate: Option<Duration>,
+
+    /// A --pipeline-flood connection whose sends have been blocked this
+    /// long (the server stopped reading it) closes and reconnects before
+    /// its --rotate time: "1s" (the default); as long as --rotate or longer
+    /// for an attacker that only rotates.
+    #[arg(long, value_parser = parse_duration)]
+    pub stall: Option<Duration>,
 
     /// Report the normal clients' answers per window of this length ("4s"):
     /// req/s and p99 latency of each, as a table after the run. Also sends a

@@ -169,6 +169,7 @@ mod tests {
             slow_interval: Duration::from_secs(1),
             pipeline_flood: 0,
             rotate: crate::cli::bench::plan::DEFAULT_ROTATE,
+            stall: crate::cli::bench::plan::DEFAULT_STALL,
             windows: None,
             duration: Duration::from_millis(150),
             warmup: Duration::ZERO,

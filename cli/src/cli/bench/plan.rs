@@ -9,6 +9,8 @@ use std::time::Duration;
 
 /// Default `--rotate`.
 pub const DEFAULT_ROTATE: Duration = Duration::from_secs(2);
+/// Default `--stall`.
+pub const DEFAULT_STALL: Duration = Duration::from_secs(1);
 /// Most windows one run is cut into.
 pub const MAX_WINDOWS: u128 = 1000;
 
@@ -41,6 +43,9 @@ pub struct LoadPlan {
     pub pipeline_flood: usize,
     /// How long a flooding connection lives before it reconnects.
     pub rotate: Duration,
+    /// How long a flooding connection's sends may stay blocked before it
+    /// reconnects.
+    pub stall: Duration,
     /// Length of the reporting windows, when the run is reported per
     /// window (and probed by a fresh client once per second).
     pub windows: Option<Duration>,
@@ -85,6 +90,18 @@ impl LoadPlan {
             Some(rotate) => rotate,
             None => DEFAULT_ROTATE,
         };
+        let stall = match args.stall {
+            Some(_) if args.pipeline_flood == 0 => {
+                return Err(
+                    "--stall applies to --pipeline-flood connections; add --pipeline-flood N".to_string()
+                )
+            }
+            Some(stall) if stall < Duration::from_millis(10) => {
+                return Err("--stall must be at least 10ms, such as \"1s\" or \"500ms\"".to_string())
+            }
+            Some(stall) => stall,
+            None => DEFAULT_STALL,
+        };
         let windows = match args.windows {
             Some(each) if each < Duration::from_millis(10) => {
                 return Err("--windows must be at least 10ms, such as \"4s\" or \"1s\"".to_string())
@@ -122,6 +139,7 @@ impl LoadPlan {
             slow_interval: args.slow_interval,
             pipeline_flood: args.pipeline_flood as usize,
             rotate,
+            stall,
             windows,
             duration: args.duration,
             warmup: args.warmup,

@@ -52,6 +52,9 @@ pub struct Report {
     pub attack: AttackStats,
     /// `--pipeline-flood`: seconds a flooding connection lives.
     pub rotate_s: f64,
+    /// `--pipeline-flood`: seconds its sends may stay blocked before it
+    /// reconnects.
+    pub stall_s: f64,
     /// With `--windows`: the normal clients' answers window by window
     /// (empty without).
     pub windows: Vec<WindowRow>,
@@ -92,6 +95,7 @@ impl Report {
             },
             attack: counted.attack,
             rotate_s: plan.rotate.as_secs_f64(),
+            stall_s: plan.stall.as_secs_f64(),
             windows: counted.timeline.as_ref().map(|t| t.rows()).unwrap_or_default(),
             fresh: counted.timeline.as_ref().map(|t| t.fresh()),
         }
@@ -149,7 +153,7 @@ impl fmt::Display for Report {
         if let Some(first) = &self.first_error {
             write!(f, "  (first: {first})")?;
         }
-        write_attack(f, &self.attack, self.rotate_s)?;
+        write_attack(f, &self.attack, self.rotate_s, self.stall_s)?;
         write_windows(f, &self.windows)?;
         if let Some(fresh) = &self.fresh {
             write_fresh(f, fresh)?;
@@ -206,7 +210,7 @@ fn write_fresh(f: &mut fmt::Formatter<'_>, fresh: &FreshSummary) -> fmt::Result 
 }
 
 /// The attack's line, when one ran.
-fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats, rotate_s: f64) -> fmt::Result {
+fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats, rotate_s: f64, stall_s: f64) -> fmt::Result {
     if a.slow > 0 {
         write!(
             f,
@@ -224,7 +228,8 @@ fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats, rotate_s: f64) -> f
     if a.pipeline_flood > 0 {
         write!(
             f,
-            "\n  flood     {} connections pipelining unread (rotated every {rotate_s} s), {} open at the end, \
+            "\n  flood     {} connections pipelining unread (rotated every {rotate_s} s or \
+             after {stall_s} s blocked), {} open at the end, \
              {} connects, {} rotated, {} stalled and replaced, {} closed or refused by the server, \
              {} bytes pipelined",
             a.pipeline_flood,

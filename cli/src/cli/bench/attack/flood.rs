@@ -1,12 +1,12 @@
 //! `--pipeline-flood`: a connection that writes whole requests, pipelined,
 //! as fast as the server takes them and never reads an answer; after
-//! `--rotate`, or once its sends have been blocked for [`STALL`] (the
+//! `--rotate`, or once its sends have been blocked for `--stall` (the
 //! server stopped reading it: its answers fill both sides' buffers), it
 //! resets the connection and dials again, so the server's buffers fill
 //! again. On a server that serves a connection's pipeline without a
 //! budget, a few hundred of these take every step from the other clients.
 
-use super::{FLOOD_BLOCK, FLOOD_SEND_BUFFER, FLOOD_TURN, REOPEN_PAUSE, STALL};
+use super::{FLOOD_BLOCK, FLOOD_SEND_BUFFER, FLOOD_TURN, REOPEN_PAUSE};
 use crate::cli::bench::context::Context;
 use crate::cli::bench::link::Link;
 use polling::Event;
@@ -137,7 +137,7 @@ impl PipelineFlooder {
             ctx.attack.pipeline_flood_rotated += 1;
             self.close(ctx);
             self.reopen(ctx);
-        } else if self.connected && now >= self.progressed + STALL {
+        } else if self.connected && now >= self.progressed + ctx.plan.stall {
             ctx.attack.pipeline_flood_stalled += 1;
             self.close(ctx);
             self.reopen(ctx);

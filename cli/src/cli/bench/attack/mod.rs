@@ -25,11 +25,6 @@ pub const REOPEN_PAUSE: Duration = Duration::from_millis(100);
 /// Receive buffer asked for on a slow reader, so the server's answers
 /// back up after a few kilobytes.
 pub const SLOW_READ_BUFFER: usize = 4096;
-/// A `--pipeline-flood` connection whose sends have made no progress for
-/// this long is closed and replaced: the server has stopped reading it
-/// (its answers fill both sides' buffers), so a new connection makes it
-/// read, parse and answer again.
-pub const STALL: Duration = Duration::from_secs(1);
 /// Send buffer asked for on a flooding connection. The attack is the
 /// server's: what it reads, parses and answers before its writes block.
 /// Requests queued on the attacker's side are only thrown away at the next

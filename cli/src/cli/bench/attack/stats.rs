@@ -31,7 +31,7 @@ pub struct AttackStats {
     /// `--rotate` time was up.
     pub pipeline_flood_rotated: u64,
     /// Times it was replaced because its sends had been blocked for
-    /// [`STALL`](super::STALL): the server had stopped reading it.
+    /// `--stall`: the server had stopped reading it.
     pub pipeline_flood_stalled: u64,
     /// Times the server closed (or refused) a flooding connection.
     pub pipeline_flood_closed: u64,

@@ -184,6 +184,7 @@ impl Scenario {
             slow_interval: Duration::from_secs(1),
             pipeline_flood: 0,
             rotate: crate::cli::bench::plan::DEFAULT_ROTATE,
+            stall: crate::cli::bench::plan::DEFAULT_STALL,
             windows: None,
             duration: args.duration,
             warmup: args.warmup,
