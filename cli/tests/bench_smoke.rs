@@ -175,9 +175,10 @@ fn a_pipeline_flood_is_reported_window_by_window_with_a_fresh_client() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     };
     let addr = ["--addr", "127.0.0.1:1", "--mode", "http"];
-    refused(&[&addr[..], &["--pipeline-flood", "many"]].concat(), "--pipeline-flood");
-    refused(&[&addr[..], &["--pipeline-flood", "10001"]].concat(), "0..=10000");
+    refused(&[&addr[..], &["--pipeline-flood", "many"]].concat(), "from 0 to 10000");
+    refused(&[&addr[..], &["--pipeline-flood", "10001"]].concat(), "from 0 to 10000");
     refused(&[&addr[..], &["--rotate", "2s"]].concat(), "add --pipeline-flood");
+    refused(&[&addr[..], &["--stall", "2s"]].concat(), "add --pipeline-flood");
     refused(&[&addr[..], &["--pipeline-flood", "1", "--rotate", "0s"]].concat(), "at least 10ms");
     refused(&[&addr[..], &["--duration", "2s", "--windows", "5s"]].concat(), "longer than --duration");
     refused(&["--addr", "127.0.0.1:1", "--mode", "udp", "--pipeline-flood", "1"], "--pipeline-flood");

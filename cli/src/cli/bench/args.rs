@@ -79,7 +79,7 @@ pub struct BenchArgs {
     /// --rotate (or once their sends have been blocked for --stall, or when
     /// the server closes them), so the server's buffers fill again and
     /// again. 0 to 10000.
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    #[arg(long, default_value_t = 0, value_parser = flood_connections)]
     pub pipeline_flood: u32,
 
     /// How long a --pipeline-flood connection lives before it closes and
@@ -130,4 +130,15 @@ pub enum BenchCommand {
     /// scenarios, print one table of ratios, and write `benchmarks.md` and
     /// `benchmarks.svg`.
     Suite(SuiteArgs),
+}
+
+/// Most `--pipeline-flood` connections.
+const MAX_FLOOD: u32 = 10_000;
+
+/// `--pipeline-flood`: a number of connections, 0 to [`MAX_FLOOD`].
+fn flood_connections(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(count) if count <= MAX_FLOOD => Ok(count),
+        _ => Err(format!("`{text}` is not a number of connections from 0 to {MAX_FLOOD}, such as 200")),
+    }
 }
