@@ -29,6 +29,10 @@
 #   NGINX=1     also run nginx (one worker, pinned to core 0, serving a tiny
 #               file) through the same runs, for reference; installs
 #               nginx-light with apt-get when missing (as root)
+#   NGINX_KEEPALIVE_REQUESTS  nginx's keepalive_requests (default 1000, its
+#               stock value: it closes a connection after that many
+#               requests, a per-connection budget of its own; 1000000 for
+#               none)
 #   NO_BUILD=1  skip `cargo build --release -p socketserver-cli`
 #
 # A quick run: DURATION=4s WINDOWS=1s scripts/pipelining_attack.sh 0 200
@@ -125,7 +129,7 @@ worker_rlimit_nofile 20000;
 events { worker_connections 8192; }
 http {
     access_log off;
-    keepalive_requests 1000000;
+    keepalive_requests ${NGINX_KEEPALIVE_REQUESTS:-1000};
     client_body_temp_path $work/tmp/body;
     proxy_temp_path $work/tmp/proxy;
     fastcgi_temp_path $work/tmp/fastcgi;
@@ -171,7 +175,7 @@ if [ "${NGINX:-0}" = 1 ]; then
   fi
   for attackers in "${attacks[@]}"; do
     start_nginx
-    run_bench "nginx (1 worker)" "$addr" "$attackers"
+    run_bench "nginx (1 worker, keepalive_requests ${NGINX_KEEPALIVE_REQUESTS:-1000})" "$addr" "$attackers"
     stop_server
   done
 fi
