@@ -164,3 +164,50 @@ fn bad_flags_are_refused_with_status_2() {
     refused(&["--addr", "127.0.0.1:1", "--mode", "udp", "--slow", "1"], "--slow");
     refused(&["--addr", "127.0.0.1:1", "--threads", "0"], "--threads");
 }
+
+#[test]
+fn a_pipeline_flood_is_reported_window_by_window_with_a_fresh_client() {
+    let refused = |args: &[&str], says: &str| {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_socketserver")).arg("bench").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    let addr = ["--addr", "127.0.0.1:1", "--mode", "http"];
+    refused(&[&addr[..], &["--pipeline-flood", "many"]].concat(), "from 0 to 10000");
+    refused(&[&addr[..], &["--pipeline-flood", "10001"]].concat(), "from 0 to 10000");
+    refused(&[&addr[..], &["--rotate", "2s"]].concat(), "add --pipeline-flood");
+    refused(&[&addr[..], &["--stall", "2s"]].concat(), "add --pipeline-flood");
+    refused(&[&addr[..], &["--pipeline-flood", "1", "--rotate", "0s"]].concat(), "at least 10ms");
+    refused(&[&addr[..], &["--duration", "2s", "--windows", "5s"]].concat(), "longer than --duration");
+    refused(&["--addr", "127.0.0.1:1", "--mode", "udp", "--pipeline-flood", "1"], "--pipeline-flood");
+
+    // The server may or may not answer the two clients while it is
+    // flooded: bench then exits 1, its report printed all the same.
+    let served = Served::start(&["http", "--bind", "127.0.0.1:0", "--no-access-log"]);
+    let output = Command::new(env!("CARGO_BIN_EXE_socketserver"))
+        .args(["bench", "--addr", &served.bound, "--quiet", "--mode", "http", "--conns", "2"])
+        .args(["--duration", "2s", "--windows", "1s", "--pipeline-flood", "4", "--rotate", "500ms"])
+        .output()
+        .expect("the socketserver binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{:?}: {stdout}{stderr}", output.status);
+    assert!(stdout.contains("  flood     4 connections pipelining unread"), "{stdout}");
+    let header = stdout.lines().find(|line| line.trim_start().starts_with("window ")).unwrap_or_else(|| {
+        panic!("no windows table: {stdout}");
+    });
+    for column in ["requests", "req/s", "p99", "fresh"] {
+        assert!(header.contains(column), "no `{column}` column: {stdout}");
+    }
+    for window in ["0.0-1.0s", "1.0-2.0s"] {
+        assert!(
+            stdout.lines().any(|line| line.trim_start().starts_with(window)),
+            "no {window} row: {stdout}"
+        );
+    }
+    assert!(stdout.contains("  fresh     a new client was served within the second in "), "{stdout}");
+    assert!(stdout.contains(" of 2 seconds ("), "{stdout}");
+    served.stop();
+}

@@ -74,6 +74,33 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10_000))]
     pub slow_read: u32,
 
+    /// Attack: connections that write pipelined requests as fast as the
+    /// server takes them, never read an answer, and reconnect every
+    /// --rotate (or once their sends have been blocked for --stall, or when
+    /// the server closes them), so the server's buffers fill again and
+    /// again. 0 to 10000.
+    #[arg(long, default_value_t = 0, value_parser = flood_connections)]
+    pub pipeline_flood: u32,
+
+    /// How long a --pipeline-flood connection lives before it closes and
+    /// reconnects: "2s" (the default), "500ms".
+    #[arg(long, value_parser = parse_duration)]
+    pub rotate: Option<Duration>,
+
+    /// A --pipeline-flood connection whose sends have been blocked this
+    /// long (the server stopped reading it) closes and reconnects before
+    /// its --rotate time: "1s" (the default); as long as --rotate or longer
+    /// for an attacker that only rotates.
+    #[arg(long, value_parser = parse_duration)]
+    pub stall: Option<Duration>,
+
+    /// Report the normal clients' answers per window of this length ("4s"):
+    /// req/s and p99 latency of each, as a table after the run. Also sends a
+    /// fresh client once per second (a new connection, one request) and
+    /// reports in how many seconds it was answered within that second.
+    #[arg(long, value_parser = parse_duration)]
+    pub windows: Option<Duration>,
+
     /// Time between two bytes of a --slow connection.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     pub slow_interval: Duration,
@@ -103,4 +130,15 @@ pub enum BenchCommand {
     /// scenarios, print one table of ratios, and write `benchmarks.md` and
     /// `benchmarks.svg`.
     Suite(SuiteArgs),
+}
+
+/// Most `--pipeline-flood` connections.
+const MAX_FLOOD: u32 = 10_000;
+
+/// `--pipeline-flood`: a number of connections, 0 to [`MAX_FLOOD`].
+fn flood_connections(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(count) if count <= MAX_FLOOD => Ok(count),
+        _ => Err(format!("`{text}` is not a number of connections from 0 to {MAX_FLOOD}, such as 200")),
+    }
 }

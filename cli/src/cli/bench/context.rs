@@ -1,11 +1,12 @@
 //! What the connections of one load thread share: the poller, the plan,
 //! the counters and a read buffer.
 
-use super::attack::AttackStats;
+use super::attack::{AttackStats, FLOOD_PER_ROUND};
 use super::exchange::Verdict;
 use super::plan::LoadPlan;
 use super::progress::Progress;
 use super::stats::WorkerStats;
+use super::timeline::Timeline;
 use super::window::Window;
 use polling::Poller;
 use std::io;
@@ -27,8 +28,18 @@ pub struct Context<'a> {
     pub window: Option<Window>,
     /// The thread's counts and latencies.
     pub stats: WorkerStats,
+    /// The thread's counts per window, with `--windows`, once the run
+    /// has started.
+    pub timeline: Option<Timeline>,
     /// What the attacking connections did.
     pub attack: AttackStats,
+    /// Keys of connections that stopped at the end of their turn, not at a
+    /// full socket, and want another turn before the poller is asked
+    /// again (edge-triggered readiness will not remind them).
+    pub again: Vec<usize>,
+    /// Bytes the flooding connections may still write before the poller
+    /// is looked at again (see [`FLOOD_PER_ROUND`]).
+    pub flood_budget: usize,
     /// Bytes just read, before a connection keeps what it has not used.
     pub scratch: Vec<u8>,
 }
@@ -42,7 +53,10 @@ impl<'a> Context<'a> {
             progress,
             window: None,
             stats: WorkerStats::new(),
+            timeline: None,
             attack: AttackStats::default(),
+            again: Vec::new(),
+            flood_budget: FLOOD_PER_ROUND,
             scratch: vec![0; SCRATCH],
         }
     }
@@ -62,11 +76,17 @@ impl<'a> Context<'a> {
                 if counted {
                     self.stats.correct(ended - began);
                 }
+                if let Some(timeline) = self.timeline.as_mut() {
+                    timeline.correct(ended, ended - began);
+                }
             }
             Verdict::Wrong => {
                 self.progress.wrong();
                 if counted {
                     self.stats.wrong();
+                }
+                if let Some(timeline) = self.timeline.as_mut() {
+                    timeline.wrong(ended);
                 }
             }
         }
@@ -75,8 +95,12 @@ impl<'a> Context<'a> {
     /// A failed connect, send or answer.
     pub fn failed(&mut self, err: &io::Error) {
         self.progress.error();
-        if self.counts(Instant::now()) {
+        let now = Instant::now();
+        if self.counts(now) {
             self.stats.error(err);
+        }
+        if let Some(timeline) = self.timeline.as_mut() {
+            timeline.error(now);
         }
     }
 }

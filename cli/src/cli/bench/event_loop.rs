@@ -1,12 +1,14 @@
 //! One load thread: its share of the connections, driven by one poller.
 
-use super::attack::{AttackStats, SlowClient, SlowReader};
+use super::attack::{AttackStats, FloodBlock, PipelineFlooder, SlowClient, SlowReader, FLOOD_PER_ROUND};
 use super::client::Client;
 use super::context::Context;
+use super::fresh::FreshProbe;
 use super::plan::LoadPlan;
 use super::progress::Progress;
 use super::slot::Slot;
 use super::stats::WorkerStats;
+use super::timeline::Timeline;
 use super::window::Window;
 use crossbeam_channel::{Receiver, Sender};
 use polling::{Events, Poller};
@@ -48,12 +50,21 @@ impl<'a> EventLoop<'a> {
         for _ in 0..share(plan.slow_read) {
             slots.push(Slot::SlowRead(SlowReader::new(slots.len(), plan.request.pipelined(plan.addr))));
         }
+        if plan.pipeline_flood > 0 {
+            let block = FloodBlock::new(&plan.request.flood(plan.addr));
+            for _ in 0..share(plan.pipeline_flood) {
+                slots.push(Slot::Flood(PipelineFlooder::new(slots.len(), block.clone())));
+            }
+        }
+        if plan.windows.is_some() && index == 0 {
+            slots.push(Slot::Fresh(FreshProbe::new(slots.len(), plan)));
+        }
         Ok(EventLoop { poller, slots, plan, progress })
     }
 
     /// Connects, says it is ready, waits for the start, then drives every
     /// connection until the window ends.
-    pub fn run(mut self, ready: Sender<()>, start: Receiver<Window>) -> (WorkerStats, AttackStats) {
+    pub fn run(mut self, ready: Sender<()>, start: Receiver<Window>) -> Counted {
         let mut ctx = Context::new(&self.poller, self.plan, self.progress);
         for slot in &mut self.slots {
             slot.prepare(&mut ctx);
@@ -61,22 +72,37 @@ impl<'a> EventLoop<'a> {
         let _ = ready.send(());
         if let Ok(window) = start.recv() {
             ctx.window = Some(window);
+            ctx.timeline = self.plan.windows.map(|each| Timeline::new(window, each));
             for slot in &mut self.slots {
                 slot.start(&mut ctx);
             }
             drive(&mut self.slots, &mut ctx, window.until);
         }
-        for slot in &self.slots {
-            slot.count_open(&mut ctx);
+        for slot in &mut self.slots {
+            slot.finish(&mut ctx);
         }
-        (ctx.stats, ctx.attack)
+        Counted { stats: ctx.stats, attack: ctx.attack, timeline: ctx.timeline }
     }
 }
 
+/// What one event loop counted.
+#[derive(Debug)]
+pub struct Counted {
+    /// The normal clients' counts and latencies.
+    pub stats: WorkerStats,
+    /// What its attacking connections did.
+    pub attack: AttackStats,
+    /// Its counts per window, with `--windows`.
+    pub timeline: Option<Timeline>,
+}
+
 /// Waits for readiness and hands each event to its connection, with a
-/// tick for deadlines, until `until`.
+/// tick for deadlines, until `until`. Connections that asked for another
+/// turn get it after the events, and the poller is then asked without
+/// waiting, so they go round with the others.
 fn drive(slots: &mut [Slot], ctx: &mut Context<'_>, until: Instant) {
     let mut events = Events::with_capacity(NonZeroUsize::new(EVENTS).expect("not zero"));
+    let mut turns = Vec::new();
     let mut next_tick = Instant::now() + TICK;
     loop {
         let now = Instant::now();
@@ -90,13 +116,20 @@ fn drive(slots: &mut [Slot], ctx: &mut Context<'_>, until: Instant) {
             next_tick = now + TICK;
         }
         events.clear();
-        let wake = next_tick.min(until);
+        let wake = if ctx.again.is_empty() { next_tick.min(until) } else { now };
         if ctx.poller.wait(&mut events, Some(wake.saturating_duration_since(now))).is_err() {
             continue;
         }
+        ctx.flood_budget = FLOOD_PER_ROUND;
         for event in events.iter() {
             if let Some(slot) = slots.get_mut(event.key) {
                 slot.on_event(event, ctx);
+            }
+        }
+        std::mem::swap(&mut turns, &mut ctx.again);
+        for key in turns.drain(..) {
+            if let Some(slot) = slots.get_mut(key) {
+                slot.on_again(ctx);
             }
         }
     }

@@ -63,6 +63,37 @@ impl Link {
         }
     }
 
+    /// Adds the link to `poller` under `key`, edge-triggered, for writing
+    /// only (errors and hang-ups are reported too): for a connection that
+    /// never reads, so the answers arriving do not wake its thread.
+    pub fn register_writable(&self, poller: &Poller, key: usize) -> io::Result<()> {
+        // SAFETY: as in `register`.
+        unsafe {
+            match self {
+                Link::Tcp(stream) => poller.add_with_mode(stream, Event::writable(key), PollMode::Edge),
+                Link::Udp(socket) => poller.add_with_mode(socket, Event::writable(key), PollMode::Edge),
+            }
+        }
+    }
+
+    /// Makes closing the link reset the connection at once (`SO_LINGER`
+    /// zero): no `TIME_WAIT` left behind, and the server learns of it on
+    /// its next read or write.
+    pub fn reset_on_close(&self) -> io::Result<()> {
+        match self {
+            Link::Tcp(stream) => socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO)),
+            Link::Udp(_) => Ok(()),
+        }
+    }
+
+    /// Shrinks (or grows) `SO_SNDBUF`.
+    pub fn set_send_buffer(&self, size: usize) -> io::Result<()> {
+        match self {
+            Link::Tcp(stream) => socket2::SockRef::from(stream).set_send_buffer_size(size),
+            Link::Udp(socket) => socket2::SockRef::from(socket).set_send_buffer_size(size),
+        }
+    }
+
     /// Removes the link from `poller`, before it is closed.
     pub fn deregister(&self, poller: &Poller) {
         let _ = match self {

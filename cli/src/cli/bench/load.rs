@@ -2,13 +2,14 @@
 //! together, print progress, and merge what they counted.
 
 use super::attack::AttackStats;
-use super::event_loop::EventLoop;
+use super::event_loop::{Counted, EventLoop};
 use super::idle::IdleConnections;
 use super::nofile;
 use super::plan::LoadPlan;
 use super::progress::{self, Progress};
 use super::report::Report;
 use super::stats::WorkerStats;
+use super::timeline::Timeline;
 use super::window::Window;
 use crossbeam_channel::bounded;
 use std::thread;
@@ -26,24 +27,24 @@ const SPARE_FILES: u64 = 64;
 /// A message when the open-file limit is too low for the connections
 /// asked for, or a load thread cannot be started.
 pub fn measure(plan: &LoadPlan) -> Result<Report, String> {
-    let needed = (plan.conns + plan.idle + plan.slow + plan.slow_read) as u64 + SPARE_FILES;
+    let attacking = plan.slow + plan.slow_read + plan.pipeline_flood;
+    let probe = usize::from(plan.windows.is_some());
+    let needed = (plan.conns + plan.idle + attacking + probe) as u64 + SPARE_FILES;
     let limit = nofile::raise_to(needed);
     if limit < needed {
         return Err(format!(
-            "{} connections, {} idle and {} attacking need {needed} open files, but the limit is {limit} \
-             (raise the hard limit with `ulimit -Hn`)",
-            plan.conns,
-            plan.idle,
-            plan.slow + plan.slow_read
+            "{} connections, {} idle and {attacking} attacking need {needed} open files, but the limit is \
+             {limit} (raise the hard limit with `ulimit -Hn`)",
+            plan.conns, plan.idle,
         ));
     }
     let idle = IdleConnections::open(plan.addr, plan.idle, plan.timeout);
     let progress = Progress::default();
-    let (mut stats, attack) = thread::scope(|scope| drive(scope, plan, &progress))?;
-    if stats.first_error.is_none() {
-        stats.first_error.clone_from(&idle.first_error);
+    let mut counted = thread::scope(|scope| drive(scope, plan, &progress))?;
+    if counted.stats.first_error.is_none() {
+        counted.stats.first_error.clone_from(&idle.first_error);
     }
-    Ok(Report::new(plan, &stats, &attack, idle.open_count(), idle.failed))
+    Ok(Report::new(plan, &counted, idle.open_count(), idle.failed))
 }
 
 /// Starts the event loops, releases them together, waits out the run.
@@ -51,7 +52,7 @@ fn drive<'scope>(
     scope: &'scope thread::Scope<'scope, '_>,
     plan: &'scope LoadPlan,
     progress: &'scope Progress,
-) -> Result<(WorkerStats, AttackStats), String> {
+) -> Result<Counted, String> {
     let (ready_tx, ready_rx) = bounded(plan.threads);
     let (start_tx, start_rx) = bounded(plan.threads);
     let mut loops = Vec::with_capacity(plan.threads);
@@ -76,13 +77,25 @@ fn drive<'scope>(
         let _ = start_tx.send(window);
     }
     watch(plan, progress, began, window);
-    let (mut total, mut attack) = (WorkerStats::new(), AttackStats::default());
+    let mut total = Counted { stats: WorkerStats::new(), attack: AttackStats::default(), timeline: None };
     for event_loop in loops {
-        let (stats, attacked) = event_loop.join().map_err(|_| "a load thread panicked".to_string())??;
-        total.merge(&stats);
-        attack.merge(&attacked);
+        let counted = event_loop.join().map_err(|_| "a load thread panicked".to_string())??;
+        total.stats.merge(&counted.stats);
+        total.attack.merge(&counted.attack);
+        total.timeline = merge_timelines(total.timeline, counted.timeline);
     }
-    Ok((total, attack))
+    Ok(total)
+}
+
+/// One timeline from two threads' (either may have none).
+fn merge_timelines(a: Option<Timeline>, b: Option<Timeline>) -> Option<Timeline> {
+    match (a, b) {
+        (Some(mut a), Some(b)) => {
+            a.merge(&b);
+            Some(a)
+        }
+        (a, b) => a.or(b),
+    }
 }
 
 /// Sleeps until the window ends, printing a progress line each second.
@@ -154,6 +167,10 @@ mod tests {
             slow: 0,
             slow_read: 0,
             slow_interval: Duration::from_secs(1),
+            pipeline_flood: 0,
+            rotate: crate::cli::bench::plan::DEFAULT_ROTATE,
+            stall: crate::cli::bench::plan::DEFAULT_STALL,
+            windows: None,
             duration: Duration::from_millis(150),
             warmup: Duration::ZERO,
             timeout: Duration::from_secs(5),

@@ -12,9 +12,12 @@
 //! not the server, decide the result on a small machine; this is how
 //! `wrk` drives its load.
 //!
-//! `--slow N` and `--slow-read N` add attacking connections to the same
-//! loops (see [`attack`]), so the normal clients' latency is measured
-//! during the attack.
+//! `--slow N`, `--slow-read N` and `--pipeline-flood N` add attacking
+//! connections to the same loops (see [`attack`]), so the normal clients'
+//! latency is measured during the attack. `--windows` reports the run
+//! window by window (see [`timeline`]) and sends a fresh client once per
+//! second (see [`fresh`]), so an attack that starves the other clients for
+//! seconds at a time shows even when the run's average does not.
 
 mod args;
 mod attack;
@@ -22,6 +25,7 @@ mod client;
 mod context;
 mod event_loop;
 mod exchange;
+mod fresh;
 mod idle;
 mod latency;
 mod link;
@@ -35,6 +39,7 @@ mod request_spec;
 mod slot;
 mod stats;
 mod suite;
+mod timeline;
 mod window;
 
 pub use self::args::{BenchArgs, BenchCommand};

@@ -7,6 +7,13 @@ use super::request_spec::RequestSpec;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
+/// Default `--rotate`.
+pub const DEFAULT_ROTATE: Duration = Duration::from_secs(2);
+/// Default `--stall`.
+pub const DEFAULT_STALL: Duration = Duration::from_secs(1);
+/// Most windows one run is cut into.
+pub const MAX_WINDOWS: u128 = 1000;
+
 /// Everything one load run needs.
 #[derive(Debug, Clone)]
 pub struct LoadPlan {
@@ -32,6 +39,16 @@ pub struct LoadPlan {
     pub slow_read: usize,
     /// Time between two bytes of a slow connection.
     pub slow_interval: Duration,
+    /// `--pipeline-flood` attacking connections.
+    pub pipeline_flood: usize,
+    /// How long a flooding connection lives before it reconnects.
+    pub rotate: Duration,
+    /// How long a flooding connection's sends may stay blocked before it
+    /// reconnects.
+    pub stall: Duration,
+    /// Length of the reporting windows, when the run is reported per
+    /// window (and probed by a fresh client once per second).
+    pub windows: Option<Duration>,
     /// The request repeated.
     pub request: RequestSpec,
     /// Print a progress line on stderr once per second.
@@ -58,6 +75,52 @@ impl LoadPlan {
                 "--slow and --slow-read attack TCP servers; they do not apply to --mode udp".to_string()
             );
         }
+        if args.pipeline_flood > 0 && request.mode() == Mode::Udp {
+            return Err("--pipeline-flood attacks TCP servers; it does not apply to --mode udp".to_string());
+        }
+        let rotate = match args.rotate {
+            Some(_) if args.pipeline_flood == 0 => {
+                return Err(
+                    "--rotate applies to --pipeline-flood connections; add --pipeline-flood N".to_string()
+                )
+            }
+            Some(rotate) if rotate < Duration::from_millis(10) => {
+                return Err("--rotate must be at least 10ms, such as \"2s\" or \"500ms\"".to_string())
+            }
+            Some(rotate) => rotate,
+            None => DEFAULT_ROTATE,
+        };
+        let stall = match args.stall {
+            Some(_) if args.pipeline_flood == 0 => {
+                return Err(
+                    "--stall applies to --pipeline-flood connections; add --pipeline-flood N".to_string()
+                )
+            }
+            Some(stall) if stall < Duration::from_millis(10) => {
+                return Err("--stall must be at least 10ms, such as \"1s\" or \"500ms\"".to_string())
+            }
+            Some(stall) => stall,
+            None => DEFAULT_STALL,
+        };
+        let windows = match args.windows {
+            Some(each) if each < Duration::from_millis(10) => {
+                return Err("--windows must be at least 10ms, such as \"4s\" or \"1s\"".to_string())
+            }
+            Some(each) if each > args.duration => {
+                return Err(format!(
+                    "--windows {each:?} is longer than --duration {:?}; choose a window that fits, such as \"4s\"",
+                    args.duration
+                ))
+            }
+            Some(each) if args.duration.as_nanos().div_ceil(each.as_nanos()) > MAX_WINDOWS => {
+                return Err(format!(
+                    "--windows {each:?} cuts --duration {:?} into more than {MAX_WINDOWS} windows; \
+                     choose a longer window",
+                    args.duration
+                ))
+            }
+            windows => windows,
+        };
         if args.slow_interval.is_zero() {
             return Err("--slow-interval must be more than zero, such as \"1s\"".to_string());
         }
@@ -74,6 +137,10 @@ impl LoadPlan {
             slow: args.slow as usize,
             slow_read: args.slow_read as usize,
             slow_interval: args.slow_interval,
+            pipeline_flood: args.pipeline_flood as usize,
+            rotate,
+            stall,
+            windows,
             duration: args.duration,
             warmup: args.warmup,
             timeout: args.timeout,

@@ -1,11 +1,13 @@
 //! The result of one load run, for people and for scripts (`--json`).
 
 use super::attack::AttackStats;
+use super::event_loop::Counted;
+use super::fresh::PROBE_EVERY;
 use super::latency::Latency;
 use super::mode::Mode;
 use super::plan::LoadPlan;
 use super::request_spec::RequestSpec;
-use super::stats::WorkerStats;
+use super::timeline::{FreshSummary, WindowRow};
 use serde::Serialize;
 use std::fmt;
 
@@ -45,21 +47,26 @@ pub struct Report {
     /// Latency of correct answers, in microseconds (during the attack,
     /// if one ran).
     pub latency_us: Latency,
-    /// What the `--slow` and `--slow-read` connections did (zeros without
-    /// an attack).
+    /// What the `--slow`, `--slow-read` and `--pipeline-flood`
+    /// connections did (zeros without an attack).
     pub attack: AttackStats,
+    /// `--pipeline-flood`: seconds a flooding connection lives.
+    pub rotate_s: f64,
+    /// `--pipeline-flood`: seconds its sends may stay blocked before it
+    /// reconnects.
+    pub stall_s: f64,
+    /// With `--windows`: the normal clients' answers window by window
+    /// (empty without).
+    pub windows: Vec<WindowRow>,
+    /// With `--windows`: the fresh-client probes, once per second.
+    pub fresh: Option<FreshSummary>,
 }
 
 impl Report {
-    /// The report of `plan` from the merged counts of its threads, its
-    /// attack, and the idle connections' outcome.
-    pub fn new(
-        plan: &LoadPlan,
-        stats: &WorkerStats,
-        attack: &AttackStats,
-        idle_open: usize,
-        idle_failed: usize,
-    ) -> Report {
+    /// The report of `plan` from the merged counts of its threads (their
+    /// attack and windows included), and the idle connections' outcome.
+    pub fn new(plan: &LoadPlan, counted: &Counted, idle_open: usize, idle_failed: usize) -> Report {
+        let stats = &counted.stats;
         let h = &stats.latency;
         let us = |nanos: u64| nanos as f64 / 1000.0;
         let seconds = plan.duration.as_secs_f64();
@@ -86,7 +93,11 @@ impl Report {
                 max: us(h.max()),
                 mean: h.mean() / 1000.0,
             },
-            attack: *attack,
+            attack: counted.attack,
+            rotate_s: plan.rotate.as_secs_f64(),
+            stall_s: plan.stall.as_secs_f64(),
+            windows: counted.timeline.as_ref().map(|t| t.rows()).unwrap_or_default(),
+            fresh: counted.timeline.as_ref().map(|t| t.fresh()),
         }
     }
 }
@@ -142,12 +153,64 @@ impl fmt::Display for Report {
         if let Some(first) = &self.first_error {
             write!(f, "  (first: {first})")?;
         }
-        write_attack(f, &self.attack)
+        write_attack(f, &self.attack, self.rotate_s, self.stall_s)?;
+        write_windows(f, &self.windows)?;
+        if let Some(fresh) = &self.fresh {
+            write_fresh(f, fresh)?;
+        }
+        Ok(())
+    }
+}
+
+/// The per-window table, when the run was cut into windows.
+fn write_windows(f: &mut fmt::Formatter<'_>, rows: &[WindowRow]) -> fmt::Result {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    write!(
+        f,
+        "\n  windows   (answers completed in each window; fresh = new connections answered within {} s)",
+        PROBE_EVERY.as_secs()
+    )?;
+    write!(
+        f,
+        "\n    {:>13}  {:>10}  {:>9}  {:>10}  {:>10}  {:>10}  {:>6}  {:>6}  {:>5}",
+        "window", "requests", "req/s", "p50", "p99", "max", "wrong", "errors", "fresh"
+    )?;
+    let latency = |us: Option<f64>| us.map_or_else(|| "-".to_string(), human_latency);
+    for row in rows {
+        write!(
+            f,
+            "\n    {:>13}  {:>10}  {:>9.0}  {:>10}  {:>10}  {:>10}  {:>6}  {:>6}  {:>5}",
+            format!("{:.1}-{:.1}s", row.from_s, row.until_s),
+            row.requests,
+            row.req_per_s,
+            latency(row.p50_us),
+            latency(row.p99_us),
+            latency(row.max_us),
+            row.wrong,
+            row.errors,
+            format!("{}/{}", row.fresh_served, row.fresh_probes)
+        )?;
+    }
+    let starved = rows.iter().filter(|row| row.requests == 0).count();
+    write!(f, "\n    {starved} of {} windows with no answer", rows.len())
+}
+
+/// The fresh client's line.
+fn write_fresh(f: &mut fmt::Formatter<'_>, fresh: &FreshSummary) -> fmt::Result {
+    match fresh.served_pct {
+        Some(pct) => write!(
+            f,
+            "\n  fresh     a new client was served within the second in {} of {} seconds ({pct:.0}%)",
+            fresh.served, fresh.probes
+        ),
+        None => write!(f, "\n  fresh     no probe: the measured run is shorter than a second"),
     }
 }
 
 /// The attack's line, when one ran.
-fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats) -> fmt::Result {
+fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats, rotate_s: f64, stall_s: f64) -> fmt::Result {
     if a.slow > 0 {
         write!(
             f,
@@ -160,6 +223,22 @@ fn write_attack(f: &mut fmt::Formatter<'_>, a: &AttackStats) -> fmt::Result {
             f,
             "\n  slow-read {} connections, {} open at the end, {} closed by the server, {} bytes pipelined unread",
             a.slow_read, a.slow_read_open, a.slow_read_closed, a.slow_read_bytes
+        )?;
+    }
+    if a.pipeline_flood > 0 {
+        write!(
+            f,
+            "\n  flood     {} connections pipelining unread (rotated every {rotate_s} s or \
+             after {stall_s} s blocked), {} open at the end, \
+             {} connects, {} rotated, {} stalled and replaced, {} closed or refused by the server, \
+             {} bytes pipelined",
+            a.pipeline_flood,
+            a.pipeline_flood_open,
+            a.pipeline_flood_connected,
+            a.pipeline_flood_rotated,
+            a.pipeline_flood_stalled,
+            a.pipeline_flood_closed,
+            a.pipeline_flood_bytes
         )?;
     }
     Ok(())

@@ -101,6 +101,17 @@ impl RequestSpec {
         }
     }
 
+    /// What a `--pipeline-flood` connection repeats: for HTTP the
+    /// smallest request a browser could send (`GET path`, a `Host`, no
+    /// other header), so each byte asks for as much work as it can; for
+    /// the other modes the request itself.
+    pub fn flood(&self, addr: SocketAddr) -> Vec<u8> {
+        match self {
+            RequestSpec::Http { path } => format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").into_bytes(),
+            _ => self.pipelined(addr),
+        }
+    }
+
     /// What a `--slow-read` client pipelines: this request, whole, over
     /// and over (HTTP requests keep the connection alive).
     pub fn pipelined(&self, addr: SocketAddr) -> Vec<u8> {

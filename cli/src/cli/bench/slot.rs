@@ -1,8 +1,9 @@
 //! One connection of a load thread, whichever kind it is.
 
-use super::attack::{SlowClient, SlowReader};
+use super::attack::{PipelineFlooder, SlowClient, SlowReader};
 use super::client::Client;
 use super::context::Context;
+use super::fresh::FreshProbe;
 use polling::Event;
 use std::time::Instant;
 
@@ -15,6 +16,10 @@ pub enum Slot {
     Slow(SlowClient),
     /// A `--slow-read` attacker.
     SlowRead(SlowReader),
+    /// A `--pipeline-flood` attacker.
+    Flood(PipelineFlooder),
+    /// The fresh client of `--windows`.
+    Fresh(FreshProbe),
 }
 
 impl Slot {
@@ -24,6 +29,8 @@ impl Slot {
             Slot::Client(client) => client.prepare(ctx),
             Slot::Slow(slow) => slow.prepare(ctx),
             Slot::SlowRead(reader) => reader.prepare(ctx),
+            Slot::Flood(flooder) => flooder.prepare(ctx),
+            Slot::Fresh(_) => {}
         }
     }
 
@@ -33,6 +40,8 @@ impl Slot {
             Slot::Client(client) => client.start(ctx),
             Slot::Slow(slow) => slow.on_tick(Instant::now(), ctx),
             Slot::SlowRead(reader) => reader.on_event(Event::writable(0), ctx),
+            Slot::Flood(flooder) => flooder.start(ctx),
+            Slot::Fresh(probe) => probe.start(ctx),
         }
     }
 
@@ -42,6 +51,8 @@ impl Slot {
             Slot::Client(client) => client.on_event(event, ctx),
             Slot::Slow(slow) => slow.on_event(event, ctx),
             Slot::SlowRead(reader) => reader.on_event(event, ctx),
+            Slot::Flood(flooder) => flooder.on_event(event, ctx),
+            Slot::Fresh(probe) => probe.on_event(event, ctx),
         }
     }
 
@@ -51,13 +62,28 @@ impl Slot {
             Slot::Client(client) => client.on_tick(now, ctx),
             Slot::Slow(slow) => slow.on_tick(now, ctx),
             Slot::SlowRead(reader) => reader.on_tick(now, ctx),
+            Slot::Flood(flooder) => flooder.on_tick(now, ctx),
+            Slot::Fresh(probe) => probe.on_tick(now, ctx),
         }
     }
 
-    /// Adds an attacker's state at the end of the run to `ctx`.
-    pub fn count_open(&self, ctx: &mut Context<'_>) {
+    /// Another turn, asked for through [`Context::again`].
+    pub fn on_again(&mut self, ctx: &mut Context<'_>) {
+        if let Slot::Flood(flooder) = self {
+            flooder.on_again(ctx);
+        }
+    }
+
+    /// The run has ended: adds an attacker's state to `ctx`, judges a
+    /// fresh client still out.
+    pub fn finish(&mut self, ctx: &mut Context<'_>) {
         match self {
             Slot::Client(_) => {}
+            Slot::Fresh(probe) => probe.finish(ctx),
+            Slot::Flood(flooder) => {
+                ctx.attack.pipeline_flood += 1;
+                ctx.attack.pipeline_flood_open += usize::from(flooder.is_open());
+            }
             Slot::Slow(slow) => {
                 ctx.attack.slow += 1;
                 ctx.attack.slow_open += usize::from(slow.is_open());

@@ -25,15 +25,12 @@ pub struct WorkerStats {
 impl WorkerStats {
     /// Empty counts.
     pub fn new() -> WorkerStats {
-        let latency =
-            Histogram::new_with_bounds(1, MAX_LATENCY_NS, 3).expect("static histogram bounds are valid");
-        WorkerStats { latency, wrong: 0, errors: 0, first_error: None }
+        WorkerStats { latency: latency_histogram(), wrong: 0, errors: 0, first_error: None }
     }
 
     /// A correct answer that took `took`.
     pub fn correct(&mut self, took: Duration) {
-        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX).clamp(1, MAX_LATENCY_NS);
-        self.latency.record(nanos).expect("clamped into the histogram's range");
+        record(&mut self.latency, took);
     }
 
     /// A complete answer that was not the right one.
@@ -63,6 +60,18 @@ impl WorkerStats {
             self.first_error.clone_from(&other.first_error);
         }
     }
+}
+
+/// An empty latency histogram, the same for every count of a run (so
+/// any two merge).
+pub fn latency_histogram() -> Histogram<u32> {
+    Histogram::new_with_bounds(1, MAX_LATENCY_NS, 3).expect("static histogram bounds are valid")
+}
+
+/// Records a latency of `took` (clamped into the histogram's range).
+pub fn record(histogram: &mut Histogram<u32>, took: Duration) {
+    let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX).clamp(1, MAX_LATENCY_NS);
+    histogram.record(nanos).expect("clamped into the histogram's range");
 }
 
 #[cfg(test)]

@@ -21,6 +21,23 @@ pub struct AttackStats {
     pub slow_read_closed: u64,
     /// Request bytes the slow readers pipelined without reading an answer.
     pub slow_read_bytes: u64,
+    /// `--pipeline-flood` connections asked for.
+    pub pipeline_flood: usize,
+    /// Of them, connected at the end of the run.
+    pub pipeline_flood_open: usize,
+    /// Flooding connections that were established.
+    pub pipeline_flood_connected: u64,
+    /// Times a flooding connection was closed and replaced because its
+    /// `--rotate` time was up.
+    pub pipeline_flood_rotated: u64,
+    /// Times it was replaced because its sends had been blocked for
+    /// `--stall`: the server had stopped reading it.
+    pub pipeline_flood_stalled: u64,
+    /// Times the server closed (or refused) a flooding connection.
+    pub pipeline_flood_closed: u64,
+    /// Request bytes the flooding connections pipelined without reading
+    /// an answer.
+    pub pipeline_flood_bytes: u64,
 }
 
 impl AttackStats {
@@ -34,5 +51,12 @@ impl AttackStats {
         self.slow_read_open += other.slow_read_open;
         self.slow_read_closed += other.slow_read_closed;
         self.slow_read_bytes += other.slow_read_bytes;
+        self.pipeline_flood += other.pipeline_flood;
+        self.pipeline_flood_open += other.pipeline_flood_open;
+        self.pipeline_flood_connected += other.pipeline_flood_connected;
+        self.pipeline_flood_rotated += other.pipeline_flood_rotated;
+        self.pipeline_flood_stalled += other.pipeline_flood_stalled;
+        self.pipeline_flood_closed += other.pipeline_flood_closed;
+        self.pipeline_flood_bytes += other.pipeline_flood_bytes;
     }
 }
