@@ -24,6 +24,10 @@
 #               attacker that only rotates)
 #   CONNS       normal keep-alive clients (default 50)
 #   WORKERS     the server's --workers (default 4)
+#   MAX_CONNECTIONS  the server's [limits] max_connections (default 5000,
+#               so that 1000 attackers and the normal and fresh clients
+#               are all admitted: the default 1024 would refuse some, and
+#               the figures would measure the limit, not fairness)
 #   TIMEOUT     bench --timeout: a normal request unanswered this long is
 #               an error and its client reconnects (default 5s)
 #   NGINX=1     also run nginx (one worker, pinned to core 0, serving a tiny
@@ -45,6 +49,7 @@ rotate=${ROTATE:-2s}
 stall=${STALL:-1s}
 conns=${CONNS:-50}
 workers=${WORKERS:-4}
+max_connections=${MAX_CONNECTIONS:-5000}
 timeout=${TIMEOUT:-5s}
 attacks=("$@")
 [ ${#attacks[@]} -gt 0 ] || attacks=(0 200 1000)
@@ -94,7 +99,9 @@ wait_listening() {
 # (Not run in a subshell, so that `server_pid` is this shell's.)
 start_socketserver() {
   : >"$work/serve.log"
-  taskset -c 0 "$server_bin" serve http --workers "$workers" --bind 127.0.0.1:0 --no-access-log \
+  printf 'handler = "http"\nconcurrency = "pool"\nworkers = %s\naccess_log = false\n[limits]\nmax_connections = %s\n' \
+    "$workers" "$max_connections" >"$work/serve.toml"
+  taskset -c 0 "$server_bin" serve --config "$work/serve.toml" --bind 127.0.0.1:0 \
     >"$work/serve.log" 2>&1 &
   server_pid=$!
   addr=

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// to the back of the ready queue ([`Wait::Yield`]): a client that
 /// pipelines requests (and reads no answers) gets no more of a thread's
 /// time per turn than one that sends one at a time, much.
-pub(crate) const STEP_BUDGET: u32 = 16;
+pub(crate) const STEP_BUDGET: u32 = 4;
 
 /// Buffers, clock and budget of one connection.
 ///

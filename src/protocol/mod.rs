@@ -43,7 +43,12 @@ use crate::Connection;
 /// it must have read until a read returned `WouldBlock`, and before it
 /// returns [`Wait::Write`] it must have written until a write would
 /// block. Bytes left unread, or room left unused, bring no further
-/// wake-up (only the deadline).
+/// wake-up (only the deadline). A step that has done its share (a
+/// bounded number of requests) returns [`Wait::Yield`] instead, whatever
+/// is left: the server steps it again with [`Wake::Ready`] once the other
+/// connections ready now have had their turn, so one fast client cannot
+/// hold a thread. The server's own protocols answer at most 16 requests
+/// per step.
 ///
 /// A step that panics is reported to `handle_error` and its connection
 /// closed; errors of the socket are the protocol's to log (at `debug` for
