@@ -65,9 +65,9 @@ fn a_pipelining_client_yields_to_one_that_sent_a_single_request() {
 
     let order = order.lock().unwrap().clone();
     let position = order.iter().position(|m| m == "patient").expect("the patient request was handled");
-    // hello, then at most one budget (16) of the flood's requests.
+    // hello, then at most one step's budget (4) of the flood's requests.
     assert!(
-        position <= 1 + 16,
+        position <= 1 + 4,
         "the patient request waited behind {} flood requests: {order:?}",
         position - 1
     );

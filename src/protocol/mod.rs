@@ -47,7 +47,7 @@ use crate::Connection;
 /// bounded number of requests) returns [`Wait::Yield`] instead, whatever
 /// is left: the server steps it again with [`Wake::Ready`] once the other
 /// connections ready now have had their turn, so one fast client cannot
-/// hold a thread. The server's own protocols answer at most 16 requests
+/// hold a thread. The server's own protocols answer at most 4 requests
 /// per step.
 ///
 /// A step that panics is reported to `handle_error` and its connection

@@ -31,6 +31,8 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push_str(TLS);
     out.push('\n');
     out.push_str(STATIC);
+    out.push('\n');
+    out.push_str(ENGINE);
     out
 }
 
@@ -59,6 +61,10 @@ const TLS: &str = include_str!("../../../../../docs/benchmark-tls.md");
 /// The hand-written static-file figures (`scripts/bench-static.sh`,
 /// measured apart from the suite), kept across regenerations of the page.
 const STATIC: &str = include_str!("../../../../../docs/benchmark-static.md");
+
+/// The hand-written figures of the engine's round (before and after, the
+/// pipelining attack, the profiles), kept across regenerations.
+const ENGINE: &str = include_str!("../../../../../docs/benchmark-engine.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.
