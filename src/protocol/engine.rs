@@ -34,6 +34,10 @@ pub(crate) struct Engine {
     spent: u32,
     /// The step now running has read from the socket.
     read: bool,
+    /// Its last read brought data and left room unused: the socket had
+    /// nothing more then. (Kept here, not in the read buffer, where it
+    /// would cost every waiting connection a word.)
+    short: bool,
 }
 
 /// What a flush did.
@@ -55,6 +59,7 @@ impl Engine {
             clock: Clock::new(Instant::now()),
             spent: 0,
             read: false,
+            short: false,
         }
     }
 
@@ -81,7 +86,7 @@ impl Engine {
     /// from bytes a `setup` left buffered may delay (not lose) a request
     /// pipelined behind them until the idle deadline's last read.
     pub(crate) fn may_wait_unread(&self, conn: &Connection) -> bool {
-        self.spent > 0 && self.read && self.input.len() == 0 && self.input.last_read_short() && is_plain(conn)
+        self.spent > 0 && self.read && self.short && self.input.len() == 0 && is_plain(conn)
     }
 
     /// Whether the step has used its budget.
@@ -93,6 +98,7 @@ impl Engine {
     pub(crate) fn fill(&mut self, conn: &mut dyn Source) -> io::Result<Option<Filled>> {
         self.read = true;
         let filled = self.input.fill_now(conn)?;
+        self.short = filled == Some(Filled::Data) && self.input.has_room();
         if filled == Some(Filled::Data) {
             self.clock.arrived(Instant::now());
         }

@@ -29,16 +29,13 @@ pub(crate) struct ReadBuffer {
     /// limit) each time a read fills it, so a client that sends big
     /// messages is read in few system calls.
     hint: usize,
-    /// The last read brought data and left room unused: the socket had
-    /// no more then.
-    short: bool,
 }
 
 impl ReadBuffer {
     /// A buffer that grows to at most `limit` bytes (at least 8 KiB).
     pub(crate) fn new(limit: usize) -> ReadBuffer {
         let limit = limit.max(FIRST_BUFFER);
-        ReadBuffer { buf: Vec::new(), start: 0, end: 0, limit, hint: FIRST_BUFFER, short: false }
+        ReadBuffer { buf: Vec::new(), start: 0, end: 0, limit, hint: FIRST_BUFFER }
     }
 
     /// The bytes received and not yet consumed.
@@ -53,10 +50,11 @@ impl ReadBuffer {
         self.buf.len()
     }
 
-    /// Whether the last read brought data without filling the room it
-    /// was given: the socket had nothing more at that moment.
-    pub(crate) fn last_read_short(&self) -> bool {
-        self.short
+    /// Whether there is room after the pending bytes: right after a read
+    /// that brought data, whether that read left room unused (the socket
+    /// had nothing more at that moment).
+    pub(crate) fn has_room(&self) -> bool {
+        self.end < self.buf.len()
     }
 
     /// How many bytes are pending.
@@ -98,8 +96,7 @@ impl ReadBuffer {
                 Ok(0) => Ok(Some(Filled::Eof)),
                 Ok(n) => {
                     self.end += n;
-                    self.short = self.end < self.buf.len();
-                    if !self.short {
+                    if !self.has_room() {
                         self.hint = (self.buf.len() * 2).min(self.limit + 1);
                     }
                     Ok(Some(Filled::Data))
