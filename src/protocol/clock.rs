@@ -47,11 +47,12 @@ impl Clock {
         self.began = more.then_some(now);
     }
 
-    /// Everything buffered was written at `now` (`wrote`: some of it in
-    /// this flush): the idle wait cannot begin before the answer left.
-    pub(crate) fn flushed(&mut self, now: Instant, wrote: bool) {
-        if wrote {
-            self.idle_since = self.idle_since.max(now);
+    /// Everything buffered is written; `left_at`: when its last bytes
+    /// went out, if this flush wrote any (the idle wait cannot begin
+    /// before the answer left).
+    pub(crate) fn flushed(&mut self, left_at: Option<Instant>) {
+        if let Some(at) = left_at {
+            self.idle_since = self.idle_since.max(at);
         }
         self.write_stalled = None;
     }
@@ -150,7 +151,7 @@ mod tests {
         let limit = Some(Duration::from_millis(100));
         let mut clock = Clock::new(t0);
         clock.answered(t0 + Duration::from_millis(5), false);
-        clock.flushed(t0 + Duration::from_millis(30), true);
+        clock.flushed(Some(t0 + Duration::from_millis(30)));
         assert_eq!(clock.idle_deadline(limit), Some(t0 + Duration::from_millis(130)));
         assert!(!clock.idle_expired(t0 + Duration::from_millis(129), limit));
         assert!(clock.idle_expired(t0 + Duration::from_millis(130), limit));
@@ -169,7 +170,7 @@ mod tests {
         assert_eq!(clock.write_deadline(t0 + ms(80), limit), Some(t0 + ms(170)));
         assert!(!clock.write_expired(t0 + ms(169), limit));
         assert!(clock.write_expired(t0 + ms(170), limit));
-        clock.flushed(t0 + ms(90), true);
+        clock.flushed(Some(t0 + ms(90)));
         assert!(!clock.write_stalled());
     }
 }

@@ -106,15 +106,17 @@ impl Engine {
     }
 
     /// Writes what is buffered until done or the socket would block.
+    /// Reads the clock only when bytes went out or the socket blocked,
+    /// not for the empty flush at the top of every turn of a protocol's
+    /// loop.
     pub(crate) fn flush(&mut self, conn: &mut impl Write) -> io::Result<Flushed> {
         let before = self.out.len();
         let done = self.out.write_to(conn)?;
         let wrote = before - self.out.len();
-        let now = Instant::now();
-        if done {
-            self.clock.flushed(now, wrote > 0);
-        } else {
-            self.clock.blocked(now, wrote > 0);
+        match (done, wrote) {
+            (true, 0) => self.clock.flushed(None),
+            (true, _) => self.clock.flushed(Some(Instant::now())),
+            (false, _) => self.clock.blocked(Instant::now(), wrote > 0),
         }
         Ok(Flushed { done, wrote })
     }
