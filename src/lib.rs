@@ -98,6 +98,7 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings), allow(dead_code, unused_variables))))]
 
+pub mod codec;
 pub mod concurrency;
 pub mod config;
 pub mod framing;
@@ -120,6 +121,7 @@ mod handler;
 mod hooks;
 
 pub use self::address::{Address, IntoAddress};
+pub use self::codec::Codec;
 pub use self::concurrency::{
     Concurrency, Dispatch, Job, Overload, SingleThread, Strategy, StrategyKind, ThreadPerConnection,
     ThreadPool,
@@ -130,7 +132,7 @@ pub use self::framing::{Decoder, Frame, FrameError, Framing};
 pub use self::handle::{ServerHandle, ShutdownHandle, Stats};
 pub use self::handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::hooks::{log_failure, DefaultHooks, Hooks};
-pub use self::message::{Action, MessageHandler, Messages, Reply};
+pub use self::message::{Action, Conversation, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};
 pub use self::server::{DrainReport, Server, ServerBuilder};
 #[cfg(feature = "tls")]

@@ -37,6 +37,9 @@ pub struct Decoder {
     framing: Framing,
     max: usize,
     scanned: usize,
+    /// Serving datagrams: each is one message, replies framed for
+    /// datagrams.
+    datagram: bool,
 }
 
 /// Bytes of a length prefix.
@@ -45,16 +48,42 @@ const PREFIX: usize = 4;
 impl Decoder {
     /// A decoder for `framing` refusing messages over `max` bytes.
     pub fn new(framing: Framing, max: usize) -> Decoder {
-        Decoder { framing, max, scanned: 0 }
+        Decoder { framing, max, scanned: 0, datagram: false }
     }
 
     /// The most bytes a buffer needs to hold for this decoder to either
     /// find a message or report it too long.
     pub fn buffer_limit(&self) -> usize {
-        match self.framing {
-            Framing::FixedLength(len) => len.max(1),
-            Framing::Bytes => self.max.max(1),
-            _ => self.max.saturating_add(PREFIX + 2),
+        limit_for(self.framing, self.max)
+    }
+
+    /// The framing it cuts.
+    pub(crate) fn framing_kind(&self) -> Framing {
+        self.framing
+    }
+
+    /// Makes the limit `max` if that is lower.
+    pub(crate) fn lower_limit(&mut self, max: usize) {
+        self.max = self.max.min(max);
+    }
+
+    /// Serves datagrams from now on (see [`Framing`]'s datagram rules).
+    pub(crate) fn set_datagram(&mut self) {
+        self.datagram = true;
+    }
+
+    /// Whether it serves datagrams.
+    pub(crate) fn is_datagram(&self) -> bool {
+        self.datagram
+    }
+
+    /// The framing its replies get: over datagrams, lines keep their
+    /// newline and the rest go as they are.
+    pub(crate) fn reply_framing(&self) -> Framing {
+        if self.datagram {
+            self.framing.for_datagrams()
+        } else {
+            self.framing
         }
     }
 
@@ -147,6 +176,15 @@ impl Decoder {
         } else {
             Ok(())
         }
+    }
+}
+
+/// The most bytes a buffer holds for `framing` with messages of `max`.
+pub(crate) fn limit_for(framing: Framing, max: usize) -> usize {
+    match framing {
+        Framing::FixedLength(len) => len.max(1),
+        Framing::Bytes => max.max(1),
+        _ => max.saturating_add(PREFIX + 2),
     }
 }
 

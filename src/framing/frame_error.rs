@@ -23,6 +23,32 @@ pub enum FrameError {
         /// Bytes that arrived.
         received: usize,
     },
+    /// The stream ended in the middle of a message of a
+    /// [`Codec`](crate::Codec) that does not know its length.
+    Ended {
+        /// Bytes of the message that arrived.
+        received: usize,
+    },
+    /// Input a [`Codec`](crate::Codec) refused, and why: see
+    /// [`FrameError::invalid`].
+    Invalid(String),
+}
+
+impl FrameError {
+    /// Input that breaks a codec's protocol, with a reason for people
+    /// (what was wrong, and what is accepted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use socketserver::FrameError;
+    ///
+    /// let error = FrameError::invalid("a length prefix must be digits");
+    /// assert_eq!(error.to_string(), "a length prefix must be digits");
+    /// ```
+    pub fn invalid(reason: impl Into<String>) -> FrameError {
+        FrameError::Invalid(reason.into())
+    }
 }
 
 impl fmt::Display for FrameError {
@@ -37,6 +63,10 @@ impl fmt::Display for FrameError {
             FrameError::Truncated { expected, received } => {
                 write!(f, "stream ended mid-message: {received} of {expected} bytes arrived")
             }
+            FrameError::Ended { received } => {
+                write!(f, "stream ended mid-message after {received} bytes")
+            }
+            FrameError::Invalid(reason) => f.write_str(reason),
         }
     }
 }

@@ -7,6 +7,7 @@ mod frame_error;
 #[doc(hidden)]
 pub use self::check::check_split_invariance;
 
+pub(crate) use self::decoder::limit_for;
 pub use self::decoder::{Decoder, Frame};
 pub use self::frame_error::FrameError;
 

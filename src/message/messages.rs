@@ -1,19 +1,22 @@
 //! Serving a message handler over any transport.
 
+use super::dispatch::{answer_next, Step};
 use super::message_protocol::MessageProtocol;
 use super::reply::respond;
 use super::session_table::SessionTable;
 use super::stream_loop::StreamLoop;
 use super::{Action, MessageHandler};
+use crate::codec::{Codec, Input};
 use crate::protocol::Protocol;
-use crate::{Connection, Datagram, FrameError, Framing, RequestHandler};
+use crate::{Connection, Datagram, Decoder, FrameError, Framing, RequestHandler};
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Serves a [`MessageHandler`] as a [`RequestHandler`] on every transport:
-/// the framework's read loop, framing, sessions and limits around the
-/// handler's one-message logic.
+/// the framework's read loop, framing (a built-in [`Framing`], or a
+/// [`Codec`] of your own with [`with_codec`](Messages::with_codec)),
+/// sessions and limits around the handler's one-message logic.
 ///
 /// # Examples
 ///
@@ -49,10 +52,17 @@ use std::time::Duration;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Messages<M: MessageHandler> {
+pub struct Messages<M, C = Decoder>
+where
+    M: MessageHandler<C>,
+    C: Codec,
+{
     pub(crate) handler: M,
-    pub(crate) framing: Framing,
-    pub(crate) unterminated: Option<Duration>,
+    pub(crate) codec: C,
+    datagram_codec: C,
+    unterminated: Option<Duration>,
+    /// The unterminated-line grace in force: only with lines.
+    pub(crate) grace: Option<Duration>,
     sessions: SessionTable<M::Session>,
 }
 
@@ -61,18 +71,14 @@ impl<M: MessageHandler> Messages<M> {
     /// grace, and datagram sessions bounded at 10,000 peers idle at most
     /// 5 minutes.
     pub fn new(handler: M) -> Messages<M> {
-        Messages {
-            handler,
-            framing: Framing::Lines,
-            unterminated: None,
-            sessions: SessionTable::new(10_000, Duration::from_secs(300)),
-        }
+        Messages::with_codec(handler, Framing::Lines.decoder(usize::MAX))
     }
 
     /// Sets how streams are cut into messages. Default is
     /// [`Framing::Lines`].
     pub fn framing(mut self, framing: Framing) -> Self {
-        self.framing = framing;
+        self.set_codec(framing.decoder(usize::MAX));
+        self.grace = self.unterminated.filter(|_| framing == Framing::Lines);
         self
     }
 
@@ -85,7 +91,46 @@ impl<M: MessageHandler> Messages<M> {
     /// client shuts down its write side.
     pub fn unterminated_after(mut self, grace: Duration) -> Self {
         self.unterminated = Some(grace);
+        self.grace = self.unterminated.filter(|_| self.current_framing() == Framing::Lines);
         self
+    }
+
+    /// The framing in use.
+    pub fn current_framing(&self) -> Framing {
+        self.codec.framing_kind()
+    }
+}
+
+impl<M: MessageHandler<C>, C: Codec> Messages<M, C> {
+    /// Wraps `handler` with a [`Codec`] of your own: each connection
+    /// decodes with a clone of `codec`. Datagram sessions are bounded at
+    /// 10,000 peers idle at most 5 minutes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use socketserver::{Framing, Messages, Server, Tcp};
+    /// use socketserver::handlers::Reverse;
+    ///
+    /// // A built-in framing is a codec too.
+    /// let messages = Messages::with_codec(Reverse, Framing::LengthPrefixed.decoder(usize::MAX));
+    /// let server = Server::builder(messages).bind::<Tcp>("127.0.0.1:0")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn with_codec(handler: M, codec: C) -> Messages<M, C> {
+        Messages {
+            handler,
+            datagram_codec: codec.for_datagrams(),
+            codec,
+            unterminated: None,
+            grace: None,
+            sessions: SessionTable::new(10_000, Duration::from_secs(300)),
+        }
+    }
+
+    fn set_codec(&mut self, codec: C) {
+        self.datagram_codec = codec.for_datagrams();
+        self.codec = codec;
     }
 
     /// Sets the most datagram peers with a session at once. Default is
@@ -112,15 +157,15 @@ impl<M: MessageHandler> Messages<M> {
         &self.handler
     }
 
+    /// The codec each connection starts from.
+    pub fn codec(&self) -> &C {
+        &self.codec
+    }
+
     /// How many datagram peers hold a session now (never more than
     /// [`max_sessions`](Self::max_sessions)).
     pub fn datagram_sessions(&self) -> usize {
         self.sessions.len()
-    }
-
-    /// The framing in use.
-    pub fn current_framing(&self) -> Framing {
-        self.framing
     }
 
     fn serve_stream(&self, conn: &mut Connection) {
@@ -130,38 +175,42 @@ impl<M: MessageHandler> Messages<M> {
 
     fn busy_stream(&self, conn: &mut Connection) {
         let mut out = Vec::new();
-        respond(&mut out, self.framing, |r| self.handler.busy(r));
+        respond(&mut out, &self.codec, |r| self.handler.busy(r));
         let _ = conn.write_all(&out);
     }
 
     fn serve_datagram(&self, datagram: &mut Datagram) -> io::Result<()> {
-        let framing = self.framing.for_datagrams();
-        let message = self.datagram_message(datagram.data());
+        let max = datagram.server().config().max_message_size;
         let mut out = Vec::new();
-        let peer = datagram.peer_addr();
+        let (peer, data) = (datagram.peer_addr(), datagram.data());
         self.sessions.with(
             peer,
             || self.handler.open(peer),
-            |session| {
-                let action = respond(&mut out, framing, |r| self.handler.handle(session, message, r));
-                ((), action == Action::Continue)
-            },
+            |session| ((), self.answer_datagram(session, data, max, &mut out)),
         );
         send(datagram, &out)
     }
 
-    /// The message a datagram carries: with lines, without its newline.
-    fn datagram_message<'d>(&self, data: &'d [u8]) -> &'d [u8] {
-        if self.framing != Framing::Lines {
-            return data;
+    /// Answers every message of one datagram into `out`; whether the
+    /// peer's session goes on.
+    fn answer_datagram(&self, session: &mut M::Session, data: &[u8], max: usize, out: &mut Vec<u8>) -> bool {
+        let mut codec = self.datagram_codec.clone();
+        let mut rest = data;
+        loop {
+            let input = Input::new(rest).max_message_size(max).datagram();
+            match answer_next(&self.handler, &mut codec, session, input, out) {
+                (Step::Answered(Action::Close) | Step::Refused, _) => return false,
+                (Step::Answered(_) | Step::Skipped, used) if used > 0 && used < rest.len() => {
+                    rest = &rest[used..]
+                }
+                _ => return true,
+            }
         }
-        let data = data.strip_suffix(b"\n").unwrap_or(data);
-        data.strip_suffix(b"\r").unwrap_or(data)
     }
 
     fn busy_datagram(&self, datagram: &mut Datagram) {
         let mut out = Vec::new();
-        respond(&mut out, self.framing.for_datagrams(), |r| self.handler.busy(r));
+        respond(&mut out, &self.datagram_codec, |r| self.handler.busy(r));
         let _ = send(datagram, &out);
     }
 
@@ -169,7 +218,7 @@ impl<M: MessageHandler> Messages<M> {
         let limit = datagram.server().config().max_message_size;
         let error = FrameError::TooLong { limit, announced: None };
         let mut out = Vec::new();
-        respond(&mut out, self.framing.for_datagrams(), |r| self.handler.bad_message(&error, r));
+        respond(&mut out, &self.datagram_codec, |r| self.handler.bad_message(&error, r));
         let _ = send(datagram, &out);
     }
 }
@@ -185,7 +234,7 @@ fn send(datagram: &Datagram, out: &[u8]) -> io::Result<()> {
 /// message loop in steps ([`protocol`](RequestHandler::protocol)); `handle`
 /// runs the same loop on the calling thread, for a handler that wraps
 /// this one.
-impl<M: MessageHandler> RequestHandler<Connection> for Messages<M> {
+impl<M: MessageHandler<C>, C: Codec> RequestHandler<Connection> for Messages<M, C> {
     fn handle(&self, conn: &mut Connection) -> io::Result<()> {
         self.serve_stream(conn);
         Ok(())
@@ -200,8 +249,9 @@ impl<M: MessageHandler> RequestHandler<Connection> for Messages<M> {
     }
 }
 
-/// Serves every datagram transport: each datagram is one message.
-impl<M: MessageHandler> RequestHandler<Datagram> for Messages<M> {
+/// Serves every datagram transport: each datagram is decoded whole (see
+/// [`Codec::for_datagrams`]), its replies sent back in one datagram.
+impl<M: MessageHandler<C>, C: Codec> RequestHandler<Datagram> for Messages<M, C> {
     fn handle(&self, datagram: &mut Datagram) -> io::Result<()> {
         self.serve_datagram(datagram)
     }

@@ -2,11 +2,13 @@
 //! machine: read until the socket would block, frame, handle, write until
 //! it would block, and say what to wait for next.
 
+use super::dispatch::{answer_next, Step};
 use super::reply::respond;
 use super::{Action, MessageHandler, Messages};
+use crate::codec::{Codec, Input};
 use crate::protocol::{earliest, Engine, Wait, Wake};
 use crate::request::{non_zero, Filled};
-use crate::{Connection, Decoder, FrameError, Framing};
+use crate::Connection;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -14,12 +16,12 @@ use std::time::{Duration, Instant};
 const FLUSH_AT: usize = 64 * 1024;
 
 /// What a connection's message loop keeps between steps: its session,
-/// its framing, and the engine's buffers and clock. While the connection
+/// its codec, and the engine's buffers and clock. While the connection
 /// waits between messages the buffers are empty and hold no memory.
 #[derive(Debug)]
-pub(crate) struct StreamLoop<S> {
+pub(crate) struct StreamLoop<S, C> {
     session: S,
-    decoder: Decoder,
+    codec: C,
     engine: Engine,
     /// The replies are being flushed before the connection closes.
     closing: bool,
@@ -27,15 +29,18 @@ pub(crate) struct StreamLoop<S> {
     eof: bool,
 }
 
-impl<S: Send + 'static> StreamLoop<S> {
+impl<S: Send + 'static, C: Codec> StreamLoop<S, C> {
     /// A loop for a new connection, its session opened.
-    pub(crate) fn new<M: MessageHandler<Session = S>>(messages: &Messages<M>, conn: &Connection) -> Self {
+    pub(crate) fn new<M: MessageHandler<C, Session = S>>(
+        messages: &Messages<M, C>,
+        conn: &Connection,
+    ) -> Self {
         let max = conn.server().config().max_message_size;
-        let decoder = messages.framing.decoder(max);
+        let codec = messages.codec.clone();
         StreamLoop {
             session: messages.handler.open(conn.peer_addr()),
-            engine: Engine::new(decoder.buffer_limit()),
-            decoder,
+            engine: Engine::new(codec.buffer_limit(max)),
+            codec,
             closing: false,
             eof: false,
         }
@@ -43,9 +48,9 @@ impl<S: Send + 'static> StreamLoop<S> {
 
     /// Runs the loop as far as the connection allows; see
     /// [`Protocol::step`](crate::protocol::Protocol::step).
-    pub(crate) fn step<M>(&mut self, messages: &Messages<M>, conn: &mut Connection, wake: Wake) -> Wait
+    pub(crate) fn step<M>(&mut self, messages: &Messages<M, C>, conn: &mut Connection, wake: Wake) -> Wait
     where
-        M: MessageHandler<Session = S>,
+        M: MessageHandler<C, Session = S>,
     {
         match self.advance(messages, conn, wake) {
             Ok(wait) => wait,
@@ -58,9 +63,9 @@ impl<S: Send + 'static> StreamLoop<S> {
 
     /// Flush, handle what is buffered, read: until the socket blocks,
     /// the connection closes, or the step's budget is spent.
-    fn advance<M>(&mut self, messages: &Messages<M>, conn: &mut Connection, wake: Wake) -> io::Result<Wait>
+    fn advance<M>(&mut self, messages: &Messages<M, C>, conn: &mut Connection, wake: Wake) -> io::Result<Wait>
     where
-        M: MessageHandler<Session = S>,
+        M: MessageHandler<C, Session = S>,
     {
         self.engine.begin_step();
         match wake {
@@ -72,6 +77,7 @@ impl<S: Send + 'static> StreamLoop<S> {
             }
             Wake::Ready | Wake::Drain => {}
         }
+        let max = conn.server().config().max_message_size;
         loop {
             if !self.engine.flush(conn)?.done {
                 return Ok(self.engine.write_wait(conn.server().config()));
@@ -82,19 +88,19 @@ impl<S: Send + 'static> StreamLoop<S> {
                 }
                 return Ok(Wait::Close);
             }
-            if self.handle_frames(messages) {
+            if self.handle_frames(messages, max) {
                 continue;
             }
             if self.engine.exhausted() {
                 return Ok(Wait::Yield);
             }
-            if self.engine.may_wait_unread(conn) {
+            if self.engine.may_wait_unread(conn) && !self.codec.in_message() {
                 return Ok(self.engine.idle_wait(conn.server().config()));
             }
             match self.engine.fill(conn)? {
                 Some(Filled::Data) => {}
                 Some(_) => {
-                    self.take_rest(messages);
+                    self.take_rest(messages, max);
                     (self.closing, self.eof) = (true, true);
                 }
                 None => return Ok(self.read_wait(messages, conn)),
@@ -102,81 +108,82 @@ impl<S: Send + 'static> StreamLoop<S> {
         }
     }
 
+    /// Whether part of a message is here: bytes buffered, or a codec
+    /// inside a message it is skipping.
+    fn in_message(&self) -> bool {
+        self.engine.input.len() > 0 || self.codec.in_message()
+    }
+
     /// Writes the greeting, if the handler has one.
-    fn greet<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>) {
+    fn greet<M: MessageHandler<C, Session = S>>(&mut self, messages: &Messages<M, C>) {
         let (handler, session) = (&messages.handler, &mut self.session);
-        if respond(self.engine.out.buf(), messages.framing, |r| handler.greet(session, r)) == Action::Close {
+        if respond(self.engine.out.buf(), &self.codec, |r| handler.greet(session, r)) == Action::Close {
             self.closing = true;
         }
     }
 
     /// Handles the complete messages in the buffer, replies batched up to
     /// [`FLUSH_AT`]. Returns whether there are replies to write.
-    fn handle_frames<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>) -> bool {
+    fn handle_frames<M: MessageHandler<C, Session = S>>(
+        &mut self,
+        messages: &Messages<M, C>,
+        max: usize,
+    ) -> bool {
         while !self.closing && self.engine.out.len() < FLUSH_AT && !self.engine.exhausted() {
-            match self.decoder.decode(self.engine.input.pending()) {
-                Ok(Some(frame)) => {
-                    let action = self.answer(messages, frame.message, frame.consumed);
-                    self.closing = action == Action::Close;
-                }
-                Ok(None) => break,
-                Err(err) => self.refuse(messages, &err),
+            if !self.answer(messages, max, false) {
+                break;
             }
         }
         !self.engine.out.is_empty() || self.closing
     }
 
-    /// Runs the handler on one message and consumes its bytes.
-    fn answer<M>(
-        &mut self,
-        messages: &Messages<M>,
-        message: std::ops::Range<usize>,
-        consumed: usize,
-    ) -> Action
+    /// Decodes and answers the next message of the pending bytes (at the
+    /// end of the stream if `ended`) and consumes its bytes; `false` when
+    /// no message is whole.
+    fn answer<M>(&mut self, messages: &Messages<M, C>, max: usize, ended: bool) -> bool
     where
-        M: MessageHandler<Session = S>,
+        M: MessageHandler<C, Session = S>,
     {
-        let (handler, session) = (&messages.handler, &mut self.session);
         let engine = &mut self.engine;
-        let message = &engine.input.pending()[message];
-        let action = respond(engine.out.buf(), messages.framing, |r| handler.handle(session, message, r));
-        engine.input.consume(consumed);
-        engine.answered();
-        action
-    }
-
-    /// Takes whatever is buffered as one final or unterminated message.
-    fn take_rest<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>) {
-        match self.decoder.decode_eof(self.engine.input.pending()) {
-            Ok(Some(frame)) => {
-                if self.answer(messages, frame.message, frame.consumed) == Action::Close {
-                    self.closing = true;
-                }
-            }
-            Ok(None) => {}
-            Err(err) => self.refuse(messages, &err),
+        let mut input = Input::new(engine.input.pending()).max_message_size(max);
+        if ended {
+            input = input.ended();
         }
+        let (codec, session) = (&mut self.codec, &mut self.session);
+        let (step, consumed) = answer_next(&messages.handler, codec, session, input, engine.out.buf());
+        engine.input.consume(consumed);
+        match step {
+            Step::Answered(action) => {
+                engine.answered();
+                self.closing = action == Action::Close;
+            }
+            Step::Refused => self.closing = true,
+            Step::Skipped => {}
+            Step::NeedMore => return false,
+        }
+        true
     }
 
-    /// Answers a framing error (the handler's `bad_message`) and closes.
-    fn refuse<M: MessageHandler<Session = S>>(&mut self, messages: &Messages<M>, err: &FrameError) {
-        let handler = &messages.handler;
-        respond(self.engine.out.buf(), messages.framing, |r| handler.bad_message(err, r));
-        log::debug!("closing a connection: {err}");
-        self.closing = true;
+    /// Takes whatever is buffered as final or unterminated messages.
+    fn take_rest<M: MessageHandler<C, Session = S>>(&mut self, messages: &Messages<M, C>, max: usize) {
+        while !self.closing {
+            if !self.answer(messages, max, true) || !self.in_message() {
+                break;
+            }
+        }
     }
 
     /// What to wait for when the socket has no more bytes: the next
     /// message (idle) or the rest of this one. While the server drains,
     /// a partial line is not taken as a message after the grace: it has
     /// until `read_timeout` or the drain's deadline to be completed.
-    fn read_wait<M: MessageHandler<Session = S>>(
+    fn read_wait<M: MessageHandler<C, Session = S>>(
         &mut self,
-        messages: &Messages<M>,
+        messages: &Messages<M, C>,
         conn: &Connection,
     ) -> Wait {
         let config = conn.server().config();
-        if self.engine.input.len() == 0 {
+        if !self.in_message() {
             return self.engine.idle_wait(config);
         }
         let clock = &mut self.engine.clock;
@@ -187,9 +194,9 @@ impl<S: Send + 'static> StreamLoop<S> {
 
     /// The deadline of the last wait passed: close for a timeout, or take
     /// an unterminated line as a message and go on (`None`).
-    fn timed_out<M>(&mut self, messages: &Messages<M>, conn: &mut Connection) -> Option<Wait>
+    fn timed_out<M>(&mut self, messages: &Messages<M, C>, conn: &mut Connection) -> Option<Wait>
     where
-        M: MessageHandler<Session = S>,
+        M: MessageHandler<C, Session = S>,
     {
         let config = conn.server().config();
         let now = Instant::now();
@@ -199,7 +206,7 @@ impl<S: Send + 'static> StreamLoop<S> {
             }
             log::debug!("closing connection from {}: reply not read within write_timeout", conn.peer_addr());
             return Some(Wait::Close);
-        } else if self.engine.input.len() == 0 {
+        } else if !self.in_message() {
             let idle_timeout = config.idle_timeout;
             if !self.engine.idle_expired(conn, idle_timeout) {
                 return None;
@@ -210,7 +217,7 @@ impl<S: Send + 'static> StreamLoop<S> {
         } else {
             let grace = unterminated_grace(messages, conn);
             if grace.is_some_and(|grace| self.engine.clock.stall_expired(now, Some(grace))) {
-                self.take_rest(messages);
+                self.take_rest(messages, config.max_message_size);
             }
             return None;
         };
@@ -222,9 +229,9 @@ impl<S: Send + 'static> StreamLoop<S> {
 
 /// The unterminated-line grace, when the framing is lines, one is set,
 /// and the server is not draining.
-fn unterminated_grace<M: MessageHandler>(messages: &Messages<M>, conn: &Connection) -> Option<Duration> {
-    match messages.framing {
-        Framing::Lines if !conn.server().is_shutting_down() => messages.unterminated,
-        _ => None,
-    }
+fn unterminated_grace<M: MessageHandler<C>, C: Codec>(
+    messages: &Messages<M, C>,
+    conn: &Connection,
+) -> Option<Duration> {
+    messages.grace.filter(|_| !conn.server().is_shutting_down())
 }

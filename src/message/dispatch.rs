@@ -1,0 +1,83 @@
+//! One message through a codec and a handler: the step the message loop,
+//! the datagram path and [`Conversation`](crate::Conversation) share.
+
+use super::reply::respond;
+use super::{Action, MessageHandler};
+use crate::codec::{Codec, Decoded, Input};
+use crate::FrameError;
+
+/// What answering the next message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A message was answered; the handler says what next.
+    Answered(Action),
+    /// Bytes were dropped with no message.
+    Skipped,
+    /// No whole message is buffered.
+    NeedMore,
+    /// The input broke the protocol: the handler's `bad_message` answered
+    /// it, and the connection closes.
+    Refused,
+}
+
+/// Decodes the next message from `input`, answers it into `out` and says
+/// how many bytes of the input are used up. Rules every codec gets: a
+/// message that fills the buffer with no end in sight is too long; a
+/// stream that ends mid-message is refused; a codec that finds a message
+/// in no bytes of a stream is refused rather than looped on.
+pub(crate) fn answer_next<C, M>(
+    handler: &M,
+    codec: &mut C,
+    session: &mut M::Session,
+    input: Input<'_>,
+    out: &mut Vec<u8>,
+) -> (Step, usize)
+where
+    C: Codec,
+    M: MessageHandler<C>,
+{
+    match codec.decode(input) {
+        Ok(Decoded::Message { consumed: 0, .. }) if !input.is_datagram() => {
+            let error = FrameError::invalid("the codec found a message in no bytes");
+            (refuse(handler, codec, &error, out), 0)
+        }
+        Ok(Decoded::Message { message, consumed }) => {
+            let action = respond(out, codec, |reply| handler.handle(session, message, reply));
+            (Step::Answered(action), consumed.min(input.bytes().len()))
+        }
+        Ok(Decoded::Skip(skipped)) if skipped > 0 => (Step::Skipped, skipped.min(input.bytes().len())),
+        Ok(_) => (need_more(handler, codec, input, out), 0),
+        Err(error) => (refuse(handler, codec, &error, out), 0),
+    }
+}
+
+/// No message (or an empty skip): wait for more, unless the buffer is
+/// full or the stream has ended.
+fn need_more<C: Codec, M: MessageHandler<C>>(
+    handler: &M,
+    codec: &C,
+    input: Input<'_>,
+    out: &mut Vec<u8>,
+) -> Step {
+    let received = input.bytes().len();
+    let error = if received > codec.buffer_limit(input.limit()) {
+        FrameError::TooLong { limit: input.limit(), announced: None }
+    } else if input.is_ended() && (received > 0 || codec.in_message()) {
+        FrameError::Ended { received }
+    } else {
+        return Step::NeedMore;
+    };
+    refuse(handler, codec, &error, out)
+}
+
+/// Answers a broken message with the handler's `bad_message`.
+pub(crate) fn refuse<C: Codec, M: MessageHandler<C>>(
+    handler: &M,
+    codec: &C,
+    error: &FrameError,
+    out: &mut Vec<u8>,
+) -> Step {
+    respond(out, codec, |reply| handler.bad_message(error, reply));
+    log::debug!("closing a connection: {error}");
+    Step::Refused
+}
