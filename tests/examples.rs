@@ -119,6 +119,47 @@ fn chat_broadcasts_to_everyone_else() {
     assert_eq!(alice.line(), "* bob left");
 }
 
+#[test]
+fn memcached_answers_a_real_memcached_client() {
+    let probe = Command::new("python3").args(["-c", "import pymemcache"]).status();
+    if !probe.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: python3 with pymemcache is needed (pip install pymemcache; .ci/run installs it)");
+        return;
+    }
+    let mut example = Example::start("memcached", &["--bind", "127.0.0.1:0"]);
+    let addr = example.address();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/pymemcache_session.py");
+    let session = Command::new("python3")
+        .args([script, &addr.ip().to_string(), &addr.port().to_string()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&session.stderr);
+    assert!(session.status.success(), "pymemcache's session failed: {said}");
+}
+
+#[test]
+fn memcached_refuses_a_huge_value_unbuffered_and_serves_others() {
+    use std::io::{Read, Write};
+    let mut example = Example::start("memcached", &["--bind", "127.0.0.1:0"]);
+    let addr = example.address();
+    let mut greedy = std::net::TcpStream::connect(addr).unwrap();
+    greedy.set_read_timeout(Some(PATIENCE)).unwrap();
+    greedy.write_all(b"set big 0 0 4000000000\r\n").unwrap();
+    let refusal = b"SERVER_ERROR object too large for cache\r\n";
+    let mut answer = vec![0; refusal.len()];
+    greedy.read_exact(&mut answer).unwrap();
+    assert_eq!(answer, refusal, "refused before any of the value is sent");
+    greedy.write_all(&vec![b'x'; 1 << 20]).unwrap();
+
+    let mut other = std::net::TcpStream::connect(addr).unwrap();
+    other.set_read_timeout(Some(PATIENCE)).unwrap();
+    other.write_all(b"set k 0 0 2\r\nok\r\nget k\r\nnonsense\r\n").unwrap();
+    let expected = b"STORED\r\nVALUE k 0 2\r\nok\r\nEND\r\nERROR\r\n";
+    let mut answer = vec![0; expected.len()];
+    other.read_exact(&mut answer).unwrap();
+    assert_eq!(String::from_utf8_lossy(&answer), String::from_utf8_lossy(expected));
+}
+
 #[cfg(feature = "http")]
 #[test]
 fn http_app_serves_json_and_a_form() {
