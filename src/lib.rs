@@ -61,7 +61,78 @@
 //! - **Handler** `H`: a [`RequestHandler`] with Python's `setup` / `handle`
 //!   / `finish`, or a [`MessageHandler`] wrapped in [`Messages`], which
 //!   frames messages ([`Framing`]: lines, length-prefixed, fixed-length,
-//!   until-close) and serves all four transports unchanged.
+//!   until-close, or a [`Codec`] of your own) and serves all four
+//!   transports unchanged.
+//!
+//! # A protocol of your own
+//!
+//! When the protocol is none of the built-in framings, write a
+//! [`Codec`]: it decodes the bytes a client sent into messages of your
+//! own type and frames replies; the engine keeps everything else (buffers,
+//! limits, timeouts, the drain, fairness), so connections still wait in
+//! the poller. The handler is a [`MessageHandler`] over that codec, and
+//! [`Conversation`] tests the two without a server:
+//!
+//! ```
+//! use socketserver::codec::{Codec, Decoded, Input};
+//! use socketserver::{Action, Conversation, FrameError, MessageHandler, Messages, Reply};
+//!
+//! /// `ADD a b` and `NEG a`, one per line, parsed into a command.
+//! #[derive(Clone)]
+//! struct Calc;
+//!
+//! enum Op {
+//!     Add(i64, i64),
+//!     Neg(i64),
+//!     Unknown,
+//! }
+//!
+//! impl Codec for Calc {
+//!     type Message<'a> = Op;
+//!
+//!     fn decode<'a>(&mut self, input: Input<'a>) -> Result<Decoded<Op>, FrameError> {
+//!         let bytes = input.bytes();
+//!         let Some(end) = bytes.iter().position(|&b| b == b'\n') else {
+//!             return Ok(Decoded::NeedMore);
+//!         };
+//!         let line = std::str::from_utf8(&bytes[..end])
+//!             .map_err(|_| FrameError::invalid("commands are UTF-8 text"))?;
+//!         let words: Vec<&str> = line.split_whitespace().collect();
+//!         let num = |i: usize| words.get(i).and_then(|w| w.parse().ok());
+//!         let op = match (words.first(), num(1), num(2)) {
+//!             (Some(&"ADD"), Some(a), Some(b)) => Op::Add(a, b),
+//!             (Some(&"NEG"), Some(a), None) => Op::Neg(a),
+//!             _ => Op::Unknown,
+//!         };
+//!         Ok(Decoded::Message { message: op, consumed: end + 1 })
+//!     }
+//!
+//!     fn end_reply(&self, out: &mut Vec<u8>, _start: usize) {
+//!         out.push(b'\n');
+//!     }
+//! }
+//!
+//! struct Calculator;
+//!
+//! impl MessageHandler<Calc> for Calculator {
+//!     type Session = ();
+//!
+//!     fn handle(&self, _: &mut (), op: Op, reply: &mut Reply<'_>) -> Action {
+//!         match op {
+//!             Op::Add(a, b) => reply.push_fmt(format_args!("{}", a.saturating_add(b))),
+//!             Op::Neg(a) => reply.push_fmt(format_args!("{}", a.saturating_neg())),
+//!             Op::Unknown => reply.push_str("ERR: ADD a b | NEG a"),
+//!         }
+//!         Action::Continue
+//!     }
+//! }
+//!
+//! let messages = Messages::with_codec(Calculator, Calc);
+//! let mut talk = Conversation::new(&messages);
+//! assert_eq!(talk.send(b"ADD 2 40\nNEG"), b"42\n");
+//! assert_eq!(talk.send(b" 7\nMUL 2 3\n"), b"-7\nERR: ADD a b | NEG a\n");
+//! // Served like any other handler: Server::builder(messages).bind::<Tcp>(...)
+//! ```
 //!
 //! Limits live in [`ServerConfig`]; server-wide hooks (`verify_request`,
 //! `handle_error`, `handle_timeout`, `service_actions`) in [`Hooks`].

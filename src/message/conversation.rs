@@ -19,8 +19,18 @@ use std::net::{Ipv4Addr, SocketAddr};
 /// # Examples
 ///
 /// ```
-/// use socketserver::{Conversation, Framing, Messages};
-/// use socketserver::handlers::Reverse;
+/// use socketserver::{Action, Conversation, MessageHandler, Messages, Reply};
+///
+/// struct Reverse;
+///
+/// impl MessageHandler for Reverse {
+///     type Session = ();
+///
+///     fn handle(&self, _: &mut (), line: &[u8], reply: &mut Reply<'_>) -> Action {
+///         reply.push(&line.iter().rev().copied().collect::<Vec<u8>>());
+///         Action::Continue
+///     }
+/// }
 ///
 /// let messages = Messages::new(Reverse);
 /// let mut talk = Conversation::new(&messages);

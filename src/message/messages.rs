@@ -109,11 +109,21 @@ impl<M: MessageHandler<C>, C: Codec> Messages<M, C> {
     /// # Examples
     ///
     /// ```
-    /// use socketserver::{Framing, Messages, Server, Tcp};
-    /// use socketserver::handlers::Reverse;
+    /// use socketserver::{Action, Framing, MessageHandler, Messages, Reply, Server, Tcp};
+    ///
+    /// struct Count;
+    ///
+    /// impl MessageHandler for Count {
+    ///     type Session = ();
+    ///
+    ///     fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
+    ///         reply.push_fmt(format_args!("{} bytes", message.len()));
+    ///         Action::Continue
+    ///     }
+    /// }
     ///
     /// // A built-in framing is a codec too.
-    /// let messages = Messages::with_codec(Reverse, Framing::LengthPrefixed.decoder(usize::MAX));
+    /// let messages = Messages::with_codec(Count, Framing::LengthPrefixed.decoder(usize::MAX));
     /// let server = Server::builder(messages).bind::<Tcp>("127.0.0.1:0")?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
