@@ -1,4 +1,4 @@
-// cargo run --release --example memcached -- --bind 127.0.0.1:11211
+// cargo run --release --example memcached -- --bind 127.0.0.1:11211 [--max-connections 1024]
 //
 // memcached's text protocol on a codec of our own: `get`/`gets` of several
 // keys, `set`/`add`/`replace`/`cas`, `delete`, `incr`/`decr`,
@@ -35,8 +35,9 @@ enum Mode {
 /// One decoded command; keys and values borrow from the input.
 #[derive(Debug)]
 enum Command<'a> {
+    /// `keys` is the rest of the line: the keys, separated by spaces.
     Get {
-        keys: Vec<&'a [u8]>,
+        keys: &'a [u8],
         cas: bool,
     },
     Store {
@@ -91,13 +92,13 @@ impl Codec for MemcacheCodec {
             };
         };
         let line = bytes[..newline].strip_suffix(b"\r").unwrap_or(&bytes[..newline]);
-        let words: Vec<&[u8]> = line.split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
+        let words = Words::of(line);
         let after_line = newline + 1;
         match words.first().copied() {
             Some(b"set" | b"add" | b"replace" | b"cas") => {
                 self.storage(&words, &bytes[after_line..], after_line, input)
             }
-            _ => Ok(Decoded::Message { message: simple(&words), consumed: after_line }),
+            _ => Ok(Decoded::Message { message: simple(&words, line), consumed: after_line }),
         }
     }
 
@@ -158,15 +159,51 @@ fn parse_storage<'a>(words: &[&'a [u8]]) -> Option<Storage<'a>> {
     Some((mode, key, number(words[2])?, number(words[3])?, number(words[4])?, noreply))
 }
 
+/// The first words of a command line, without allocating: no command
+/// but `get` has more than 7 (and `get` takes its keys from the line).
+struct Words<'a> {
+    first: [&'a [u8]; 8],
+    count: usize,
+}
+
+impl<'a> Words<'a> {
+    fn of(line: &'a [u8]) -> Words<'a> {
+        let mut words = Words { first: [b""; 8], count: 0 };
+        for word in split(line) {
+            if let Some(slot) = words.first.get_mut(words.count) {
+                *slot = word;
+            }
+            words.count += 1;
+        }
+        words
+    }
+}
+
+impl<'a> std::ops::Deref for Words<'a> {
+    type Target = [&'a [u8]];
+
+    fn deref(&self) -> &[&'a [u8]] {
+        &self.first[..self.count.min(8)]
+    }
+}
+
+/// The words of `line`, separated by spaces.
+fn split(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    line.split(|&b| b == b' ').filter(|word| !word.is_empty())
+}
+
 /// The commands of one line.
-fn simple<'a>(words: &[&'a [u8]]) -> Command<'a> {
+fn simple<'a>(words: &[&'a [u8]], line: &'a [u8]) -> Command<'a> {
     let bad = Command::Error("CLIENT_ERROR bad command line format");
     let noreply = words.last() == Some(&&b"noreply"[..]);
     match (words.first().copied().unwrap_or(b""), words.len() - usize::from(noreply)) {
-        (b"get" | b"gets", n) if n > 1 => match words[1..].iter().all(|k| valid_key(k).is_some()) {
-            true => Command::Get { keys: words[1..].to_vec(), cas: words[0] == b"gets" },
-            false => bad,
-        },
+        (b"get" | b"gets", n) if n > 1 => {
+            let keys = &line[line.iter().position(|&b| b == b' ').unwrap_or(line.len())..];
+            match split(keys).all(|key| valid_key(key).is_some()) {
+                true => Command::Get { keys, cas: words[0] == b"gets" },
+                false => bad,
+            }
+        }
         (b"delete", 2) => valid_key(words[1]).map_or(bad, |key| Command::Delete { key, noreply }),
         (b"incr" | b"decr", 3) => match (valid_key(words[1]), number(words[2])) {
             (Some(key), Some(delta)) => Command::Arith { incr: words[0] == b"incr", key, delta, noreply },
@@ -208,7 +245,7 @@ impl MessageHandler<MemcacheCodec> for Memcache {
 
     fn handle(&self, _: &mut (), command: Command<'_>, reply: &mut Reply<'_>) -> Action {
         let (answer, noreply) = match command {
-            Command::Get { keys, cas } => return self.get(&keys, cas, reply),
+            Command::Get { keys, cas } => return self.get(keys, cas, reply),
             Command::Store { mode, key, flags, exptime, value, noreply } => {
                 (self.store(mode, key, flags, exptime, value), noreply)
             }
@@ -222,7 +259,8 @@ impl MessageHandler<MemcacheCodec> for Memcache {
             Command::Error(error) => (error, false),
         };
         if !noreply {
-            reply.push_fmt(format_args!("{answer}\r\n"));
+            reply.push_str(answer);
+            reply.push(b"\r\n");
         }
         Action::Continue
     }
@@ -234,9 +272,9 @@ impl MessageHandler<MemcacheCodec> for Memcache {
 }
 
 impl Memcache {
-    fn get(&self, keys: &[&[u8]], with_cas: bool, reply: &mut Reply<'_>) -> Action {
+    fn get(&self, keys: &[u8], with_cas: bool, reply: &mut Reply<'_>) -> Action {
         let mut items = self.items.lock().unwrap();
-        for &key in keys {
+        for key in split(keys) {
             let Some(item) = live(&mut items, key) else { continue };
             reply.push(b"VALUE ");
             reply.push(key);
@@ -327,16 +365,22 @@ fn expiry(exptime: i64) -> Option<Instant> {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let bind = match args.as_slice() {
-        [flag, addr] if flag == "--bind" => addr.as_str(),
-        [] => "127.0.0.1:11211",
-        _ => {
-            eprintln!("usage: memcached --bind HOST:PORT");
-            std::process::exit(2);
+    let (mut bind, mut max_connections) = ("127.0.0.1:11211".to_string(), 1024);
+    for pair in args.chunks(2) {
+        match (pair[0].as_str(), pair.get(1).map(|v| (v, v.parse::<usize>()))) {
+            ("--bind", Some((addr, _))) => bind = addr.clone(),
+            ("--max-connections", Some((_, Ok(n)))) if n > 0 => max_connections = n,
+            _ => {
+                eprintln!("usage: memcached [--bind HOST:PORT] [--max-connections N]");
+                std::process::exit(2);
+            }
         }
-    };
+    }
     let messages = Messages::with_codec(Memcache::default(), MemcacheCodec::default());
-    let server = Server::builder(messages).max_message_size(1024 * 1024).bind::<Tcp>(bind)?;
+    let server = Server::builder(messages)
+        .max_message_size(1024 * 1024)
+        .max_connections(max_connections)
+        .bind::<Tcp>(&bind)?;
     println!("listening on {}", server.local_addr());
     server.serve_forever().map(drop)
 }

@@ -11,6 +11,7 @@ use crate::{Decoder, Frame, FrameError, Framing};
 impl Codec for Decoder {
     type Message<'a> = &'a [u8];
 
+    #[inline]
     fn decode<'a>(&mut self, input: Input<'a>) -> Result<Decoded<&'a [u8]>, FrameError> {
         let bytes = input.bytes();
         if self.is_datagram() {
@@ -25,14 +26,17 @@ impl Codec for Decoder {
         })
     }
 
+    #[inline]
     fn buffer_limit(&self, max_message_size: usize) -> usize {
         limit_for(self.framing_kind(), max_message_size)
     }
 
+    #[inline]
     fn begin_reply(&self, out: &mut Vec<u8>) {
         self.reply_framing().begin(out);
     }
 
+    #[inline]
     fn end_reply(&self, out: &mut Vec<u8>, start: usize) {
         self.reply_framing().seal(out, start, true);
     }
@@ -43,6 +47,7 @@ impl Codec for Decoder {
         codec
     }
 
+    #[inline]
     fn framing(&self) -> Option<Framing> {
         Some(self.reply_framing())
     }

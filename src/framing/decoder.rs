@@ -58,11 +58,13 @@ impl Decoder {
     }
 
     /// The framing it cuts.
+    #[inline]
     pub(crate) fn framing_kind(&self) -> Framing {
         self.framing
     }
 
     /// Makes the limit `max` if that is lower.
+    #[inline]
     pub(crate) fn lower_limit(&mut self, max: usize) {
         self.max = self.max.min(max);
     }
@@ -73,12 +75,14 @@ impl Decoder {
     }
 
     /// Whether it serves datagrams.
+    #[inline]
     pub(crate) fn is_datagram(&self) -> bool {
         self.datagram
     }
 
     /// The framing its replies get: over datagrams, lines keep their
     /// newline and the rest go as they are.
+    #[inline]
     pub(crate) fn reply_framing(&self) -> Framing {
         if self.datagram {
             self.framing.for_datagrams()
@@ -95,6 +99,7 @@ impl Decoder {
     ///
     /// [`FrameError::TooLong`] as soon as the message is known to exceed
     /// the limit (for a length prefix, as soon as the prefix is read).
+    #[inline]
     pub fn decode(&mut self, buf: &[u8]) -> Result<Option<Frame>, FrameError> {
         match self.framing {
             Framing::Lines => self.line(buf),

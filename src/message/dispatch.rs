@@ -4,7 +4,28 @@
 use super::reply::respond;
 use super::{Action, MessageHandler};
 use crate::codec::{Codec, Decoded, Input};
+use crate::request::WriteBuffer;
 use crate::FrameError;
+
+/// Where answers go: taken only when there is one, so a decode that
+/// needs more bytes costs a connection no write buffer.
+pub(crate) trait Out {
+    /// The buffer to append an answer to.
+    fn buf(&mut self) -> &mut Vec<u8>;
+}
+
+impl Out for Vec<u8> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        self
+    }
+}
+
+impl Out for WriteBuffer {
+    #[inline]
+    fn buf(&mut self) -> &mut Vec<u8> {
+        WriteBuffer::buf(self)
+    }
+}
 
 /// What answering the next message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +46,18 @@ pub(crate) enum Step {
 /// message that fills the buffer with no end in sight is too long; a
 /// stream that ends mid-message is refused; a codec that finds a message
 /// in no bytes of a stream is refused rather than looped on.
-pub(crate) fn answer_next<C, M>(
+#[inline]
+pub(crate) fn answer_next<C, M, O>(
     handler: &M,
     codec: &mut C,
     session: &mut M::Session,
     input: Input<'_>,
-    out: &mut Vec<u8>,
+    out: &mut O,
 ) -> (Step, usize)
 where
     C: Codec,
     M: MessageHandler<C>,
+    O: Out,
 {
     match codec.decode(input) {
         Ok(Decoded::Message { consumed: 0, .. }) if !input.is_datagram() => {
@@ -42,7 +65,7 @@ where
             (refuse(handler, codec, &error, out), 0)
         }
         Ok(Decoded::Message { message, consumed }) => {
-            let action = respond(out, codec, |reply| handler.handle(session, message, reply));
+            let action = respond(out.buf(), codec, |reply| handler.handle(session, message, reply));
             (Step::Answered(action), consumed.min(input.bytes().len()))
         }
         Ok(Decoded::Skip(skipped)) if skipped > 0 => (Step::Skipped, skipped.min(input.bytes().len())),
@@ -53,12 +76,7 @@ where
 
 /// No message (or an empty skip): wait for more, unless the buffer is
 /// full or the stream has ended.
-fn need_more<C: Codec, M: MessageHandler<C>>(
-    handler: &M,
-    codec: &C,
-    input: Input<'_>,
-    out: &mut Vec<u8>,
-) -> Step {
+fn need_more<C: Codec, M: MessageHandler<C>, O: Out>(handler: &M, codec: &C, input: Input<'_>, out: &mut O) -> Step {
     let received = input.bytes().len();
     let error = if received > codec.buffer_limit(input.limit()) {
         FrameError::TooLong { limit: input.limit(), announced: None }
@@ -71,13 +89,8 @@ fn need_more<C: Codec, M: MessageHandler<C>>(
 }
 
 /// Answers a broken message with the handler's `bad_message`.
-pub(crate) fn refuse<C: Codec, M: MessageHandler<C>>(
-    handler: &M,
-    codec: &C,
-    error: &FrameError,
-    out: &mut Vec<u8>,
-) -> Step {
-    respond(out, codec, |reply| handler.bad_message(error, reply));
+fn refuse<C: Codec, M: MessageHandler<C>, O: Out>(handler: &M, codec: &C, error: &FrameError, out: &mut O) -> Step {
+    respond(out.buf(), codec, |reply| handler.bad_message(error, reply));
     log::debug!("closing a connection: {error}");
     Step::Refused
 }

@@ -150,8 +150,10 @@ impl<S: Send + 'static, C: Codec> StreamLoop<S, C> {
             input = input.ended();
         }
         let (codec, session) = (&mut self.codec, &mut self.session);
-        let (step, consumed) = answer_next(&messages.handler, codec, session, input, engine.out.buf());
-        engine.input.consume(consumed);
+        let (step, consumed) = answer_next(&messages.handler, codec, session, input, &mut engine.out);
+        if consumed > 0 {
+            engine.input.consume(consumed);
+        }
         match step {
             Step::Answered(action) => {
                 engine.answered();
