@@ -81,7 +81,8 @@ pub trait Codec: Clone + Send + Sync + 'static {
     /// or a parsed command.
     type Message<'a>;
 
-    /// Looks for one message at the front of the input.
+    /// Looks for one message at the front of the input. Called when
+    /// there is at least one byte, or at the end of the stream.
     ///
     /// Return [`Decoded::NeedMore`] until a whole message is there; the
     /// engine reads more and calls again with the same bytes and more.

@@ -80,6 +80,7 @@ impl Framing {
 
     /// Starts a message at the end of `out` (reserving a prefix); returns
     /// where it starts.
+    #[inline]
     pub(crate) fn begin(self, out: &mut Vec<u8>) -> usize {
         let start = out.len();
         if self == Framing::LengthPrefixed {
@@ -91,6 +92,7 @@ impl Framing {
     /// Finishes the message begun at `start`. An empty one is dropped
     /// unless `keep_empty`, in which case it goes out as an empty line, a
     /// zero length, or a frame of zeros.
+    #[inline]
     pub(crate) fn seal(self, out: &mut Vec<u8>, start: usize, keep_empty: bool) {
         let body = start + if self == Framing::LengthPrefixed { 4 } else { 0 };
         if out.len() == body && !keep_empty {

@@ -59,6 +59,9 @@ where
     M: MessageHandler<C>,
     O: Out,
 {
+    if input.bytes().is_empty() && !input.is_ended() {
+        return (Step::NeedMore, 0);
+    }
     match codec.decode(input) {
         Ok(Decoded::Message { consumed: 0, .. }) if !input.is_datagram() => {
             let error = FrameError::invalid("the codec found a message in no bytes");
@@ -76,7 +79,13 @@ where
 
 /// No message (or an empty skip): wait for more, unless the buffer is
 /// full or the stream has ended.
-fn need_more<C: Codec, M: MessageHandler<C>, O: Out>(handler: &M, codec: &C, input: Input<'_>, out: &mut O) -> Step {
+#[inline]
+fn need_more<C: Codec, M: MessageHandler<C>, O: Out>(
+    handler: &M,
+    codec: &C,
+    input: Input<'_>,
+    out: &mut O,
+) -> Step {
     let received = input.bytes().len();
     let error = if received > codec.buffer_limit(input.limit()) {
         FrameError::TooLong { limit: input.limit(), announced: None }
@@ -89,7 +98,12 @@ fn need_more<C: Codec, M: MessageHandler<C>, O: Out>(handler: &M, codec: &C, inp
 }
 
 /// Answers a broken message with the handler's `bad_message`.
-fn refuse<C: Codec, M: MessageHandler<C>, O: Out>(handler: &M, codec: &C, error: &FrameError, out: &mut O) -> Step {
+fn refuse<C: Codec, M: MessageHandler<C>, O: Out>(
+    handler: &M,
+    codec: &C,
+    error: &FrameError,
+    out: &mut O,
+) -> Step {
     respond(out.buf(), codec, |reply| handler.bad_message(error, reply));
     log::debug!("closing a connection: {error}");
     Step::Refused
