@@ -33,6 +33,8 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push_str(STATIC);
     out.push('\n');
     out.push_str(ENGINE);
+    out.push('\n');
+    out.push_str(CODEC);
     out
 }
 
@@ -65,6 +67,10 @@ const STATIC: &str = include_str!("../../../../../docs/benchmark-static.md");
 /// The hand-written figures of the engine's round (before and after, the
 /// pipelining attack, the profiles), kept across regenerations.
 const ENGINE: &str = include_str!("../../../../../docs/benchmark-engine.md");
+
+/// The hand-written figures of the codec round (the built-in servers
+/// before and after, idle memory, memcached), kept across regenerations.
+const CODEC: &str = include_str!("../../../../../docs/benchmark-codec.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.
