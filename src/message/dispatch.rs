@@ -71,13 +71,15 @@ where
             let action = respond(out.buf(), codec, |reply| handler.handle(session, message, reply));
             (Step::Answered(action), consumed.min(input.bytes().len()))
         }
-        Ok(Decoded::Skip(skipped)) if skipped > 0 => (Step::Skipped, skipped.min(input.bytes().len())),
+        Ok(Decoded::Skip(skipped)) if skipped.min(input.bytes().len()) > 0 => {
+            (Step::Skipped, skipped.min(input.bytes().len()))
+        }
         Ok(_) => (need_more(handler, codec, input, out), 0),
         Err(error) => (refuse(handler, codec, &error, out), 0),
     }
 }
 
-/// No message (or an empty skip): wait for more, unless the buffer is
+/// No message (or a skip of no bytes): wait for more, unless the buffer is
 /// full or the stream has ended.
 #[inline]
 fn need_more<C: Codec, M: MessageHandler<C>, O: Out>(
