@@ -16,11 +16,11 @@
 //! | [`Daytime`] | RFC 867 Daytime | (connect, or any datagram) | the date and time, then close |
 //! | [`Qotd`] | RFC 865 Quote of the Day | (connect, or any datagram) | a quote, then close |
 //!
-//! With the `http` feature, two more are HTTP applications ([`HttpHandler`](crate::http::HttpHandler)s,
-//! served through the [`Http`](crate::http::Http) layer): [`Hello`], a
+//! With the `http` feature, two more are HTTP applications (`HttpHandler`s,
+//! served through the `socketserver::http::Http` layer): `Hello`, a
 //! hello-and-time page (`GET /` answers `Hello From Server at` and the date
 //! and time, as the classic `http.server` example does), and
-//! [`StaticFiles`], a safe `python -m http.server`.
+//! `StaticFiles`, a safe `python -m http.server`.
 //!
 //! # Messages and replies
 //!

@@ -14,10 +14,9 @@
 //! and holds no thread.
 //!
 //! Two applications that use it are bundled servers in
-//! [`handlers`](crate::handlers): [`Hello`](crate::handlers::Hello), the
+//! `socketserver::handlers` (feature `handlers`): `Hello`, the
 //! hello-and-time page of the classic `http.server` example, and
-//! [`StaticFiles`](crate::handlers::StaticFiles), a safe
-//! `python -m http.server`.
+//! `StaticFiles`, a safe `python -m http.server`.
 //!
 //! ```
 //! use socketserver::http::{Http, HttpRequest, HttpResponse};
