@@ -57,7 +57,9 @@ pub struct ServeArgs {
     /// single, threads or pool. Default: pool.
     #[arg(long, value_name = "STRATEGY")]
     pub concurrency: Option<StrategyKind>,
-    /// Pool size, or the thread cap of `threads`. Default: 32.
+    /// Pool size (default: 32), or the thread cap of `threads` (default: no
+    /// cap: a thread per connection, bounded by `max_connections` of the
+    /// config's [limits], 1024; give --workers N to cap it at N).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub workers: Option<u32>,
     /// The pool's queue length. Default: 4 × workers.

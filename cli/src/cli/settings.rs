@@ -11,10 +11,12 @@ use super::static_settings::StaticSettings;
 use super::tls_files::ServerTls;
 use super::transport_kind::TransportKind;
 use log::LevelFilter;
-use socketserver::{Address, Overload, ServerConfig, Strategy, StrategyKind};
+use socketserver::{Address, Overload, ServerConfig, Strategy, StrategyKind, ThreadPerConnection};
 use std::path::PathBuf;
 
-/// Pool size (or thread cap) when neither flag nor file sets one.
+/// Pool size when neither flag nor file sets one. `threads` has no such
+/// default: without `workers` it starts a thread per connection, bounded by
+/// `max_connections` (Python's `ThreadingMixIn` has no cap at all).
 pub const DEFAULT_WORKERS: usize = 32;
 
 /// Everything `serve` needs, resolved.
@@ -28,8 +30,9 @@ pub struct Settings {
     pub transport: TransportKind,
     /// The strategy's kind.
     pub concurrency: StrategyKind,
-    /// Pool size, or the thread cap of `threads`.
-    pub workers: usize,
+    /// Pool size, or the thread cap of `threads`, as given (`None`: 32 for
+    /// `pool`, no cap for `threads`).
+    pub workers: Option<usize>,
     /// The pool's queue (`None`: 4 × workers).
     pub queue: Option<usize>,
     /// What a full strategy does.
@@ -93,7 +96,7 @@ impl Settings {
             bind: bind_address::resolve(args.bind.or(file.bind).as_deref(), transport, handler)?,
             transport,
             concurrency: args.concurrency.or(file.concurrency).unwrap_or(StrategyKind::Pool),
-            workers: args.workers.map(|n| n as usize).or(file.workers).unwrap_or(DEFAULT_WORKERS),
+            workers: args.workers.map(|n| n as usize).or(file.workers),
             queue: args.queue.map(|n| n as usize).or(file.queue),
             overload: args.overload.or(file.overload).unwrap_or_default(),
             log_level: args.log_level.or(file.log_level).unwrap_or(LevelFilter::Info),
@@ -108,9 +111,18 @@ impl Settings {
         })
     }
 
-    /// The concurrency strategy these settings name.
+    /// The concurrency strategy these settings name: `threads` without
+    /// `workers` is uncapped (a thread per connection, bounded by
+    /// `max_connections`); `pool` without it has [`DEFAULT_WORKERS`].
     pub fn strategy(&self) -> Strategy {
-        Strategy::new(self.concurrency, self.workers, self.queue, self.overload)
+        match (self.concurrency, self.workers) {
+            (StrategyKind::Threads, None) => {
+                Strategy::Threads(ThreadPerConnection::new().overload(self.overload))
+            }
+            (kind, workers) => {
+                Strategy::new(kind, workers.unwrap_or(DEFAULT_WORKERS), self.queue, self.overload)
+            }
+        }
     }
 }
 
