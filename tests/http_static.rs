@@ -427,6 +427,31 @@ fn rfc9110_12_5_3_precompressed_siblings_follow_accept_encoding() {
     assert_eq!((no_siblings.header("content-encoding"), no_siblings.header("vary")), (None, None));
 }
 
+/// RFC 9110 §12.5.5: a response whose content could have been negotiated
+/// carries `Vary: Accept-Encoding` even when the request sent no
+/// `Accept-Encoding` (else a shared cache hands the identity answer to a
+/// client that asks for br); its 304 too. A file with nothing to
+/// negotiate has none.
+#[test]
+fn rfc9110_12_5_5_vary_even_without_accept_encoding() {
+    let tree = Tree::new("vary");
+    let root = tree.root();
+    fs::write(root.join("app.js"), "console.log('plain');\n").unwrap();
+    fs::write(root.join("app.js.br"), "BROTLI").unwrap();
+    let server = tree.serve();
+    let identity = get(&server, "/app.js", "");
+    assert_eq!(
+        (identity.header("content-encoding"), identity.header("vary")),
+        (None, Some("Accept-Encoding"))
+    );
+    assert_eq!(identity.text(), "console.log('plain');\n");
+    let tag = identity.header("etag").unwrap().to_string();
+    let revalidated = get(&server, "/app.js", &format!("If-None-Match: {tag}\r\n"));
+    assert_eq!((revalidated.status, revalidated.header("vary")), (304, Some("Accept-Encoding")));
+    let plain = get(&server, "/hello.txt", "");
+    assert_eq!((plain.status, plain.header("vary")), (200, None));
+}
+
 /// A sibling symlink that leaves the root is never served.
 #[test]
 fn a_precompressed_sibling_outside_the_root_is_ignored() {
@@ -575,6 +600,11 @@ fn gzip_on_the_fly_when_asked_and_never_for_ranges() {
     assert_eq!(get(&server, "/big.txt", "Accept-Encoding: gzip;q=0\r\n").header("content-encoding"), None);
     assert_eq!(get(&server, "/blob.bin", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
     assert_eq!(get(&server, "/hello.txt", "Accept-Encoding: gzip\r\n").header("content-encoding"), None);
+    let negotiable = get(&server, "/big.txt", "");
+    assert_eq!(
+        (negotiable.header("content-encoding"), negotiable.header("vary")),
+        (None, Some("Accept-Encoding"))
+    );
 }
 
 /// A FIFO inside the root is neither waited on nor served: 403 at once.

@@ -118,9 +118,11 @@ fn with(response: HttpResponse, headers: Vec<(&str, String)>) -> HttpResponse {
 }
 
 /// Chooses what to send: a precompressed sibling the client accepts and
-/// prefers (only looked for when it sent `Accept-Encoding`), else gzip on
-/// the fly when enabled and fit (never for a range request), else the
-/// file itself.
+/// prefers, else gzip on the fly when enabled and fit (never for a range
+/// request), else the file itself. `vary` is set whenever the choice could
+/// have depended on `Accept-Encoding` (a sibling exists, or the file is fit
+/// for gzip), even when this request sent none: a cache must not hand the
+/// identity answer to a client that asks for gzip (RFC 9110 §12.5.5).
 fn representation(
     req: &HttpRequest,
     opened: Opened,
@@ -130,14 +132,13 @@ fn representation(
     let Opened { path, file, meta } = opened;
     let mut chosen =
         Representation { file: Some(file), path, meta, coding: None, on_the_fly: false, vary: false };
-    let Some(accept) = req.header("accept-encoding").map(AcceptEncoding::parse) else {
-        return chosen;
-    };
+    let accept = req.header("accept-encoding").map(AcceptEncoding::parse);
     if options.precompressed {
         let siblings: Vec<(Coding, PathBuf, Metadata)> =
             SIDECARS.iter().filter_map(|&coding| sibling(options.root, &chosen.path, coding)).collect();
         chosen.vary = !siblings.is_empty();
-        if let Some(best) = accept.best(siblings.iter().map(|(coding, ..)| *coding)) {
+        if let Some(best) = accept.as_ref().and_then(|a| a.best(siblings.iter().map(|(coding, ..)| *coding)))
+        {
             if let Some((coding, path, meta)) = siblings.into_iter().find(|(c, ..)| *c == best) {
                 chosen.file = None;
                 chosen.path = path;
@@ -150,7 +151,8 @@ fn representation(
     let fit = options.gzip_min.is_some_and(|min| chosen.meta.len() >= min) && compressible(content_type);
     if fit && cfg!(feature = "gzip") {
         chosen.vary = true;
-        chosen.on_the_fly = accept.best([Coding::Gzip]).is_some() && req.header("range").is_none();
+        chosen.on_the_fly =
+            accept.is_some_and(|a| a.best([Coding::Gzip]).is_some()) && req.header("range").is_none();
     }
     chosen
 }

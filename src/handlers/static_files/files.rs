@@ -26,10 +26,13 @@ use std::path::{Path, PathBuf};
 ///   than 16 get the whole file); `416` when none lies inside the file;
 ///   an `If-Range` that does not match gets the whole file.
 /// - `file.br`, `file.zst` or `file.gz` beside a file is sent to a client
-///   whose `Accept-Encoding` prefers it, with `Vary: Accept-Encoding` and
-///   its own `ETag` ([`precompressed`](Self::precompressed)); with the
-///   `gzip` feature, text can be compressed on the fly
-///   (`StaticFiles::gzip`), never for a range.
+///   whose `Accept-Encoding` prefers it, with its own `ETag`
+///   ([`precompressed`](Self::precompressed)); with the `gzip` feature,
+///   text can be compressed on the fly (`StaticFiles::gzip`), never for a
+///   range. Every response whose content could have been negotiated (a
+///   sibling exists, or the file is fit for gzip) carries
+///   `Vary: Accept-Encoding`, even to a request without `Accept-Encoding`
+///   (RFC 9110 §12.5.5).
 /// - A directory is served by its index file ([`index_names`](Self::index_names),
 ///   default `index.html`), else by an HTML listing (sorted, sizes,
 ///   dates, names escaped, links percent-encoded, light and dark); a
