@@ -261,6 +261,51 @@ fn sni_picks_the_certificate_for_the_name() {
     serving.shutdown();
 }
 
+/// SECURITY.md: the client's order of the cipher suites wins (rustls's
+/// default, and Mozilla's advice when every suite offered is strong: the
+/// client knows whether it has AES hardware). A client that puts ChaCha20
+/// first gets it; one that puts AES-128 first gets that.
+#[test]
+fn the_client_s_order_of_cipher_suites_wins() {
+    use socketserver::tls::rustls::crypto::ring::{cipher_suite, default_provider};
+    use socketserver::tls::rustls::{ClientConfig, SupportedCipherSuite};
+    let cert = TestCert::new("tls-order");
+    let server = Server::builder(Messages::new(Upper))
+        .concurrency(ThreadPool::new(2))
+        .bind_tls("127.0.0.1:0", cert.server_config())
+        .unwrap();
+    let serving = serve(server);
+    let preferences: [[SupportedCipherSuite; 2]; 2] = [
+        [cipher_suite::TLS13_CHACHA20_POLY1305_SHA256, cipher_suite::TLS13_AES_256_GCM_SHA384],
+        [cipher_suite::TLS13_AES_128_GCM_SHA256, cipher_suite::TLS13_AES_256_GCM_SHA384],
+    ];
+    for suites in preferences {
+        let provider = socketserver::tls::rustls::crypto::CryptoProvider {
+            cipher_suites: suites.to_vec(),
+            ..default_provider()
+        };
+        let config = ClientConfig::builder_with_provider(Arc::new(provider))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(trusting_roots(&cert))
+            .with_no_client_auth();
+        let mut client = connect(serving.inet(), Arc::new(config), "localhost");
+        client.write_all(b"order\n").unwrap();
+        let mut reply = [0u8; 6];
+        client.read_exact(&mut reply).unwrap();
+        assert_eq!(&reply, b"ORDER\n");
+        assert_eq!(client.conn.negotiated_cipher_suite(), Some(suites[0]), "the client's first choice");
+    }
+    serving.shutdown();
+}
+
+/// Roots that trust `cert` only.
+fn trusting_roots(cert: &TestCert) -> socketserver::tls::rustls::RootCertStore {
+    let mut roots = socketserver::tls::rustls::RootCertStore::empty();
+    roots.add(cert.der.clone()).unwrap();
+    roots
+}
+
 #[test]
 fn loading_names_the_file_and_the_problem() {
     let good = TestCert::new("tls-load");
