@@ -122,6 +122,39 @@ fn curl_gets_heads_and_keeps_alive_over_tls() {
     served.stop_cleanly();
 }
 
+/// curl `http://` to the TLS port of `serve http` gets a `400` in plaintext
+/// saying a plain HTTP request was sent to an HTTPS port (nginx's answer),
+/// not a TLS alert it reads as HTTP/0.9; under each strategy, and the
+/// server serves HTTPS on afterwards. A line server (no ALPN `http/1.1`)
+/// refuses the handshake as before.
+#[test]
+fn plain_http_to_the_tls_port_is_answered_400() {
+    if !have("curl") {
+        return;
+    }
+    let cert = Cert::new("tls-plain");
+    for strategy in ["pool", "single", "threads"] {
+        let served = serve_tls("http", &cert, &["--concurrency", strategy]);
+        let port = served.bound.rsplit_once(':').unwrap().1;
+        let plain = format!("http://localhost:{port}/");
+        let (ok, body, err) = output(Command::new("curl").args(["-sS", "-w", "%{http_code}", &plain]));
+        assert!(ok, "{strategy}: curl failed: {err}");
+        assert_eq!(
+            body, "400 Bad Request: a plain HTTP request was sent to an HTTPS port; use https\n400",
+            "{strategy}"
+        );
+        let (ok, body, err) =
+            output(Command::new("curl").args(["-sS", "--cacert", cert.cert(), &url(&served, "/")]));
+        assert!(ok && body.starts_with("Hello From Server at "), "{strategy}: {body}{err}");
+        served.stop_cleanly();
+    }
+    let served = serve_tls("echo", &cert, &[]);
+    let port = served.bound.rsplit_once(':').unwrap().1;
+    let (ok, _, _) = output(Command::new("curl").args(["-sS", &format!("http://localhost:{port}/")]));
+    assert!(!ok, "a line server answered plain HTTP");
+    served.stop_cleanly();
+}
+
 #[test]
 fn openssl_s_client_talks_to_http_and_a_line_server() {
     if !have("openssl") {

@@ -64,6 +64,11 @@ impl TlsConfig {
     /// The application protocols offered through ALPN, most preferred
     /// first (`b"http/1.1"` for the HTTP layer). A client that offers ALPN
     /// but none of these is refused. Default: none (ALPN not used).
+    ///
+    /// A listener offering `http/1.1` serves HTTP: a client that sends it
+    /// a plain HTTP request (`curl http://` to the TLS port) gets a `400`
+    /// in plaintext saying so, as nginx answers, instead of a TLS alert it
+    /// cannot read.
     pub fn alpn(mut self, protocols: &[&[u8]]) -> TlsConfig {
         Arc::make_mut(&mut self.server).alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();
         self

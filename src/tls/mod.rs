@@ -55,6 +55,7 @@
 mod config;
 mod handshake;
 mod pem;
+mod plain_http;
 mod reloadable_cert;
 mod stream;
 mod transport;

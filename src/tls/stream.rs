@@ -25,7 +25,9 @@ use std::time::{Duration, Instant};
 /// - Blocking (raw handlers): every write is on the socket when it
 ///   returns, and each handshake read waits no later than the deadline.
 ///
-/// Nothing is ever written to the socket except through rustls.
+/// Nothing is ever written to the socket except through rustls, but for
+/// the plaintext `400` that a listener serving HTTP answers to a plain
+/// HTTP request ([`TlsProgress::PlainHttp`]).
 #[derive(Debug)]
 pub struct TlsStream {
     tcp: TcpStream,
@@ -42,6 +44,9 @@ pub(crate) enum TlsProgress {
     Read(Instant),
     /// Waiting for room in the socket, until the deadline.
     Write(Instant),
+    /// The client sent plaintext HTTP, not a `ClientHello` (only looked
+    /// for on listeners that serve HTTP): nothing was read or answered.
+    PlainHttp,
 }
 
 /// The rustls state and the handshake's deadline.
@@ -53,14 +58,40 @@ struct Session {
     deadline: Option<Instant>,
     /// The socket reported end of stream.
     eof: bool,
+    /// Whether the first bytes are still to be checked for plaintext HTTP.
+    detect_plain_http: bool,
 }
+
+/// The error that stands for [`TlsProgress::PlainHttp`] inside a read.
+#[derive(Debug)]
+struct PlainHttp;
+
+impl std::fmt::Display for PlainHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a plain HTTP request was sent to a TLS port")
+    }
+}
+
+impl std::error::Error for PlainHttp {}
 
 impl TlsStream {
     /// A TLS session over `tcp`, whose handshake must finish within
     /// `handshake_timeout` of its first read or write.
     pub fn new(tcp: TcpStream, conn: ServerConnection, handshake_timeout: Duration) -> TlsStream {
-        let session = Session { conn, handshake_timeout, deadline: None, eof: false };
+        let session =
+            Session { conn, handshake_timeout, deadline: None, eof: false, detect_plain_http: false };
         TlsStream { tcp, session: Mutex::new(session), nonblocking: AtomicBool::new(false) }
+    }
+
+    /// Looks at the first byte before the handshake reads it: an ASCII
+    /// capital (the start of `GET`, `POST`, ...; a TLS record starts with
+    /// 20 to 24, an SSLv2 hello with its high bit set) is a plain HTTP
+    /// request, which [`progress`](Self::progress) reports as
+    /// [`TlsProgress::PlainHttp`] instead of a failed handshake. For
+    /// listeners that serve HTTP.
+    pub(crate) fn detecting_plain_http(self) -> TlsStream {
+        self.session.lock().detect_plain_http = true;
+        self
     }
 
     /// Whether rustls holds ciphertext the socket has not taken yet.
@@ -114,6 +145,9 @@ impl TlsStream {
             match session.receive(&self.tcp, blocking) {
                 Ok(0) => return Err(session.eof_error()),
                 Ok(_) => {}
+                Err(err) if err.get_ref().is_some_and(|inner| inner.is::<PlainHttp>()) => {
+                    return Ok(TlsProgress::PlainHttp)
+                }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     let at = session.deadline();
                     return Ok(if flushed { TlsProgress::Read(at) } else { TlsProgress::Write(at) });
@@ -185,7 +219,11 @@ impl Session {
     fn receive(&mut self, mut tcp: &TcpStream, blocking: bool) -> io::Result<usize> {
         let handshaking = self.conn.is_handshaking();
         let restore = if handshaking { self.before_handshake_read(tcp, blocking)? } else { None };
-        let read = self.conn.read_tls(&mut tcp);
+        let read = match self.plain_http(tcp) {
+            Ok(false) => self.conn.read_tls(&mut tcp),
+            Ok(true) => Err(io::Error::new(io::ErrorKind::InvalidData, PlainHttp)),
+            Err(err) => Err(err),
+        };
         if let Some(timeout) = restore {
             tcp.set_read_timeout(timeout)?;
         }
@@ -206,6 +244,20 @@ impl Session {
             return Err(io::Error::new(io::ErrorKind::InvalidData, format!("TLS: {err}")));
         }
         Ok(n)
+    }
+
+    /// Whether the first bytes from the client are plaintext HTTP: looked
+    /// at once (a peek, so nothing is consumed), when asked for, before
+    /// the handshake read them. A socket with nothing yet fails as a read
+    /// of it would (`WouldBlock`, or the blocking read's timeout).
+    fn plain_http(&mut self, tcp: &TcpStream) -> io::Result<bool> {
+        if !self.detect_plain_http || !self.conn.is_handshaking() {
+            return Ok(false);
+        }
+        let mut first = [0u8; 1];
+        let n = tcp.peek(&mut first)?;
+        self.detect_plain_http = false;
+        Ok(n == 1 && first[0].is_ascii_uppercase())
     }
 
     /// Starts the handshake clock, fails past the deadline, and for a

@@ -75,12 +75,17 @@ impl Tls {
     }
 
     /// The TCP connection `accepted` with a TLS session over it (its
-    /// handshake not started).
+    /// handshake not started). On a listener that serves HTTP (it offers
+    /// `http/1.1` through ALPN) the session looks for a plain HTTP request
+    /// first, which is refused with a plaintext `400`.
     fn session_over(&self, mut accepted: Accepted) -> io::Result<Accepted> {
         let Stream::Tcp(tcp) = accepted.stream else { unreachable!("a TCP listener accepts TCP streams") };
         let session = rustls::ServerConnection::new(self.config.server.clone())
             .map_err(|err| io::Error::other(format!("TLS: {err}")))?;
-        accepted.stream = Stream::Tls(Box::new(TlsStream::new(tcp, session, self.config.handshake_timeout)));
+        let stream = TlsStream::new(tcp, session, self.config.handshake_timeout);
+        let serves_http = self.config.server.alpn_protocols.iter().any(|p| p == b"http/1.1");
+        let stream = if serves_http { stream.detecting_plain_http() } else { stream };
+        accepted.stream = Stream::Tls(Box::new(stream));
         Ok(accepted)
     }
 }
