@@ -23,6 +23,12 @@ const BUFFER: usize = 64 * 1024;
 const LINGER: Duration = Duration::from_secs(1);
 /// How much a closing connection reads before giving up on the client.
 const LINGER_BYTES: usize = 256 * 1024;
+/// How long a connection between requests stays open once the server
+/// drains: a keep-alive client may have sent its next request just as the
+/// drain began, and a close now would race it (the client sees its request
+/// fail). A request that comes within the grace is answered with
+/// `Connection: close`; then, or at the grace's end, the connection closes.
+const DRAIN_GRACE: Duration = Duration::from_secs(1);
 /// What the server sends before a body the client holds back.
 const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -48,6 +54,9 @@ pub(super) struct Exchange {
     engine: Engine,
     /// The access log's line for the response being written.
     access: Option<Box<AccessRecord>>,
+    /// When the server drains, the end of this connection's
+    /// [`DRAIN_GRACE`] between requests.
+    drain_grace: Option<Instant>,
 }
 
 impl Exchange {
@@ -57,6 +66,7 @@ impl Exchange {
             phase: Phase::Reading(RequestReader::default()),
             engine: Engine::new(http.limits.max_head_size.max(BUFFER)),
             access: None,
+            drain_grace: None,
         }
     }
 
@@ -120,7 +130,7 @@ impl Exchange {
                     }
                     self.written(keep_alive);
                     if keep_alive && self.engine.may_wait_unread(conn) {
-                        return Ok(self.engine.idle_wait(conn.server().config()));
+                        return Ok(self.idle_wait(conn));
                     }
                 }
                 // The budget is spent: to the back of the queue before
@@ -232,9 +242,19 @@ impl Exchange {
             return Wait::Read(self.engine.clock.stall_deadline(non_zero(config.read_timeout)));
         }
         if self.engine.input.len() == 0 {
-            return self.engine.idle_wait(config);
+            return self.idle_wait(conn);
         }
         Wait::Read(self.engine.clock.request_deadline(head_limit(http, conn)))
+    }
+
+    /// Between requests: the idle wait, or once the server drains the
+    /// [`DRAIN_GRACE`], waited as a linger (between requests, so a drain
+    /// does not count it in flight, but not closed by the drain at once).
+    fn idle_wait(&mut self, conn: &Connection) -> Wait {
+        if !conn.server().is_shutting_down() {
+            return self.engine.idle_wait(conn.server().config());
+        }
+        Wait::Linger(*self.drain_grace.get_or_insert_with(|| Instant::now() + DRAIN_GRACE))
     }
 
     /// The deadline of the last wait passed: close (idle, lingering, a
@@ -269,6 +289,10 @@ impl Exchange {
             let stalled = now.duration_since(clock.last_bytes());
             Rejection::new(408, format!("the request body stalled: nothing arrived for {stalled:?}"))
         } else if self.engine.input.len() == 0 {
+            if self.drain_grace.is_some_and(|until| now >= until) {
+                log::debug!("closing HTTP connection from {}: the drain's grace ended", conn.peer_addr());
+                return Some(Wait::Close);
+            }
             if !self.engine.idle_expired(conn, idle_timeout) {
                 return None;
             }

@@ -11,13 +11,17 @@
 //! answers wait), deadlines, and, on some connections, the "lazy"
 //! keep-alive wait (after answering, wait in the poller without one more
 //! read, which the edge-triggered contract allows only when the last read
-//! emptied the socket).
+//! emptied the socket), and, on some connections, the drain's grace
+//! between requests (HTTP's: once the server drains, an idle connection
+//! waits `Wait::Linger` until its grace ends instead of closing at once,
+//! and answers what comes meanwhile).
 //!
 //! Checked after every event: a connection is in exactly one place (held
 //! by the core, or by one queue entry or one worker: never stepped by two
 //! threads); the core's count of waiting connections is exact; no
 //! deadline fires early; no connection closes twice; a connection the
-//! drain closes between requests has nothing of a request left unread.
+//! drain closes between requests has nothing of a request left unread; a
+//! graceful connection is never closed idle (only at its grace's end).
 //! At the end of each schedule (drain, then everything run to its end):
 //! every connection ended exactly once, and the drain's in-flight count
 //! equals the truth the model kept (a request under way when the drain
@@ -43,12 +47,14 @@ const ROOM: usize = 7;
 const IDLE_MS: u64 = 500;
 const READ_MS: u64 = 300;
 const WRITE_MS: u64 = 200;
+/// The drain's grace between requests of a graceful connection.
+const GRACE_MS: u64 = 100;
 const WORKERS: usize = 3;
 
 /// One event of a schedule.
 #[derive(Debug, Clone)]
 enum Op {
-    Connect { lazy: bool },
+    Connect { lazy: bool, graceful: bool },
     Send { conn: usize, bytes: Vec<u8> },
     ClientReads { conn: usize },
     ClientCloses { conn: usize },
@@ -65,7 +71,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     let bytes = prop::collection::vec(prop_oneof![3 => Just(b'a'), 1 => Just(b'\n')], 1..12);
     prop_oneof![
-        2 => any::<bool>().prop_map(|lazy| Op::Connect { lazy }),
+        2 => (any::<bool>(), any::<bool>()).prop_map(|(lazy, graceful)| Op::Connect { lazy, graceful }),
         6 => (0..8usize, bytes).prop_map(|(conn, bytes)| Op::Send { conn, bytes }),
         3 => (0..8usize).prop_map(|conn| Op::ClientReads { conn }),
         1 => (0..8usize).prop_map(|conn| Op::ClientCloses { conn }),
@@ -100,6 +106,10 @@ struct Socket {
 struct Proto {
     id: usize,
     lazy: bool,
+    /// Waits out the drain's grace between requests (`Wait::Linger`).
+    graceful: bool,
+    /// The end of that grace, once the drain began.
+    grace: Option<u64>,
     buf: Vec<u8>,
     out: usize,
     eof: bool,
@@ -178,7 +188,7 @@ impl Model {
 
     fn apply(&mut self, op: &Op) -> Result<(), TestCaseError> {
         match op {
-            Op::Connect { lazy } => self.connect(*lazy),
+            Op::Connect { lazy, graceful } => self.connect(*lazy, *graceful),
             Op::Send { conn, bytes } => self.with_open(*conn, |m, id, key| {
                 if !m.sockets[id].client_closed {
                     m.sockets[id].inbound.extend(bytes);
@@ -221,7 +231,7 @@ impl Model {
         }
     }
 
-    fn connect(&mut self, lazy: bool) {
+    fn connect(&mut self, lazy: bool, graceful: bool) {
         if self.draining {
             return;
         }
@@ -234,6 +244,8 @@ impl Model {
         let proto = Proto {
             id,
             lazy,
+            graceful,
+            grace: None,
             buf: Vec::new(),
             out: 0,
             eof: false,
@@ -343,7 +355,7 @@ impl Model {
                 return (Wait::Yield, received);
             }
             if proto.lazy && answered && emptied && proto.buf.is_empty() {
-                return (Wait::Idle(Some(self.at(proto.idle_since + IDLE_MS))), received);
+                return (self.idle(proto), received);
             }
             let socket = &mut self.sockets[proto.id];
             let n = socket.inbound.len().min(CHUNK);
@@ -353,7 +365,7 @@ impl Model {
                     continue;
                 }
                 return match proto.began {
-                    None => (Wait::Idle(Some(self.at(proto.idle_since + IDLE_MS))), received),
+                    None => (self.idle(proto), received),
                     Some(began) => (Wait::Read(Some(self.at(began + READ_MS))), received),
                 };
             }
@@ -363,6 +375,16 @@ impl Model {
             proto.began.get_or_insert(now);
             received = true;
         }
+    }
+
+    /// The wait between requests: idle, or in a drain, for a graceful
+    /// connection, the linger until its grace ends.
+    fn idle(&self, proto: &mut Proto) -> Wait {
+        if self.draining && proto.graceful {
+            let until = *proto.grace.get_or_insert(self.now + GRACE_MS);
+            return Wait::Linger(self.at(until));
+        }
+        Wait::Idle(Some(self.at(proto.idle_since + IDLE_MS)))
     }
 
     /// Whether a request is under way on a connection: bytes of it sent
@@ -399,6 +421,7 @@ impl Model {
             Settled::Close(entry) => {
                 if matches!(ran.wait, Wait::Idle(_)) && !self.cut {
                     prop_assert!(!had_request, "connection {id} closed idle with a request unread");
+                    prop_assert!(!entry.graceful, "graceful connection {id} closed idle before its grace");
                 }
                 self.close(key, entry.id)?;
             }
