@@ -18,9 +18,14 @@ use std::cell::RefCell;
 
 /// Most buffers of each kind a thread keeps.
 const KEPT: usize = 4;
-/// Largest buffer kept; larger ones are freed. A thread keeps at most
-/// 2 MiB so.
-const LARGEST: usize = 256 * 1024;
+/// Largest buffer kept; larger ones are freed. A full read buffer of the
+/// default limits (64 KiB and a few bytes of framing) fits.
+const LARGEST: usize = 80 * 1024;
+/// Most bytes of each kind a thread keeps: four small buffers, or two
+/// large ones. With 32 workers the pools hold at most 10 MiB (they held
+/// up to 64 MiB at 4 x 256 KiB of each kind, filled over time by a flood
+/// of long lines, issue 18).
+const BUDGET: usize = 160 * 1024;
 
 /// The two kinds of buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +59,14 @@ pub(crate) fn take(pool: Pool, capacity: usize) -> Vec<u8> {
 }
 
 /// Keeps `buf` for a later [`take`] from `pool`, unless the pool is full
-/// or the buffer too large (or empty).
+/// (in count or bytes) or the buffer too large (or empty).
 pub(crate) fn give(pool: Pool, buf: Vec<u8>) {
     if buf.capacity() == 0 || buf.capacity() > LARGEST {
         return;
     }
     kept(pool, |kept| {
-        if kept.len() < KEPT {
+        let bytes: usize = kept.iter().map(Vec::capacity).sum();
+        if kept.len() < KEPT && bytes + buf.capacity() <= BUDGET {
             kept.push(buf);
         }
     });
@@ -88,6 +94,16 @@ mod tests {
         give(Pool::Write, Vec::with_capacity(LARGEST + 1));
         kept(Pool::Write, |kept| assert!(kept.len() <= KEPT));
         kept(Pool::Write, |kept| assert!(kept.iter().all(|b| b.capacity() <= LARGEST)));
+    }
+
+    #[test]
+    fn the_pool_keeps_at_most_its_budget_of_bytes() {
+        for _ in 0..KEPT {
+            give(Pool::Read, Vec::with_capacity(65_547));
+        }
+        let (count, bytes) =
+            kept(Pool::Read, |kept| (kept.len(), kept.iter().map(Vec::capacity).sum::<usize>()));
+        assert_eq!((count, bytes), (2, 2 * 65_547), "two full read buffers of the default limits");
     }
 
     #[test]
