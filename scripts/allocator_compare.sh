@@ -28,7 +28,7 @@ one() {
   addr=$(grep -o 'bound=[^ ]*' "$work/log" | cut -d= -f2)
   local rate
   rate=$(taskset -c 1 "$bench" bench --addr "$addr" --mode "$mode" --conns 50 --duration "$duration" \
-    --warmup 1s --json 2>/dev/null | grep -o '"req_per_s":[0-9.]*' | cut -d: -f2)
+    --warmup 1s --json 2>/dev/null | grep -o '"req_per_s": *[0-9.]*' | grep -o '[0-9.]*$')
   kill "$server"
   wait "$server" 2>/dev/null || true
   server=

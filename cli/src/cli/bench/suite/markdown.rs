@@ -35,6 +35,8 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push_str(ENGINE);
     out.push('\n');
     out.push_str(CODEC);
+    out.push('\n');
+    out.push_str(HOSTILE);
     out
 }
 
@@ -71,6 +73,11 @@ const ENGINE: &str = include_str!("../../../../../docs/benchmark-engine.md");
 /// The hand-written figures of the codec round (the built-in servers
 /// before and after, idle memory, memcached), kept across regenerations.
 const CODEC: &str = include_str!("../../../../../docs/benchmark-codec.md");
+
+/// The hand-written figures of the third hostile-clients round (floods'
+/// memory and the allocator, reloads, the small findings), kept across
+/// regenerations.
+const HOSTILE: &str = include_str!("../../../../../docs/benchmark-hostile.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.
