@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 ///
 /// Nothing is ever written to the socket except through rustls, but for
 /// the plaintext `400` that a listener serving HTTP answers to a plain
-/// HTTP request ([`TlsProgress::PlainHttp`]).
+/// HTTP request sent before any handshake (see
+/// [`TlsConfig::alpn`](super::TlsConfig::alpn)).
 #[derive(Debug)]
 pub struct TlsStream {
     tcp: TcpStream,
