@@ -233,6 +233,12 @@ struct Item {
     expires: Option<Instant>,
 }
 
+impl Item {
+    fn expired(&self) -> bool {
+        self.expires.is_some_and(|at| at <= Instant::now())
+    }
+}
+
 /// The cache: one map behind a lock, shared by every connection.
 #[derive(Default)]
 struct Memcache {
@@ -292,26 +298,37 @@ impl Memcache {
 
     fn store(&self, mode: Mode, key: &[u8], flags: u32, exptime: i64, value: &[u8]) -> &'static str {
         let mut items = self.items.lock().unwrap();
-        let existing = live(&mut items, key).map(|item| item.cas);
-        let outcome = match (mode, existing) {
+        let existing = live(&mut items, key);
+        let outcome = match (mode, existing.as_ref().map(|item| item.cas)) {
             (Mode::Add, Some(_)) | (Mode::Replace, None) => "NOT_STORED",
             (Mode::Cas(_), None) => "NOT_FOUND",
             (Mode::Cas(unique), Some(cas)) if unique != cas => "EXISTS",
             _ => "STORED",
         };
-        if outcome == "STORED" {
-            let cas = self.next_cas.fetch_add(1, Ordering::Relaxed) + 1;
-            let item = Item { flags, value: value.to_vec(), cas, expires: expiry(exptime) };
-            items.insert(key.to_vec(), item);
+        if outcome != "STORED" {
+            return outcome;
+        }
+        let (cas, expires) = (self.next_cas.fetch_add(1, Ordering::Relaxed) + 1, expiry(exptime));
+        match existing {
+            // Overwritten in place: the key's allocation and the value's
+            // capacity are kept.
+            Some(item) => {
+                item.value.clear();
+                item.value.extend_from_slice(value);
+                (item.flags, item.cas, item.expires) = (flags, cas, expires);
+            }
+            None => {
+                items.insert(key.to_vec(), Item { flags, value: value.to_vec(), cas, expires });
+            }
         }
         outcome
     }
 
     fn delete(&self, key: &[u8]) -> &'static str {
-        let mut items = self.items.lock().unwrap();
-        match live(&mut items, key).is_some() {
-            true => items.remove(key).map_or("NOT_FOUND", |_| "DELETED"),
-            false => "NOT_FOUND",
+        let removed = self.items.lock().unwrap().remove(key);
+        match removed.filter(|item| !item.expired()) {
+            Some(_) => "DELETED",
+            None => "NOT_FOUND",
         }
     }
 
@@ -341,12 +358,11 @@ impl Memcache {
     }
 }
 
-/// The item under `key` if it has not expired (an expired one is dropped).
+/// The item under `key` if it has not expired. An expired one stays
+/// until it is overwritten, deleted or flushed, as in memcached's lazy
+/// expiry: one hash lookup per command.
 fn live<'m>(items: &'m mut HashMap<Vec<u8>, Item>, key: &[u8]) -> Option<&'m mut Item> {
-    if items.get(key).is_some_and(|item| item.expires.is_some_and(|at| at <= Instant::now())) {
-        items.remove(key);
-    }
-    items.get_mut(key)
+    items.get_mut(key).filter(|item| !item.expired())
 }
 
 /// When an item with `exptime` expires: 0 never, negative at once, up to
@@ -412,6 +428,15 @@ mod tests {
         let mut talk = Conversation::new(&cache);
         let answers = talk.send(b"set n 0 0 2 noreply\r\n10\r\nincr n 5\r\ndecr n 100\r\nincr x 1\r\n");
         assert_eq!(answers, b"15\r\n0\r\nNOT_FOUND\r\n");
+    }
+
+    #[test]
+    fn an_expired_item_is_gone_and_can_be_added_again() {
+        let cache = cache();
+        let mut talk = Conversation::new(&cache);
+        assert_eq!(talk.send(b"set k 0 -1 1\r\nx\r\nget k\r\n"), b"STORED\r\nEND\r\n");
+        assert_eq!(talk.send(b"delete k\r\nadd k 0 0 1\r\ny\r\n"), b"NOT_FOUND\r\nSTORED\r\n");
+        assert_eq!(talk.send(b"get k\r\n"), b"VALUE k 0 1\r\ny\r\nEND\r\n");
     }
 
     #[test]
