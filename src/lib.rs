@@ -178,6 +178,8 @@ pub mod handlers;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod message;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 pub mod protocol;
 pub mod request;
 pub mod server;
@@ -200,7 +202,7 @@ pub use self::concurrency::{
 pub use self::config::ServerConfig;
 pub use self::failure::Failure;
 pub use self::framing::{Decoder, Frame, FrameError, Framing};
-pub use self::handle::{ServerHandle, ShutdownHandle, Stats};
+pub use self::handle::{Durations, ServerHandle, ShutdownHandle, Stats};
 pub use self::handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::hooks::{log_failure, DefaultHooks, Hooks};
 pub use self::message::{Action, Conversation, MessageHandler, Messages, Reply};

@@ -12,7 +12,8 @@ use std::path::Path;
 use std::process::Command;
 
 /// Every feature of the library, each checked alone.
-const FEATURES: [&str; 7] = ["http", "handlers", "config", "threadpool", "proxy-protocol", "gzip", "tls"];
+const FEATURES: [&str; 8] =
+    ["http", "handlers", "config", "threadpool", "proxy-protocol", "gzip", "tls", "metrics"];
 
 /// The most crates a library user compiles without features, the library
 /// itself included.

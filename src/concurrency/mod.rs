@@ -82,6 +82,13 @@ pub trait Concurrency: Send + Sync + 'static {
         0
     }
 
+    /// How many threads the strategy runs now, for
+    /// [`Stats::threads`](crate::Stats::threads). Default: `0`, a
+    /// strategy with no threads of its own.
+    fn threads(&self) -> usize {
+        0
+    }
+
     /// A short description for the start-up log line, such as
     /// `pool (8 workers, queue 32, wait)`.
     fn describe(&self) -> String;

@@ -146,6 +146,11 @@ impl Default for ThreadPerConnection {
 }
 
 impl Concurrency for ThreadPerConnection {
+    /// The connection threads still running (or not yet reaped).
+    fn threads(&self) -> usize {
+        self.handles_kept()
+    }
+
     fn execute(&self, job: Job) {
         while self.at_cap() {
             if self.overload == Overload::Reject || !self.wait_for_room(&job) {

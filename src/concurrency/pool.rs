@@ -196,6 +196,11 @@ impl Concurrency for ThreadPool {
         }
     }
 
+    /// The live workers.
+    fn threads(&self) -> usize {
+        self.live_workers()
+    }
+
     fn dispatch(&self) -> Dispatch {
         Dispatch::Loops { loops: self.workers, queue: self.queue, overload: self.overload }
     }

@@ -94,6 +94,10 @@ impl Concurrency for Strategy {
         self.inner().drain(deadline)
     }
 
+    fn threads(&self) -> usize {
+        self.inner().threads()
+    }
+
     fn describe(&self) -> String {
         self.inner().describe()
     }

@@ -8,11 +8,15 @@
 //! the server and the socket knows nothing of it). The types are public
 //! at the crate root and in [`server`](crate::server).
 
+mod counters;
+mod durations;
 mod server_handle;
 mod server_state;
 mod shutdown_handle;
 mod stats;
 
+pub(crate) use self::counters::Counters;
+pub use self::durations::Durations;
 pub use self::server_handle::ServerHandle;
 pub(crate) use self::server_state::ServerState;
 pub use self::shutdown_handle::ShutdownHandle;

@@ -1,6 +1,6 @@
 //! A request's view of its server.
 
-use super::{ServerState, ShutdownHandle, Stats};
+use super::{Counters, ServerState, ShutdownHandle, Stats};
 use crate::{Address, ServerConfig};
 use std::fmt;
 use std::sync::Arc;
@@ -65,6 +65,11 @@ impl ServerHandle {
     /// The server's counters now.
     pub fn stats(&self) -> Stats {
         self.server.stats()
+    }
+
+    /// The counters, for the layers that count.
+    pub(crate) fn counters(&self) -> &Counters {
+        self.server.counters()
     }
 
     /// A handle that can shut the server down from any thread.

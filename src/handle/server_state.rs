@@ -1,6 +1,6 @@
 //! What a handle needs of its server.
 
-use super::Stats;
+use super::{Counters, Stats};
 use crate::{Address, ServerConfig};
 
 /// The narrow view of a server that its handles hold: requests (through
@@ -17,6 +17,10 @@ pub(crate) trait ServerState: Send + Sync + 'static {
 
     /// The server's counters now.
     fn stats(&self) -> Stats;
+
+    /// The counters themselves, for the layers that count (a connection
+    /// its bytes, the HTTP layer its responses).
+    fn counters(&self) -> &Counters;
 
     /// Starts the shutdown and returns at once; harmless when repeated.
     fn begin_shutdown(&self);

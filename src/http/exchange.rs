@@ -57,6 +57,9 @@ pub(super) struct Exchange {
     /// When the server drains, the end of this connection's
     /// [`DRAIN_GRACE`] between requests.
     drain_grace: Option<Instant>,
+    /// The status of the response being written and when its request
+    /// began, for the server's counters.
+    answering: Option<(u16, Instant)>,
 }
 
 impl Exchange {
@@ -67,6 +70,7 @@ impl Exchange {
             engine: Engine::new(http.limits.max_head_size.max(BUFFER)),
             access: None,
             drain_grace: None,
+            answering: None,
         }
     }
 
@@ -103,8 +107,10 @@ impl Exchange {
                     let fd = conn.stream().sendfile_fd().filter(|_| http.sendfile);
                     let left = outgoing.file_left();
                     let sent = fd.map_or(Ok(Sent::NotAFile), |fd| outgoing.send_file(fd));
+                    let by_file = left - outgoing.file_left();
+                    conn.count_sent(by_file);
                     if let Some(record) = &mut self.access {
-                        record.sent((left - outgoing.file_left()) as usize);
+                        record.sent(by_file as usize);
                     }
                     let refilled = match sent {
                         // The client went away mid-file: as for any write.
@@ -122,6 +128,9 @@ impl Exchange {
                 }
                 Phase::Writing(outgoing) => {
                     let keep_alive = outgoing.keep_alive();
+                    if let Some((status, began)) = self.answering.take() {
+                        conn.server().counters().http_response(status, began.elapsed());
+                    }
                     if let Some(record) = self.access.take() {
                         record.finish(conn.peer_addr());
                     }
@@ -195,6 +204,7 @@ impl Exchange {
         let request = HttpRequest::new(head, method, body, conn.peer_addr().clone());
         let response = call(http, &request);
         self.access = AccessRecord::answered(&request, response.status(), began);
+        self.answering = Some((response.status(), began));
         drop(request);
         let framing = Framing {
             head_only: method == Method::Head,
@@ -215,7 +225,9 @@ impl Exchange {
             rejection.message
         );
         let clock = &self.engine.clock;
-        self.access = AccessRecord::refused(rejection.status, clock.began().unwrap_or(clock.last_bytes()));
+        let began = clock.began().unwrap_or(clock.last_bytes());
+        self.access = AccessRecord::refused(rejection.status, began);
+        self.answering = Some((rejection.status, began));
         let text = format!("{} {}\n", rejection.status, rejection.message);
         let framing =
             Framing { head_only: false, http10: false, keep_alive: false, server_name: &http.server_name };

@@ -63,6 +63,8 @@ pub struct Connection {
     proxy: Option<Box<Address>>,
     /// Bytes read from the client so far.
     received: u64,
+    /// Bytes written to the client so far.
+    sent: u64,
     /// The bytes of a PROXY header that has not all arrived yet.
     #[cfg(feature = "proxy-protocol")]
     header: Vec<u8>,
@@ -91,6 +93,11 @@ impl Connection {
     /// config, count its requests.
     pub fn server(&self) -> &ServerHandle {
         &self.server
+    }
+
+    /// Counts bytes sent around [`Write`] (a file by `sendfile`).
+    pub(crate) fn count_sent(&mut self, bytes: u64) {
+        self.sent += bytes;
     }
 
     /// The socket itself, for options this type does not wrap. Reading
@@ -172,6 +179,7 @@ impl Request for Connection {
             timeouts_preset,
             proxy: None,
             received: 0,
+            sent: 0,
             #[cfg(feature = "proxy-protocol")]
             header: Vec::new(),
         }
@@ -224,6 +232,14 @@ impl Request for Connection {
     }
 }
 
+/// The connection's bytes go into the server's counters once, as it
+/// closes: no shared counter is touched per read or write.
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.server.counters().add_bytes(self.received, self.sent);
+    }
+}
+
 impl Read for Connection {
     /// Buffered bytes first; then straight from the socket.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -259,11 +275,15 @@ impl BufRead for Connection {
 
 impl Write for Connection {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&self.stream).write(buf)
+        let n = (&self.stream).write(buf)?;
+        self.sent += n as u64;
+        Ok(n)
     }
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        (&self.stream).write_vectored(bufs)
+        let n = (&self.stream).write_vectored(bufs)?;
+        self.sent += n as u64;
+        Ok(n)
     }
 
     /// Nothing to do over TCP and Unix sockets (writes go straight to the

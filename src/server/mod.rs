@@ -10,7 +10,6 @@ mod serve_request;
 #[allow(clippy::module_inception)]
 mod server;
 mod shared;
-mod stats;
 mod tracker;
 
 pub use self::builder::ServerBuilder;

@@ -11,7 +11,7 @@
 //! logged at `debug`.
 
 use super::serve_request::Context;
-use super::stats::Counters;
+use crate::handle::Counters;
 use crate::protocol::{poll_readable, Wake};
 use crate::request::{non_zero, Request};
 use crate::{RequestHandler, Transport};

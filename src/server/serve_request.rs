@@ -1,14 +1,15 @@
 //! Running one request through its handler, with panics contained.
 
 use super::shared::Shared;
-use super::stats::Counters;
-use crate::protocol::{drive, DrainSignal, Protocol};
+use crate::handle::Counters;
+use crate::protocol::{drive, DrainSignal, Protocol, Wait, Wake};
 use crate::request::Request;
 use crate::{Failure, Hooks, Job, RequestHandler, ServerHandle, Transport};
 use std::io;
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// What every request of a server needs: the handler, the hooks and the
 /// server's shared state. One per server, shared by its jobs.
@@ -78,11 +79,13 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         if let Err(failure) = self.set_up(request) {
             return self.report(request, failure);
         }
+        let began = Instant::now();
         let handled = {
             let _blocking = self.shared.counters.enter_blocking();
             guarded(|| self.handler.handle(&mut admitted.request))
         };
-        self.finish_after(admitted, handled.err())
+        self.finish_after(admitted, handled.err());
+        self.shared.counters.request_took(began.elapsed());
     }
 
     /// Runs a protocol on the calling thread, its waits blocking on the
@@ -107,8 +110,13 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
             let began = || shared.is_shutting_down();
             let drain = DrainSignal { fd: shared.drain_fd(), began: &began };
             guarded(|| {
-                counted =
-                    drive(&mut admitted.request, Some(drain), |request, wake| protocol.step(request, wake));
+                counted = drive(&mut admitted.request, Some(drain), |request, wake| {
+                    let wait = protocol.step(request, wake);
+                    if wake == Wake::TimedOut && wait == Wait::Close {
+                        Counters::bump(&shared.counters.timed_out);
+                    }
+                    wait
+                });
                 Ok(())
             })
         };
@@ -171,8 +179,12 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
     }
 
     pub(crate) fn report(&self, request: &T::Request, failure: Failure) {
-        if matches!(failure, Failure::Panic(_)) {
-            Counters::bump(&self.shared.counters.panics);
+        match &failure {
+            Failure::Panic(_) => Counters::bump(&self.shared.counters.panics),
+            Failure::Io(err) if matches!(err.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) => {
+                Counters::bump(&self.shared.counters.timed_out)
+            }
+            _ => {}
         }
         let peer = request.peer_addr();
         if catch_unwind(AssertUnwindSafe(|| self.hooks.handle_error(peer, &failure))).is_err() {

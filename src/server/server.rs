@@ -82,6 +82,7 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
         let context = Arc::new(Context::new(handler, hooks, shared));
         let handle = context.server_handle();
         let as_dyn: Arc<dyn Concurrency> = concurrency.clone();
+        let _ = context.shared.concurrency.0.set(as_dyn.clone());
         let reactor = Arc::new(Reactor::new(transport, context, as_dyn)?);
         Ok(Server { reactor, concurrency, handle, report: Mutex::new(None), closer: Self::close_now })
     }

@@ -1,10 +1,10 @@
 //! State shared by a server, its handles and its requests.
 
 use super::request_thread::RunningRequests;
-use super::stats::Counters;
 use super::tracker::Tracker;
+use crate::handle::Counters;
 use crate::handle::{ServerState, Stats};
-use crate::{Address, ServerConfig};
+use crate::{Address, Concurrency, ServerConfig};
 use crossbeam_channel::{bounded, Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use polling::Poller;
@@ -12,6 +12,7 @@ use std::io::Write;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::ThreadId;
 
 #[derive(Debug)]
@@ -21,6 +22,8 @@ pub(crate) struct Shared {
     pub(crate) poller: Poller,
     pub(crate) tracker: Tracker,
     pub(crate) counters: Counters,
+    /// The strategy, set once the server is assembled, for its gauges.
+    pub(crate) concurrency: Strategy,
     /// Disconnected when shutdown begins: strategies blocked on a full
     /// queue select on it.
     pub(crate) cancelled: Receiver<()>,
@@ -49,6 +52,7 @@ impl Shared {
             poller: Poller::new()?,
             tracker: Tracker::default(),
             counters: Counters::default(),
+            concurrency: Strategy::default(),
             cancelled,
             cancel: Mutex::new(Some(cancel)),
             shutting_down: AtomicBool::new(false),
@@ -163,7 +167,12 @@ impl ServerState for Shared {
     }
 
     fn stats(&self) -> Stats {
-        self.counters.snapshot(self.tracker.count())
+        let threads = self.concurrency.0.get().map_or(0, |strategy| strategy.threads());
+        self.counters.snapshot(self.tracker.count(), threads)
+    }
+
+    fn counters(&self) -> &Counters {
+        &self.counters
     }
 
     fn begin_shutdown(&self) {
@@ -187,5 +196,15 @@ impl Drop for ServingGuard<'_> {
     fn drop(&mut self) {
         *self.shared.serving.lock() = None;
         self.shared.stopped.notify_all();
+    }
+}
+
+/// The server's strategy, set once it is assembled.
+#[derive(Default)]
+pub(crate) struct Strategy(pub(crate) OnceLock<Arc<dyn Concurrency>>);
+
+impl std::fmt::Debug for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.get().map_or_else(|| "unset".to_string(), |strategy| strategy.describe()))
     }
 }

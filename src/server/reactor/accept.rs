@@ -92,6 +92,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// will be stepped by the reactor rather than run on one thread.
     pub(super) fn admit(&self, mut request: T::Request, stepped: bool) -> Option<Work<T::Request>> {
         let context = &self.context;
+        Counters::bump(&context.shared.counters.accepted);
         // Behind a proxy the client is known once its PROXY header is read.
         if !context.expects_header() && !context.verified(&request) {
             return None;
@@ -125,12 +126,12 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     /// A raw request waits for a thread, unless too many already do.
     pub(super) fn admit_raw(&self, mut admitted: Admitted<T::Request>) -> Option<Work<T::Request>> {
         if let Dispatch::Loops { queue, overload: Overload::Reject, .. } = self.dispatch {
-            if self.raw_queued.load(Ordering::Acquire) >= queue.max(1) {
+            if self.shared().counters.queued.load(Ordering::Acquire) >= queue.max(1) {
                 self.context.reject(&mut admitted.request);
                 return None;
             }
         }
-        self.raw_queued.fetch_add(1, Ordering::AcqRel);
+        self.shared().counters.queued.fetch_add(1, Ordering::AcqRel);
         Some(Work::Raw(admitted))
     }
 
@@ -143,7 +144,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
     }
 
     pub(super) fn raw_queue_full(&self) -> bool {
-        self.raw_queued.load(Ordering::Acquire) >= self.raw_queue_limit()
+        self.shared().counters.queued.load(Ordering::Acquire) >= self.raw_queue_limit()
     }
 
     pub(super) fn run_service_actions(&self) {
@@ -167,7 +168,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         let (admitted, protocol) = match work {
             Work::Start(admitted, protocol) => (admitted, Some(protocol)),
             Work::Raw(admitted) => {
-                self.raw_queued.fetch_sub(1, Ordering::AcqRel);
+                self.shared().counters.queued.fetch_sub(1, Ordering::AcqRel);
                 (admitted, None)
             }
             _ => return false,

@@ -90,6 +90,9 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
         failure: Option<Failure>,
     ) {
         let received = entry.admitted.request.bytes_received() > before;
+        if wake == Wake::TimedOut && wait == Wait::Close {
+            Counters::bump(&self.shared().counters.timed_out);
+        }
         let settled = self.with_core(|core| core.settle(key, entry, wake, received, wait));
         match settled {
             Settled::Waiting(wake_poller) => {

@@ -34,6 +34,7 @@ use super::accept_error::{classify, AcceptError, Backoff};
 use super::proxy_stage::HeaderStep;
 use super::serve_request::{guarded, Admitted, Context};
 use super::tracker::Driver;
+use crate::handle::Counters;
 use crate::protocol::{Protocol, Wait, Wake};
 use crate::request::Request;
 use crate::{Concurrency, Dispatch, Failure, Overload, RequestHandler, Transport};
@@ -84,8 +85,6 @@ pub(crate) struct Reactor<T: Transport, H> {
     /// The receive buffer for datagrams.
     scratch: Mutex<Vec<u8>>,
     backoff: Mutex<Backoff>,
-    /// Raw requests queued for a thread.
-    raw_queued: AtomicUsize,
     /// The listener is armed in the poller.
     listening: AtomicBool,
     /// The loops end.
@@ -129,7 +128,6 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             lead: Mutex::new(Events::new()),
             scratch: Mutex::new(if T::is_stream() { Vec::new() } else { vec![0; max.saturating_add(1)] }),
             backoff: Mutex::new(Backoff::default()),
-            raw_queued: AtomicUsize::new(0),
             listening: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             busy: AtomicUsize::new(0),
@@ -246,7 +244,7 @@ impl<T: Transport, H: RequestHandler<T::Request>> Reactor<T, H> {
             }
             Work::Start(admitted, protocol) => self.start(admitted, protocol),
             Work::Raw(admitted) => {
-                if self.raw_queued.fetch_sub(1, Ordering::AcqRel) == self.raw_queue_limit() {
+                if self.shared().counters.queued.fetch_sub(1, Ordering::AcqRel) == self.raw_queue_limit() {
                     self.listen();
                 }
                 match self.dispatch {
