@@ -14,6 +14,10 @@
 //! says that target is not enabled, nothing is built. A response that was
 //! never all written (the client left, the drain deadline passed) has no
 //! line.
+//!
+//! A structured logger finds the same fields in the record's key-values
+//! (`log`'s `kv`): `client`, `method` and `path` (`-` for a refused
+//! request), `status`, `bytes` and `duration` (seconds, as a float).
 
 use super::HttpRequest;
 use crate::Address;
@@ -51,8 +55,14 @@ impl AccessRecord {
 
     /// The response is all written: logs its line.
     pub(super) fn finish(self, peer: &Address) {
-        let took = self.began.elapsed().as_secs_f64() * 1000.0;
-        log::info!("{peer} \"{}\" {} {} {took:.3}ms", self.line, self.status, self.bytes);
+        let took = self.began.elapsed().as_secs_f64();
+        let mut words = self.line.split(' ');
+        let (method, path) = (words.next().unwrap_or("-"), words.next().unwrap_or("-"));
+        let (status, bytes) = (self.status, self.bytes);
+        log::info!(
+            client:% = peer, method = method, path = path, status = status, bytes = bytes, duration = took;
+            "{peer} \"{}\" {status} {bytes} {:.3}ms", self.line, took * 1000.0
+        );
     }
 }
 

@@ -1,5 +1,6 @@
 //! The command line's grammar (clap derive): subcommands and their flags.
 
+use super::log_format::LogFormat;
 use super::logging;
 use super::tls_client::TrustArgs;
 use super::transport_kind::TransportKind;
@@ -86,6 +87,16 @@ pub struct ServeArgs {
     /// client it names is the one logged and served. Only behind a proxy.
     #[arg(long)]
     pub proxy_protocol: bool,
+    /// How log lines are written: text, or json (one object per line:
+    /// time, level, target, message; access lines add client, method,
+    /// path, status, bytes, duration). Default: text.
+    #[arg(long, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Serve the server's counters in the Prometheus text format at
+    /// http://HOST:PORT/metrics, on a listener of its own. Under
+    /// --processes, the supervisor serves every child's, labelled child.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub metrics: Option<String>,
     /// Leave out the HTTP access log (one info line per request) while
     /// logging the rest at --log-level.
     #[arg(long)]

@@ -3,6 +3,7 @@
 //! its own so that a mistake is reported by name, with what is accepted.
 
 use super::error::CliError;
+use super::log_format::LogFormat;
 use super::logging;
 use super::transport_kind::TransportKind;
 use log::LevelFilter;
@@ -16,7 +17,7 @@ use toml::{Table, Value};
 
 /// The keys a config file may hold, for messages.
 const KEYS: &str = "handler, bind, transport, concurrency, workers, queue, overload, log_level, data, dir, \
-     proxy_protocol, reuse_port, processes, access_log, tls_cert, tls_key, tls_handshake_timeout, \
+     proxy_protocol, reuse_port, processes, access_log, log_format, metrics, tls_cert, tls_key, tls_handshake_timeout, \
      index, cache_control, headers, not_found_page, gzip, precompressed, sendfile, [limits]";
 
 /// What a config file sets; `None` where it is silent.
@@ -50,6 +51,10 @@ pub struct ConfigFile {
     pub processes: Option<usize>,
     /// `access_log`.
     pub access_log: Option<bool>,
+    /// `log_format`: text or json.
+    pub log_format: Option<LogFormat>,
+    /// `metrics`: HOST:PORT of the `/metrics` endpoint.
+    pub metrics: Option<String>,
     /// `tls_cert`, relative to the file's directory.
     pub tls_cert: Option<PathBuf>,
     /// `tls_key`, relative to the file's directory.
@@ -114,6 +119,8 @@ impl ConfigFile {
             "reuse_port" => self.reuse_port = Some(boolean(value)?),
             "processes" => self.processes = Some(count(value)?),
             "access_log" => self.access_log = Some(boolean(value)?),
+            "log_format" => self.log_format = Some(parsed(value)?),
+            "metrics" => self.metrics = Some(text(value)?.to_string()),
             "tls_cert" => self.tls_cert = Some(base.join(text(value)?)),
             "tls_key" => self.tls_key = Some(base.join(text(value)?)),
             "tls_handshake_timeout" => self.tls_handshake_timeout = Some(parse_duration(text(value)?)?),

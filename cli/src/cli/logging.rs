@@ -1,8 +1,10 @@
 //! Log output: one line per record on stderr, written whole.
 
+use super::json_logger::JsonLogger;
+use super::log_format::LogFormat;
 use log::{LevelFilter, Log, Metadata, Record};
 use simplelog::{ConfigBuilder, WriteLogger};
-use std::io::{self, LineWriter, Stderr};
+use std::io::{self, LineWriter};
 
 /// The target of the HTTP access log's lines.
 const ACCESS_LOG: &str = "socketserver::http::access_log";
@@ -24,15 +26,19 @@ pub fn parse_level(text: &str) -> Result<LevelFilter, String> {
 }
 
 /// Sends log records at `level` and above to stderr, each line in one
-/// write so that a process reading our stderr sees whole lines at once;
-/// the HTTP access log's lines only if `access_log`.
-pub fn init(level: LevelFilter, access_log: bool) {
+/// write so that a process reading our stderr sees whole lines at once,
+/// as text or JSON (`format`); the HTTP access log's lines only if
+/// `access_log`.
+pub fn init(level: LevelFilter, access_log: bool, format: LogFormat) {
     let config = ConfigBuilder::new()
         .set_thread_level(LevelFilter::Off)
         .set_target_level(LevelFilter::Off)
         .set_location_level(LevelFilter::Off)
         .build();
-    let inner = WriteLogger::new(level, config, LineWriter::new(io::stderr()));
+    let inner: Box<dyn Log> = match format {
+        LogFormat::Text => WriteLogger::new(level, config, LineWriter::new(io::stderr())),
+        LogFormat::Json => Box::new(JsonLogger { level }),
+    };
     // Only fails if a logger is already set, which `main` never does twice.
     if log::set_boxed_logger(Box::new(StderrLogger { inner, access_log })).is_ok() {
         log::set_max_level(level);
@@ -42,7 +48,7 @@ pub fn init(level: LevelFilter, access_log: bool) {
 /// The stderr logger, saying "not enabled" for the access log when it is
 /// off, so that the server does not even build its lines.
 struct StderrLogger {
-    inner: Box<WriteLogger<LineWriter<Stderr>>>,
+    inner: Box<dyn Log>,
     access_log: bool,
 }
 

@@ -10,7 +10,10 @@ mod config_file;
 mod error;
 mod get;
 mod http_url;
+mod json_logger;
+mod log_format;
 mod logging;
+mod metrics;
 mod notify;
 mod panics;
 mod registry;
@@ -56,8 +59,9 @@ pub fn main() -> ExitCode {
 fn run_server(args: args::ServeArgs) -> Result<(), CliError> {
     let mut settings = Settings::resolve(args)?;
     let supervised = activation::supervised();
+    settings.metrics_child = settings.metrics.as_ref().and_then(|_| metrics::ChildSocket::from_env());
     settings.inherited = activation::take()?;
-    logging::init(settings.log_level, settings.access_log);
+    logging::init(settings.log_level, settings.access_log, settings.log_format);
     panics::install();
     if settings.processes > 1 && !supervised {
         return supervisor::run(&settings);

@@ -5,6 +5,7 @@
 
 use super::activation::Listener;
 use super::error::CliError;
+use super::metrics;
 use super::notify;
 use super::settings::Settings;
 use super::signals::SignalWatch;
@@ -121,6 +122,7 @@ fn serve_on<T: Transport, H: RequestHandler<T::Request>>(
         .concurrency(strategy)
         .serve_on(transport)
         .map_err(|err| CliError::runtime(format!("cannot start the server: {err}")))?;
+    let _metrics = metrics::start_for(server.handle(), settings)?;
     let reload = settings.tls.as_ref().map(|tls| tls.cert.clone());
     let _signals = SignalWatch::start(server.shutdown_handle(), reload)?;
     log::info!(

@@ -6,6 +6,8 @@ use super::args::ServeArgs;
 use super::bind_address;
 use super::config_file::ConfigFile;
 use super::error::CliError;
+use super::log_format::LogFormat;
+use super::metrics::ChildSocket;
 use super::registry::{self, HandlerInfo};
 use super::static_settings::StaticSettings;
 use super::tls_files::ServerTls;
@@ -41,6 +43,13 @@ pub struct Settings {
     pub log_level: LevelFilter,
     /// Whether the HTTP access log is written (at `info`).
     pub access_log: bool,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+    /// Where the `/metrics` endpoint listens, if anywhere.
+    pub metrics: Option<String>,
+    /// Where this process serves its metrics to its supervisor, when it
+    /// is a supervised child and `metrics` is set.
+    pub metrics_child: Option<ChildSocket>,
     /// A data file for the handlers that take one.
     pub data: Option<PathBuf>,
     /// The directory `static` serves.
@@ -101,6 +110,9 @@ impl Settings {
             overload: args.overload.or(file.overload).unwrap_or_default(),
             log_level: args.log_level.or(file.log_level).unwrap_or(LevelFilter::Info),
             access_log: !args.no_access_log && file.access_log.unwrap_or(true),
+            log_format: args.log_format.or(file.log_format).unwrap_or_default(),
+            metrics: args.metrics.or(file.metrics),
+            metrics_child: None,
             data,
             dir: dir.unwrap_or_else(|| PathBuf::from(".")),
             files,

@@ -3,6 +3,7 @@
 //! environment of a socket-activated server (see `activation`).
 
 use crate::cli::activation::{LISTEN_FDS_START, SUPERVISOR_VAR};
+use crate::cli::metrics::CHILD_VAR;
 use std::io;
 use std::os::fd::RawFd;
 use std::os::unix::process::CommandExt;
@@ -34,6 +35,7 @@ impl Child {
         command
             .args(std::env::args_os().skip(1))
             .env(SUPERVISOR_VAR, std::process::id().to_string())
+            .env(CHILD_VAR, number.to_string())
             .env("LISTEN_FDS", "1")
             .env_remove("LISTEN_PID")
             .env_remove("LISTEN_FDNAMES")

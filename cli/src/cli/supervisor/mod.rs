@@ -25,6 +25,7 @@ use self::events::Events;
 use self::pool::Pool;
 use super::activation::Listener;
 use super::error::CliError;
+use super::metrics::SupervisorMetrics;
 use super::settings::Settings;
 use super::transport_kind::TransportKind;
 use socketserver::{Address, Tcp, Transport, UnixStream};
@@ -83,6 +84,7 @@ pub fn run(settings: &Settings) -> Result<(), CliError> {
         settings.processes,
         std::process::id()
     );
+    let _metrics = SupervisorMetrics::start(settings)?;
     let drain = settings.limits.drain_timeout;
     let mut pool = Pool::new(settings.processes, listening.fd(), events.notify_path().to_path_buf(), drain);
     pool.run(&events.receiver);
