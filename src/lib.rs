@@ -157,6 +157,9 @@
 //!   a load balancer sends before each connection's bytes
 //!   ([`ServerBuilder::proxy_protocol`]), so handlers see the client's
 //!   own address.
+//! - `metrics`: `socketserver::metrics`, the server's [`Stats`] in the
+//!   Prometheus text exposition format for a `/metrics` endpoint (written
+//!   by hand: no crate).
 //!
 //! The `socketserver` command line is a separate package (`cli/` in the
 //! repository), so a library user never compiles it.

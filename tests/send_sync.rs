@@ -46,6 +46,7 @@ fn strategies_and_values_cross_threads() {
     assert_send_sync::<Address>();
     assert_send_sync::<ServerConfig>();
     assert_send_sync::<Stats>();
+    assert_send_sync::<socketserver::Durations>();
     assert_send_sync::<DrainReport>();
     assert_send_sync::<Framing>();
     assert_send_sync::<FrameError>();

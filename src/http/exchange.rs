@@ -57,9 +57,9 @@ pub(super) struct Exchange {
     /// When the server drains, the end of this connection's
     /// [`DRAIN_GRACE`] between requests.
     drain_grace: Option<Instant>,
-    /// The status of the response being written and when its request
-    /// began, for the server's counters.
-    answering: Option<(u16, Instant)>,
+    /// The status of the response being written, for the server's
+    /// counters (0: none).
+    answering: u16,
 }
 
 impl Exchange {
@@ -70,7 +70,7 @@ impl Exchange {
             engine: Engine::new(http.limits.max_head_size.max(BUFFER)),
             access: None,
             drain_grace: None,
-            answering: None,
+            answering: 0,
         }
     }
 
@@ -128,16 +128,16 @@ impl Exchange {
                 }
                 Phase::Writing(outgoing) => {
                     let keep_alive = outgoing.keep_alive();
-                    if let Some((status, began)) = self.answering.take() {
-                        conn.server().counters().http_response(status, began.elapsed());
-                    }
                     if let Some(record) = self.access.take() {
                         record.finish(conn.peer_addr());
                     }
                     if !keep_alive && conn.shutdown_write().is_err() {
                         return Ok(Wait::Close);
                     }
+                    let clock = &self.engine.clock;
+                    let began = clock.began().unwrap_or(clock.last_bytes());
                     self.written(keep_alive);
+                    self.count_answer(conn, began);
                     if keep_alive && self.engine.may_wait_unread(conn) {
                         return Ok(self.idle_wait(conn));
                     }
@@ -186,6 +186,16 @@ impl Exchange {
         };
     }
 
+    /// Counts the answer just written in the server's counters, timed
+    /// by the clock reading [`written`](Self::written) took, not another.
+    fn count_answer(&mut self, conn: &Connection, began: Instant) {
+        let status = std::mem::take(&mut self.answering);
+        if status != 0 {
+            let took = self.engine.clock.idle_since().saturating_duration_since(began);
+            conn.server().counters().http_response(status, took);
+        }
+    }
+
     /// Runs the application on a whole request and starts its response.
     fn respond<A: HttpHandler>(
         &mut self,
@@ -204,7 +214,7 @@ impl Exchange {
         let request = HttpRequest::new(head, method, body, conn.peer_addr().clone());
         let response = call(http, &request);
         self.access = AccessRecord::answered(&request, response.status(), began);
-        self.answering = Some((response.status(), began));
+        self.answering = response.status();
         drop(request);
         let framing = Framing {
             head_only: method == Method::Head,
@@ -227,7 +237,7 @@ impl Exchange {
         let clock = &self.engine.clock;
         let began = clock.began().unwrap_or(clock.last_bytes());
         self.access = AccessRecord::refused(rejection.status, began);
-        self.answering = Some((rejection.status, began));
+        self.answering = rejection.status;
         let text = format!("{} {}\n", rejection.status, rejection.message);
         let framing =
             Framing { head_only: false, http10: false, keep_alive: false, server_name: &http.server_name };

@@ -79,6 +79,13 @@ impl Clock {
         self.began
     }
 
+    /// When the connection last became idle: its last answer's time
+    /// once [`answered`](Self::answered).
+    #[cfg(feature = "http")]
+    pub(crate) fn idle_since(&self) -> Instant {
+        self.idle_since
+    }
+
     /// When bytes last arrived.
     #[cfg(feature = "http")]
     pub(crate) fn last_bytes(&self) -> Instant {
