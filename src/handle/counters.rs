@@ -51,6 +51,7 @@ impl Counters {
     }
 
     /// Counts an HTTP response of `status` that took `took`.
+    #[cfg(feature = "http")]
     pub(crate) fn http_response(&self, status: u16, took: Duration) {
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         self.responses[class].fetch_add(1, Ordering::Relaxed);

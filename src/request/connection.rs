@@ -96,6 +96,7 @@ impl Connection {
     }
 
     /// Counts bytes sent around [`Write`] (a file by `sendfile`).
+    #[cfg(feature = "http")]
     pub(crate) fn count_sent(&mut self, bytes: u64) {
         self.sent += bytes;
     }
