@@ -193,6 +193,8 @@ fn a_served_connection_answers_as_the_conversation_does_however_the_reads_fall()
     }
     client.shutdown(std::net::Shutdown::Write).unwrap();
     assert_eq!(rest(&mut client), answers_in_pieces(&stream, &[], 64 * 1024));
+    let (server, _) = serving.shutdown();
+    assert_eq!(server.stats().messages, texts.len() as u64, "every message answered is counted");
 }
 
 /// A codec that never finds the end of a message.
@@ -282,4 +284,6 @@ fn a_datagram_holds_several_messages_answered_in_one_datagram() {
     assert_eq!(client.recv(), [net("ba"), net("edc")].concat());
     client.send(b"2:ab");
     assert_eq!(client.recv(), net("error stream ended mid-message after 4 bytes"));
+    let (server, _) = serving.shutdown();
+    assert_eq!(server.stats().messages, 2, "two messages answered; the refused one is not counted");
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 pub(crate) struct Counters {
     pub(crate) accepted: AtomicU64,
     pub(crate) served: AtomicU64,
+    /// Messages a message handler answered.
+    pub(crate) messages: AtomicU64,
     pub(crate) rejected: AtomicU64,
     pub(crate) refused: AtomicU64,
     pub(crate) oversized: AtomicU64,
@@ -42,6 +44,14 @@ impl Counters {
     pub(crate) fn enter_blocking(&self) -> Blocking<'_> {
         self.blocking.fetch_add(1, Ordering::Relaxed);
         Blocking(&self.blocking)
+    }
+
+    /// Counts `count` messages answered (one atomic operation for all
+    /// of a step's).
+    pub(crate) fn add_messages(&self, count: u64) {
+        if count > 0 {
+            self.messages.fetch_add(count, Ordering::Relaxed);
+        }
     }
 
     /// Adds the bytes a closed connection received and sent.
@@ -74,6 +84,7 @@ impl Counters {
         Stats {
             accepted: read(&self.accepted),
             served: read(&self.served),
+            messages: read(&self.messages),
             active: active as u64,
             rejected: read(&self.rejected),
             refused: read(&self.refused),

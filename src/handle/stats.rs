@@ -17,6 +17,10 @@ pub struct Stats {
     pub accepted: u64,
     /// Requests whose handler ran to the end (an error or panic included).
     pub served: u64,
+    /// Messages a [`MessageHandler`](crate::MessageHandler) answered,
+    /// over every connection and datagram (a message connection counts
+    /// once in `served` however many it answers).
+    pub messages: u64,
     /// Requests in flight now: running or queued.
     pub active: u64,
     /// Requests refused: at `max_connections`, by the overload policy, or

@@ -193,27 +193,34 @@ impl<M: MessageHandler<C>, C: Codec> Messages<M, C> {
         let max = datagram.server().config().max_message_size;
         let mut out = Vec::new();
         let (peer, data) = (datagram.peer_addr(), datagram.data());
-        self.sessions.with(
+        let answered = self.sessions.with(
             peer,
             || self.handler.open(peer),
-            |session| ((), self.answer_datagram(session, data, max, &mut out)),
+            |session| self.answer_datagram(session, data, max, &mut out),
         );
+        datagram.server().counters().add_messages(answered);
         send(datagram, &out)
     }
 
-    /// Answers every message of one datagram into `out`; whether the
-    /// peer's session goes on.
-    fn answer_datagram(&self, session: &mut M::Session, data: &[u8], max: usize, out: &mut Vec<u8>) -> bool {
+    /// Answers every message of one datagram into `out`: how many were
+    /// answered, and whether the peer's session goes on.
+    fn answer_datagram(
+        &self,
+        session: &mut M::Session,
+        data: &[u8],
+        max: usize,
+        out: &mut Vec<u8>,
+    ) -> (u64, bool) {
         let mut codec = self.datagram_codec.clone();
-        let mut rest = data;
+        let (mut rest, mut answered) = (data, 0);
         loop {
             let input = Input::new(rest).max_message_size(max).datagram();
-            match answer_next(&self.handler, &mut codec, session, input, out) {
-                (Step::Answered(Action::Close) | Step::Refused, _) => return false,
-                (Step::Answered(_) | Step::Skipped, used) if used > 0 && used < rest.len() => {
-                    rest = &rest[used..]
-                }
-                _ => return true,
+            let (step, used) = answer_next(&self.handler, &mut codec, session, input, out);
+            answered += u64::from(matches!(step, Step::Answered(_)));
+            match step {
+                Step::Answered(Action::Close) | Step::Refused => return (answered, false),
+                Step::Answered(_) | Step::Skipped if used > 0 && used < rest.len() => rest = &rest[used..],
+                _ => return (answered, true),
             }
         }
     }

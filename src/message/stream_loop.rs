@@ -52,7 +52,9 @@ impl<S: Send + 'static, C: Codec> StreamLoop<S, C> {
     where
         M: MessageHandler<C, Session = S>,
     {
-        match self.advance(messages, conn, wake) {
+        let wait = self.advance(messages, conn, wake);
+        conn.server().counters().add_messages(u64::from(self.engine.answered_in_step()));
+        match wait {
             Ok(wait) => wait,
             Err(err) => {
                 log::debug!("closing connection from {}: {err}", conn.peer_addr());

@@ -30,6 +30,7 @@ pub(super) const FAMILIES: &[Family] = &[
         "Requests whose handler ran to the end: raw handler runs, message and HTTP connections.",
         |s| s.served,
     ),
+    counter("socketserver_messages_total", "Messages a message handler answered.", |s| s.messages),
     counter("socketserver_refused_total", "Requests refused by verify_request.", |s| s.refused),
     counter(
         "socketserver_rejected_total",

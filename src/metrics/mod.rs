@@ -11,6 +11,7 @@
 //! |---|---|---|
 //! | `socketserver_connections_accepted_total` | counter | [`Stats::accepted`](crate::Stats::accepted) |
 //! | `socketserver_requests_total` | counter | [`Stats::served`](crate::Stats::served) |
+//! | `socketserver_messages_total` | counter | [`Stats::messages`](crate::Stats::messages) |
 //! | `socketserver_http_responses_total{code="2xx"}` | counter | [`Stats::http_responses`](crate::Stats::http_responses) |
 //! | `socketserver_refused_total` | counter | [`Stats::refused`](crate::Stats::refused) |
 //! | `socketserver_rejected_total` | counter | [`Stats::rejected`](crate::Stats::rejected) |

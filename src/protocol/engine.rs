@@ -89,6 +89,11 @@ impl Engine {
         self.spent > 0 && self.read && self.short && self.input.len() == 0 && is_plain(conn)
     }
 
+    /// Requests answered in the step now running.
+    pub(crate) fn answered_in_step(&self) -> u32 {
+        self.spent
+    }
+
     /// Whether the step has used its budget.
     pub(crate) fn exhausted(&self) -> bool {
         self.spent >= STEP_BUDGET
