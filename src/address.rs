@@ -164,6 +164,7 @@ impl IntoAddress for &str {
             return Ok(Address::Inet(addr));
         }
         if looks_like_host_port(self) {
+            check_port(self)?;
             return resolve(self);
         }
         if self.contains('/') {
@@ -214,10 +215,23 @@ fn looks_like_host_port(text: &str) -> bool {
     }
 }
 
+/// Refuses `HOST:PORT` text whose port is past 65535, naming the address.
+fn check_port(text: &str) -> io::Result<()> {
+    let port = text.rsplit_once(':').map_or("", |(_, port)| port);
+    match port.parse::<u16>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{text}`: port {port} is out of range; a port is 0 to 65535"),
+        )),
+    }
+}
+
 fn resolve(target: impl ToSocketAddrs + fmt::Debug) -> io::Result<Address> {
     let described = format!("{target:?}");
     target
-        .to_socket_addrs()?
+        .to_socket_addrs()
+        .map_err(|err| io::Error::new(err.kind(), format!("{described}: {err}")))?
         .next()
         .map(Address::Inet)
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{described} resolved to no address")))
@@ -226,6 +240,15 @@ fn resolve(target: impl ToSocketAddrs + fmt::Debug) -> io::Result<Address> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_port_out_of_range_is_refused_naming_the_address() {
+        let err = "127.0.0.1:70000".into_address().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(err.to_string(), "`127.0.0.1:70000`: port 70000 is out of range; a port is 0 to 65535");
+        let err = "localhost:99999".into_address().unwrap_err();
+        assert!(err.to_string().starts_with("`localhost:99999`: port 99999"), "{err}");
+    }
 
     #[test]
     fn strings_become_inet_or_unix() {

@@ -20,6 +20,8 @@ enum Mode {
     HandlePanics,
     SetupFails,
     BothFail,
+    /// `handle` fails, then `finish` panics.
+    FinishPanics,
 }
 
 /// Records each call it gets.
@@ -41,7 +43,7 @@ impl RequestHandler<Connection> for Recorder {
         self.calls.lock().push("handle");
         match self.mode {
             Mode::Fine => conn.write_all(b"fine\n"),
-            Mode::HandleFails | Mode::BothFail => Err(io::Error::other("handle failed")),
+            Mode::HandleFails | Mode::BothFail | Mode::FinishPanics => Err(io::Error::other("handle failed")),
             Mode::HandlePanics => panic!("handle panicked on purpose"),
             Mode::SetupFails => unreachable!("handle ran after a setup error"),
         }
@@ -51,6 +53,7 @@ impl RequestHandler<Connection> for Recorder {
         self.calls.lock().push("finish");
         match self.mode {
             Mode::BothFail => Err(io::Error::other("finish failed")),
+            Mode::FinishPanics => panic!("finish panicked on purpose"),
             _ => Ok(()),
         }
     }
@@ -128,6 +131,15 @@ fn finish_runs_after_a_panic_in_a_pool_worker() {
     let (calls, failures, panics) = one_request(Mode::HandlePanics, ThreadPool::new(1));
     assert_eq!(calls, ["setup", "handle", "finish", "handle_error"]);
     assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "panic: handle panicked on purpose");
+    assert_eq!(panics, 1);
+}
+
+#[test]
+fn a_finish_panic_after_a_handle_error_is_counted_and_handle_error_gets_the_cause() {
+    let (calls, failures, panics) = one_request(Mode::FinishPanics, SingleThread);
+    assert_eq!(calls, ["setup", "handle", "finish", "handle_error"]);
+    assert_eq!(failures.recv_timeout(PATIENCE).unwrap(), "io: handle failed");
+    assert!(failures.try_recv().is_err(), "handle_error runs once");
     assert_eq!(panics, 1);
 }
 

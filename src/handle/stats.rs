@@ -34,7 +34,9 @@ pub struct Stats {
     /// Connections closed because a deadline passed (idle, read, write,
     /// linger) and raw handler runs that ended in a socket timeout.
     pub timed_out: u64,
-    /// Handler runs that ended in a panic.
+    /// Handler runs that ended in a panic: in `setup`, `handle` or
+    /// `finish` (a `finish` that panics after `handle` failed counts,
+    /// although `handle_error` is given `handle`'s failure, the cause).
     pub panics: u64,
     /// Connections waiting in the server's poller now (for bytes, for
     /// room to write, or between requests), holding no thread.

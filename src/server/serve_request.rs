@@ -140,6 +140,11 @@ impl<T: Transport, H: RequestHandler<T::Request>> Context<T, H> {
         let finished = guarded(|| self.handler.finish(&mut admitted.request)).err();
         match (handled, finished) {
             (Some(failure), Some(also)) => {
+                // `handle_error` gets the cause; a panic in `finish` still
+                // counts as one.
+                if matches!(also, Failure::Panic(_)) {
+                    Counters::bump(&self.shared.counters.panics);
+                }
                 self.report(&admitted.request, failure);
                 log::error!("finish also failed for {}: {also}", admitted.request.peer_addr());
             }

@@ -261,6 +261,10 @@ impl<T: Transport, C: Concurrency, H: RequestHandler<T::Request>> Server<T, C, H
     /// Python, a refused request still ends the call. Not for use while
     /// [`serve_forever`](Self::serve_forever) runs.
     ///
+    /// `Some(Duration::ZERO)` polls, as Python's `timeout = 0` does: a
+    /// request already waiting is served, otherwise `handle_timeout` runs
+    /// and `false` is returned at once. `None` waits without limit.
+    ///
     /// # Errors
     ///
     /// Fails when accepting fails for want of resources (`EMFILE` and
@@ -397,11 +401,15 @@ fn drain_deadline(started: Instant, timeout: Duration) -> Instant {
 /// # }
 ///
 /// let server = Server::builder(Quiet).bind::<Tcp>("127.0.0.1:0")?;
-/// let fd = server.as_fd();
-/// let socket = socket2::SockRef::from(&fd);
-/// assert!(socket.is_listener()?);
+/// // With the standard library alone: a duplicate of the descriptor as a
+/// // `TcpListener`, to read what std can (the socket stays the server's).
+/// let listener = std::net::TcpListener::from(server.as_fd().try_clone_to_owned()?);
+/// assert_eq!(listener.local_addr()?, server.local_addr().as_inet().unwrap());
 /// # Ok::<(), std::io::Error>(())
 /// ```
+///
+/// With the `socket2` crate (a dependency of yours), any option, without
+/// a duplicate: `socket2::SockRef::from(&server.as_fd()).is_listener()`.
 impl<T: Transport, C, H> AsFd for Server<T, C, H> {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.reactor.transport.as_fd()
