@@ -12,21 +12,25 @@ pub struct Options {
     pub current_thread: bool,
     /// Serve UDP instead of TCP (tokio-echo only).
     pub udp: bool,
+    /// Answer address-book lines instead of echoing (tokio-echo only).
+    pub lines: bool,
 }
 
 impl Options {
-    /// Reads `[--current-thread] [--udp] ADDR` from the command line.
+    /// Reads `[--current-thread] [--udp | --lines] ADDR` from the command line.
     ///
     /// # Panics
     ///
     /// With a usage message when the address is missing or malformed.
     pub fn from_args(name: &str) -> Options {
-        let mut options = Options { addr: ([127, 0, 0, 1], 0).into(), current_thread: false, udp: false };
+        let mut options =
+            Options { addr: ([127, 0, 0, 1], 0).into(), current_thread: false, udp: false, lines: false };
         let mut addr = None;
         for arg in std::env::args().skip(1) {
             match arg.as_str() {
                 "--current-thread" => options.current_thread = true,
                 "--udp" => options.udp = true,
+                "--lines" => options.lines = true,
                 other => addr = Some(other.parse().unwrap_or_else(|_| usage(name))),
             }
         }
@@ -54,6 +58,6 @@ pub fn announce(addr: SocketAddr) {
 }
 
 fn usage(name: &str) -> ! {
-    eprintln!("usage: {name} [--current-thread] [--udp] HOST:PORT");
+    eprintln!("usage: {name} [--current-thread] [--udp | --lines] HOST:PORT");
     std::process::exit(2)
 }

@@ -122,6 +122,8 @@ impl Contender {
                 let mut command = Command::new(self.binary(args).expect("checked"));
                 if scenario.transport() == "udp" {
                     command.arg("--udp");
+                } else if scenario == Scenario::AddressBook {
+                    command.arg("--lines");
                 }
                 Ok(Launch::announcing(command, &["127.0.0.1:0"]))
             }

@@ -120,7 +120,8 @@ fn servers(args: &SuiteArgs) -> String {
          connection, no limits, no timeouts: the floor that shows what the framework's layers cost.\n\
          - **tokio**: `bench-servers/src/bin/tokio-echo.rs`, a tokio task per connection and a 64 KiB \
          buffer, multi-thread runtime (one worker on one pinned core); with `--udp` it answers `OK...` and \
-         the datagram, as `serve ack` does.\n\
+         the datagram, as `serve ack` does; with `--lines` (the address-book rows) it is the tokio address \
+         book: `BufReader::read_line`, a `HashMap` lookup, the office back.\n\
          - **hyper**: `bench-servers/src/bin/hyper-hello.rs`, hyper 1.x HTTP/1.1 on tokio, answering every \
          request with a `text/plain` hello and the date, as `serve http` does.\n\
          - **nginx**: the installed nginx, one worker process, `return 200 \"Hello From Server at nginx\"`, no \

@@ -155,7 +155,7 @@ impl Scenario {
             Scenario::Echo64Idle => (50, args.idle as usize, false, echo64),
             Scenario::PerRequest => (20, 0, true, echo64),
             Scenario::Echo64K => (10, 0, false, RequestSpec::Echo { size: 64 * 1024 }),
-            Scenario::AddressBook if matches!(contender, Contender::Reference | Contender::Tokio) => {
+            Scenario::AddressBook if contender == Contender::Reference => {
                 (50, 0, false, RequestSpec::Echo { size: NAME.len() + 1 })
             }
             Scenario::AddressBook => {
