@@ -8,6 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use socketserver::codec::{Codec, Decoded, Input};
+use socketserver::framing::split_reads;
 use socketserver::{Action, Conversation, FrameError, MessageHandler, Messages, Reply};
 
 #[derive(Clone, Default)]
@@ -84,16 +85,6 @@ fn answers(chunks: &[&[u8]]) -> Vec<u8> {
 fuzz_target!(|data: &[u8]| {
     // The first bytes choose the read sizes; the rest is the stream.
     let (splits, stream) = data.split_at(data.len().min(8));
-    let mut chunks = Vec::new();
-    let mut rest = stream;
-    for &size in splits.iter().cycle().take(stream.len()) {
-        if rest.is_empty() {
-            break;
-        }
-        let (chunk, tail) = rest.split_at(usize::from(size.max(1)).min(rest.len()));
-        chunks.push(chunk);
-        rest = tail;
-    }
-    chunks.push(rest);
+    let chunks = split_reads(stream, splits);
     assert_eq!(answers(&[stream]), answers(&chunks), "a split changed the answers");
 });

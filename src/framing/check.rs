@@ -13,6 +13,15 @@ use super::{Decoder, Framing};
 #[doc(hidden)]
 pub fn check_split_invariance(framing: Framing, max: usize, stream: &[u8], splits: &[u8]) {
     let whole = decode_all(framing, max, &[stream]);
+    let chunks = split_reads(stream, splits);
+    assert_eq!(whole, decode_all(framing, max, &chunks), "split changed the messages");
+}
+
+/// `stream` cut into the reads `splits` describes (each byte is the
+/// length of the next read, 0 meaning 1; the rest in one read), for
+/// fuzz targets that feed a decoder or codec piece by piece.
+#[doc(hidden)]
+pub fn split_reads<'a>(stream: &'a [u8], splits: &[u8]) -> Vec<&'a [u8]> {
     let mut chunks = Vec::new();
     let mut rest = stream;
     for &size in splits.iter().cycle().take(stream.len()) {
@@ -26,7 +35,7 @@ pub fn check_split_invariance(framing: Framing, max: usize, stream: &[u8], split
     if !rest.is_empty() {
         chunks.push(rest);
     }
-    assert_eq!(whole, decode_all(framing, max, &chunks), "split changed the messages");
+    chunks
 }
 
 /// Every message (or the first error) from the reads in `chunks`.

@@ -5,7 +5,7 @@ mod decoder;
 mod frame_error;
 
 #[doc(hidden)]
-pub use self::check::check_split_invariance;
+pub use self::check::{check_split_invariance, split_reads};
 
 pub(crate) use self::decoder::limit_for;
 pub use self::decoder::{Decoder, Frame};
