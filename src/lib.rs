@@ -170,6 +170,7 @@
 //! `cfg(unix)`.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings), allow(dead_code, unused_variables))))]
 
 pub mod codec;
