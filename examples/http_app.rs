@@ -59,7 +59,7 @@ impl Notes {
 
     /// `POST /notes`: a JSON note in, the stored note (with its id) out.
     fn create(&self, req: &HttpRequest) -> io::Result<HttpResponse> {
-        if req.header("content-type").map_or(true, |t| !t.starts_with("application/json")) {
+        if req.header("content-type").is_none_or(|t| !t.starts_with("application/json")) {
             return Ok(HttpResponse::text(415, "send Content-Type: application/json\n"));
         }
         match serde_json::from_slice::<Note>(req.body()) {

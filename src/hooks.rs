@@ -19,7 +19,7 @@ use crate::{Address, Failure};
 ///
 /// impl Hooks for LoopbackOnly {
 ///     fn verify_request(&self, peer: &Address) -> bool {
-///         peer.as_inet().map_or(true, |addr| addr.ip().is_loopback())
+///         peer.as_inet().is_none_or(|addr| addr.ip().is_loopback())
 ///     }
 /// }
 /// ```

@@ -34,7 +34,7 @@ struct Picky {
 
 impl Hooks for Picky {
     fn verify_request(&self, peer: &Address) -> bool {
-        peer.as_inet().map_or(true, |addr| addr.port() != self.refused_port)
+        peer.as_inet().is_none_or(|addr| addr.port() != self.refused_port)
     }
 
     fn service_actions(&self) {

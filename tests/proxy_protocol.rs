@@ -90,7 +90,7 @@ struct Verified(Arc<Mutex<Vec<String>>>);
 impl Hooks for Verified {
     fn verify_request(&self, peer: &Address) -> bool {
         self.0.lock().push(peer.to_string());
-        peer.as_inet().map_or(true, |addr| addr.ip().to_string() != "10.9.9.9")
+        peer.as_inet().is_none_or(|addr| addr.ip().to_string() != "10.9.9.9")
     }
 }
 

@@ -74,7 +74,7 @@ impl<S> SessionTable<S> {
     fn make_room(&self, sessions: &mut HashMap<Address, Arc<Mutex<Entry<S>>>>) {
         let used = |slot: &Arc<Mutex<Entry<S>>>| slot.try_lock().map(|entry| entry.used);
         let ttl = self.ttl;
-        sessions.retain(|_, slot| used(slot).map_or(true, |used| used.elapsed() < ttl));
+        sessions.retain(|_, slot| used(slot).is_none_or(|used| used.elapsed() < ttl));
         if sessions.len() >= self.max {
             let oldest = sessions
                 .iter()

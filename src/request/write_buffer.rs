@@ -83,7 +83,7 @@ mod tests {
         let (tls, mut client) = pair();
         tls.set_nonblocking(true).unwrap();
         let mut out = WriteBuffer::default();
-        out.buf().extend(std::iter::repeat(b'z').take(4 << 20));
+        out.buf().extend(std::iter::repeat_n(b'z', 4 << 20));
         let mut raw = Vec::new();
         let mut chunk = [0u8; 4096];
         let mut blocked = 0;

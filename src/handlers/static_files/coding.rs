@@ -91,7 +91,7 @@ impl AcceptEncoding {
         let mut best: Option<(Coding, u16)> = None;
         for coding in available {
             let w = self.weight(coding.token());
-            if w > 0 && w >= identity && best.map_or(true, |(_, b)| w > b) {
+            if w > 0 && w >= identity && best.is_none_or(|(_, b)| w > b) {
                 best = Some((coding, w));
             }
         }

@@ -24,7 +24,7 @@ impl Timers {
     /// it and must be woken.
     pub(crate) fn push(&mut self, at: Instant, key: usize) -> bool {
         self.heap.push(Reverse((at, key)));
-        matches!(self.polling, Some(wakes) if wakes.map_or(true, |wakes| at < wakes))
+        matches!(self.polling, Some(wakes) if wakes.is_none_or(|wakes| at < wakes))
     }
 
     /// A thread is about to poll: how long it may sleep, at most `cap`
