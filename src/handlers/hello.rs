@@ -1,6 +1,7 @@
 //! A hello-and-time HTTP page: a greeting with the server's date and time.
 
 use crate::http::{HttpHandler, HttpRequest, HttpResponse, Method};
+use std::fmt::Write;
 use std::io;
 
 /// Answers `GET /` with `Hello From Server at <date and time>` (local
@@ -42,7 +43,7 @@ impl HttpHandler for Hello {
                 format!("404 Not Found: only / is served here, not {}\n", req.path()),
             ));
         }
-        Ok(HttpResponse::text(200, format!("Hello From Server at {}", now_text())))
+        Ok(HttpResponse::text(200, greeting()))
     }
 
     fn unsupported(&self, req: &HttpRequest) -> io::Result<HttpResponse> {
@@ -58,13 +59,17 @@ thread_local! {
 }
 
 /// The local time as `2019-02-19 15:50:44.720747`.
-fn now_text() -> String {
+/// "Hello From Server at " and the local time to the microsecond, made
+/// in one string (the seconds formatted once a second).
+fn greeting() -> String {
     let now = chrono::Local::now();
     SECOND.with(|second| {
         let mut second = second.borrow_mut();
         if second.0 != now.timestamp() {
             *second = (now.timestamp(), now.format("%Y-%m-%d %H:%M:%S").to_string());
         }
-        format!("{}.{:06}", second.1, now.timestamp_subsec_micros())
+        let mut text = String::with_capacity(48);
+        let _ = write!(text, "Hello From Server at {}.{:06}", second.1, now.timestamp_subsec_micros());
+        text
     })
 }

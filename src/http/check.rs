@@ -1,7 +1,6 @@
 //! A consistency check of the request reader, for fuzzing.
 
 use super::body_length::BodyLength;
-use super::head::RequestHead;
 use super::request_reader::{ReadRequest, RequestReader};
 use super::HttpLimits;
 use crate::request::{Filled, ReadBuffer, Source};
@@ -84,8 +83,11 @@ fn read_all(stream: &[u8], splits: &[u8]) -> (Vec<Read>, Option<u16>) {
 fn checked(request: ReadRequest, limits: &HttpLimits) -> Read {
     let ReadRequest { head, body, head_len, .. } = request;
     assert!(head_len <= limits.max_head_size, "a {head_len}-byte head read");
-    assert!(head.headers.len() <= limits.max_headers, "{} fields read", head.headers.len());
-    assert!(head.method.len() + head.target.len() + 10 <= limits.max_request_line, "request line too long");
+    assert!(head.header_count() <= limits.max_headers, "{} fields read", head.header_count());
+    assert!(
+        head.method().len() + head.target().len() + 10 <= limits.max_request_line,
+        "request line too long"
+    );
     match BodyLength::of(&head).expect("a request read has a valid body length") {
         BodyLength::Empty => assert!(body.is_empty()),
         BodyLength::Fixed(len) => assert_eq!(body.len() as u64, len, "a Content-Length body of another size"),
@@ -93,8 +95,8 @@ fn checked(request: ReadRequest, limits: &HttpLimits) -> Read {
             assert!(body.len() as u64 <= limits.max_body_size, "a chunked body past the limit")
         }
     }
-    let RequestHead { method, target, minor, headers } = head;
-    (method, target, minor, headers, body)
+    let headers = head.headers().map(|(name, value)| (name.to_string(), value.to_vec())).collect();
+    (head.method().to_string(), head.target().to_string(), head.minor, headers, body)
 }
 
 /// A byte slice read in chunks: the sizes in `splits`, cycled, or as

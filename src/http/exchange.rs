@@ -391,7 +391,7 @@ fn call<A: HttpHandler>(http: &Http<A>, request: &HttpRequest) -> HttpResponse {
 /// (`https://` over plain TCP, `http://` over TLS) is not for this
 /// server: 421 (RFC 9110 §7.4, §15.5.20).
 fn misdirected(head: &RequestHead, conn: &Connection) -> Option<Rejection> {
-    let https = wants_https(&head.target)?;
+    let https = wants_https(head.target())?;
     let plain = matches!(conn.stream(), Stream::Tcp(_)) || is_unix(conn.stream());
     (https == plain).then(|| {
         let (asked, have) = if https { ("https", "plain") } else { ("http", "TLS") };

@@ -2,36 +2,107 @@
 
 use super::rejection::Rejection;
 use super::HttpLimits;
+use std::mem::MaybeUninit;
 
-/// A parsed request line and header fields, owned.
+/// Header fields are parsed into an array on the stack up to this many
+/// (`HttpLimits::max_headers` is 100 unless set); past it, the heap.
+const STACK_HEADERS: usize = 128;
+
+/// A parsed request line and header fields, owned: their bytes copied
+/// into one buffer, each part a span of it, so a request costs two
+/// allocations whatever its number of fields (a `String` for each name
+/// and value was a tenth of a keep-alive hello's instructions, in
+/// `malloc` and `free`).
 #[derive(Debug)]
 pub(super) struct RequestHead {
-    pub(super) method: String,
-    pub(super) target: String,
+    /// The method, the target, then each field's name and value.
+    bytes: Vec<u8>,
+    method: Span,
+    target: Span,
     /// `httparse`'s minor version: 0 for HTTP/1.0, 1 for HTTP/1.1.
     pub(super) minor: u8,
-    pub(super) headers: Vec<(String, Vec<u8>)>,
+    headers: Vec<(Span, Span)>,
 }
 
+/// Where a part of the head lies in [`RequestHead::bytes`].
+type Span = (usize, usize);
+
 impl RequestHead {
+    /// Copies what `httparse` read.
+    fn owned(request: &httparse::Request<'_, '_>) -> RequestHead {
+        let method = request.method.unwrap_or_default();
+        let target = request.path.unwrap_or_default();
+        let fields: usize = request.headers.iter().map(|h| h.name.len() + h.value.len()).sum();
+        let mut bytes = Vec::with_capacity(method.len() + target.len() + fields);
+        let mut span = |part: &[u8]| {
+            let start = bytes.len();
+            bytes.extend_from_slice(part);
+            (start, bytes.len())
+        };
+        let (method, target) = (span(method.as_bytes()), span(target.as_bytes()));
+        let headers = request.headers.iter().map(|h| (span(h.name.as_bytes()), span(h.value))).collect();
+        RequestHead { bytes, method, target, minor: request.version.unwrap_or(1), headers }
+    }
+
+    /// The method, as sent.
+    pub(super) fn method(&self) -> &str {
+        self.text(self.method)
+    }
+
+    /// The request target, as sent.
+    pub(super) fn target(&self) -> &str {
+        self.text(self.target)
+    }
+
+    /// Every header field in order, names as sent.
+    pub(super) fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.headers.iter().map(|&(name, value)| (self.text(name), self.slice(value)))
+    }
+
+    /// How many header fields the head has.
+    pub(super) fn header_count(&self) -> usize {
+        self.headers.len()
+    }
+
     /// Every value of a header field, the name matched in any case.
     pub(super) fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_slice())
+        // Names compared as bytes: no UTF-8 check for each field of each
+        // lookup (it was an eighth of a keep-alive hello's instructions).
+        let named = move |&&(n, _): &&(Span, Span)| self.slice(n).eq_ignore_ascii_case(name.as_bytes());
+        self.headers.iter().filter(named).map(|&(_, value)| self.slice(value))
+    }
+
+    /// The first value of a header field, the name matched in any case.
+    pub(super) fn value(&self, name: &str) -> Option<&[u8]> {
+        let named = |&&(n, _): &&(Span, Span)| self.slice(n).eq_ignore_ascii_case(name.as_bytes());
+        self.headers.iter().find(named).map(|&(_, value)| self.slice(value))
     }
 
     /// The comma-separated list items of every value of a header field,
     /// trimmed and lower-cased, empty items dropped (RFC 9110 §5.6.1).
     pub(super) fn list(&self, name: &str) -> Vec<String> {
-        self.values(name)
-            .flat_map(|value| value.split(|&b| b == b','))
-            .map(|item| String::from_utf8_lossy(item).trim().to_ascii_lowercase())
-            .filter(|item| !item.is_empty())
-            .collect()
+        self.items(name).map(|item| String::from_utf8_lossy(item).to_ascii_lowercase()).collect()
     }
 
-    /// Whether a header list holds this token.
+    /// Whether a header list holds this token, in any case (no list is
+    /// made: this runs for every request).
     pub(super) fn has_token(&self, name: &str, token: &str) -> bool {
-        self.list(name).iter().any(|item| item == token)
+        self.items(name).any(|item| item.eq_ignore_ascii_case(token.as_bytes()))
+    }
+
+    /// The list items of a header field, trimmed, empty ones dropped.
+    fn items<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let items = self.values(name).flat_map(|value| value.split(|&b| b == b','));
+        items.map(<[u8]>::trim_ascii).filter(|item| !item.is_empty())
+    }
+
+    fn slice(&self, (start, end): Span) -> &[u8] {
+        &self.bytes[start..end]
+    }
+
+    /// A part `httparse` gave as `&str`, so always UTF-8.
+    fn text(&self, span: Span) -> &str {
+        std::str::from_utf8(self.slice(span)).unwrap_or_default()
     }
 }
 
@@ -44,11 +115,21 @@ impl RequestHead {
 /// 505.
 pub(super) fn parse_head(buf: &[u8], limits: &HttpLimits) -> Result<Option<(RequestHead, usize)>, Rejection> {
     check_request_line(buf, limits)?;
-    let mut headers = vec![httparse::EMPTY_HEADER; limits.max_headers];
-    let mut request = httparse::Request::new(&mut headers);
-    match request.parse(buf) {
+    // Parsed into uninitialised space on the stack up to a usual limit (a
+    // zeroed `Vec` each request was an allocation and a 3 KiB `memset`).
+    let mut stack = [const { MaybeUninit::uninit() }; STACK_HEADERS];
+    let mut heap = Vec::new();
+    let headers = match limits.max_headers {
+        max if max <= STACK_HEADERS => &mut stack[..max],
+        max => {
+            heap.resize_with(max, MaybeUninit::uninit);
+            &mut heap[..]
+        }
+    };
+    let mut request = httparse::Request::new(&mut []);
+    match request.parse_with_uninit_headers(buf, headers) {
         Ok(httparse::Status::Complete(len)) if len > limits.max_head_size => Err(head_too_large(limits)),
-        Ok(httparse::Status::Complete(len)) => Ok(Some((owned(&request), len))),
+        Ok(httparse::Status::Complete(len)) => Ok(Some((RequestHead::owned(&request), len))),
         Ok(httparse::Status::Partial) if buf.len() > limits.max_head_size => Err(head_too_large(limits)),
         Ok(httparse::Status::Partial) => Ok(None),
         Err(httparse::Error::TooManyHeaders) => Err(Rejection::new(
@@ -147,13 +228,4 @@ fn space_in_target() -> Rejection {
         "the request line has more than three parts: a request target may not hold a space \
          (RFC 9112 §3.2); send it percent-encoded as %20",
     )
-}
-
-fn owned(request: &httparse::Request<'_, '_>) -> RequestHead {
-    RequestHead {
-        method: request.method.unwrap_or_default().to_string(),
-        target: request.path.unwrap_or_default().to_string(),
-        minor: request.version.unwrap_or(1),
-        headers: request.headers.iter().map(|h| (h.name.to_string(), h.value.to_vec())).collect(),
-    }
 }

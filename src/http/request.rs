@@ -13,23 +13,16 @@ use crate::Address;
 #[derive(Debug)]
 pub struct HttpRequest {
     method: Method,
-    target: String,
+    /// The target and header fields, as read (one buffer).
+    head: RequestHead,
     version: Version,
-    headers: Vec<(String, Vec<u8>)>,
     body: Vec<u8>,
     peer: Address,
 }
 
 impl HttpRequest {
     pub(super) fn new(head: RequestHead, method: Method, body: Vec<u8>, peer: Address) -> HttpRequest {
-        HttpRequest {
-            method,
-            target: head.target,
-            version: Version::from_minor(head.minor),
-            headers: head.headers,
-            body,
-            peer,
-        }
+        HttpRequest { method, version: Version::from_minor(head.minor), head, body, peer }
     }
 
     /// The method.
@@ -39,13 +32,18 @@ impl HttpRequest {
 
     /// The request target as sent: `/a%20b?x=1`, or an absolute URL.
     pub fn target(&self) -> &str {
-        &self.target
+        self.head.target()
     }
 
     /// The path of the target, still percent-encoded, without the query:
     /// `/a%20b` for `/a%20b?x=1`, and `/a` for `http://host/a`.
     pub fn path(&self) -> &str {
-        let path = self.target.split('?').next().unwrap_or("");
+        let path = self.target().split('?').next().unwrap_or("");
+        // Only the absolute form (`http://host/path`) has a scheme; the
+        // origin form, nearly every request, is looked at no further.
+        if path.starts_with('/') {
+            return path;
+        }
         match path.split_once("://") {
             Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
             None => path,
@@ -54,7 +52,7 @@ impl HttpRequest {
 
     /// The query string after `?`, if there is one.
     pub fn query(&self) -> Option<&str> {
-        self.target.split_once('?').map(|(_, query)| query)
+        self.target().split_once('?').map(|(_, query)| query)
     }
 
     /// The protocol version.
@@ -64,16 +62,13 @@ impl HttpRequest {
 
     /// Every header field in order, names as sent.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.headers.iter().map(|(name, value)| (name.as_str(), value.as_slice()))
+        self.head.headers()
     }
 
     /// The first value of a header field, the name matched in any case;
     /// `None` when absent or not UTF-8.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .and_then(|(_, value)| std::str::from_utf8(value).ok())
+        std::str::from_utf8(self.head.value(name)?).ok()
     }
 
     /// The body: empty when the request had none.

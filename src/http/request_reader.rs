@@ -101,7 +101,7 @@ impl Reading {
         input: &ReadBuffer,
         limits: &HttpLimits,
     ) -> Result<Reading, Rejection> {
-        let method = Method::from_token(&head.method).ok_or_else(|| unknown_method(&head.method))?;
+        let method = Method::from_token(head.method()).ok_or_else(|| unknown_method(head.method()))?;
         check_host(&head)?;
         check_target(&head, method)?;
         let length = BodyLength::of(&head)?;

@@ -33,7 +33,7 @@ pub(super) fn check_target(head: &RequestHead, method: Method) -> Result<(), Rej
             ));
         }
     }
-    let target = head.target.as_str();
+    let target = head.target();
     if target.starts_with('/') {
         return Ok(());
     }

@@ -7,7 +7,7 @@ use super::status::reason;
 use super::HttpResponse;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::time::SystemTime;
 
 /// Most bytes read from a response body's reader at a time: what a slow
@@ -92,10 +92,15 @@ impl Outgoing {
         // Written straight into the output buffer: one reply buffer per
         // connection, no string per header (seen as allocator time in a
         // profile of keep-alive hello).
-        let _ = write!(out, "HTTP/1.1 {status} {}\r\n", reason(status));
+        // No `write!`: the formatting machinery was a seventh of a
+        // keep-alive hello's instructions.
+        out.extend_from_slice(b"HTTP/1.1 ");
+        push_decimal(out, u64::from(status));
+        push_line(out, b" ", reason(status).as_bytes());
         add_defaults(out, &headers, framing.server_name);
         for (name, value) in headers.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("connection")) {
-            let _ = write!(out, "{name}: {value}\r\n");
+            out.extend_from_slice(name.as_bytes());
+            push_line(out, b": ", value.as_bytes());
         }
         if !bodiless {
             add_length(out, &body, framing.http10);
@@ -292,21 +297,45 @@ fn add_defaults(head: &mut Vec<u8>, headers: &[(String, String)], server_name: &
         DATE.with(|date| head.extend_from_slice(date.borrow_mut().now()));
     }
     if !has("server") {
-        let _ = write!(head, "Server: {server_name}\r\n");
+        push_line(head, b"Server: ", server_name.as_bytes());
     }
 }
 
 fn add_length(head: &mut Vec<u8>, body: &Body, http10: bool) {
     match body {
-        Body::Bytes(bytes) => {
-            let _ = write!(head, "Content-Length: {}\r\n", bytes.len());
-        }
-        Body::Sized(_, len) | Body::File { len, .. } => {
-            let _ = write!(head, "Content-Length: {len}\r\n");
-        }
+        Body::Bytes(bytes) => push_length(head, bytes.len() as u64),
+        Body::Sized(_, len) | Body::File { len, .. } => push_length(head, *len),
         Body::Stream(_) if !http10 => head.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
         Body::Stream(_) => {}
     }
+}
+
+fn push_length(head: &mut Vec<u8>, len: u64) {
+    head.extend_from_slice(b"Content-Length: ");
+    push_decimal(head, len);
+    head.extend_from_slice(b"\r\n");
+}
+
+/// `prefix`, `text`, then CRLF.
+fn push_line(out: &mut Vec<u8>, prefix: &[u8], text: &[u8]) {
+    out.extend_from_slice(prefix);
+    out.extend_from_slice(text);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// `n` in decimal digits.
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 fn add_connection(head: &mut Vec<u8>, keep_alive: bool, http10: bool) {
@@ -346,6 +375,15 @@ impl DateLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_format_writes_them() {
+        for n in [0, 7, 10, 99, 100, 404, 65_536, u64::MAX] {
+            let mut out = b"x".to_vec();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
+        }
+    }
 
     fn framing() -> Framing<'static> {
         Framing { head_only: false, http10: false, keep_alive: true, server_name: "test" }
