@@ -9,7 +9,9 @@
 #   scripts/allocator_compare.sh glibc=target/release/socketserver \
 #       mimalloc=/tmp/ss-mimalloc 'jemalloc=/tmp/ss-jemalloc:_RJEM_MALLOC_CONF=background_thread:true'
 #
-# Environment: ROUNDS (3), DURATION (5s), BENCH_BIN (target/release/socketserver).
+# Environment: ROUNDS (3), DURATION (5s), BENCH_BIN (target/release/socketserver,
+# whose `bench` runs the socketserver-bench beside it: `cargo build --release`
+# builds both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}

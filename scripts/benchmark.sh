@@ -16,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --bin socketserver
+# `socketserver bench` runs `socketserver-bench`, built beside it.
+cargo build --release --bin socketserver --bin socketserver-bench
 reference=$(cargo bench --no-run --bench reference_echo --message-format=json \
   | grep '"name":"reference_echo"' | grep -o '"executable":"[^"]*"' | cut -d'"' -f4 | tail -n 1)
 if [ ! -x "$reference" ]; then

@@ -37,7 +37,9 @@
 #               stock value: it closes a connection after that many
 #               requests, a per-connection budget of its own; 1000000 for
 #               none)
-#   NO_BUILD=1  skip `cargo build --release -p socketserver-cli`
+#   NO_BUILD=1  skip `cargo build --release -p socketserver-cli -p
+#               socketserver-bench` (`bench` runs the socketserver-bench
+#               binary beside the socketserver one)
 #
 # A quick run: DURATION=4s WINDOWS=1s scripts/pipelining_attack.sh 0 200
 set -euo pipefail
@@ -55,7 +57,7 @@ attacks=("$@")
 [ ${#attacks[@]} -gt 0 ] || attacks=(0 200 1000)
 
 if [ "${NO_BUILD:-0}" != 1 ]; then
-  cargo build --release -q -p socketserver-cli
+  cargo build --release -q -p socketserver-cli -p socketserver-bench
 fi
 built="${CARGO_TARGET_DIR:-target}/release/socketserver"
 server_bin=${SERVER_BIN:-$built}

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use log::LevelFilter;
 use socketserver::config::parse_duration;
 use socketserver::{Overload, StrategyKind};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -35,8 +36,9 @@ pub enum Command {
     Get(GetArgs),
     /// Drive a server with a closed-loop load and report req/s and
     /// latency; `bench suite` compares every strategy with tokio, hyper,
-    /// nginx and a std reference.
-    Bench(Box<super::bench::BenchArgs>),
+    /// nginx and a std reference. Runs the `socketserver-bench` binary
+    /// (`bench --help` lists its flags).
+    Bench(BenchArgs),
 }
 
 /// `socketserver serve`: every flag may instead come from `--config`;
@@ -201,4 +203,15 @@ pub struct GetArgs {
     /// Whom to trust for https.
     #[command(flatten)]
     pub trust: TrustArgs,
+}
+
+/// `socketserver bench ARGS...`: the arguments of `socketserver-bench`,
+/// handed over as they are (`--help` included).
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+pub struct BenchArgs {
+    /// The load generator's flags, such as `--addr 127.0.0.1:7007
+    /// --duration 10s`, or `suite ...`.
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<OsString>,
 }

@@ -36,14 +36,15 @@ use std::process::ExitCode;
 
 /// Parses the command line, runs it, and turns the outcome into an exit
 /// status: 0, 1 for a failure at run time, 2 for bad input. (`bench`
-/// reports its own: 1 also when answers came back wrong.)
+/// becomes `socketserver-bench`, whose status is its own: 1 also when
+/// answers came back wrong.)
 pub fn main() -> ExitCode {
     let outcome = match Cli::parse().command {
         Command::Serve(args) => run_server(*args),
         Command::Client(args) => client::run(args),
         Command::Resolve(args) => resolve::run(&args),
         Command::Get(args) => get::run(&args),
-        Command::Bench(args) => return ExitCode::from(u8::try_from(bench::run(&args)).unwrap_or(1)),
+        Command::Bench(args) => bench::run(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

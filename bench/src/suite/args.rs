@@ -1,11 +1,11 @@
-//! The flags of `socketserver bench suite`.
+//! The flags of `socketserver-bench suite`.
 
 use clap::Args;
 use socketserver::config::parse_duration;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// `socketserver bench suite`: every strategy, the std reference server,
+/// `socketserver-bench suite`: every strategy, the std reference server,
 /// and what users would pick instead (a tokio echo server, a hyper hello
 /// server, nginx), the same scenarios, one table. `scripts/benchmark.sh`
 /// builds the binaries, pins the servers to one core and this client to
@@ -21,7 +21,9 @@ pub struct SuiteArgs {
     #[arg(long, value_name = "PATH")]
     pub reference: PathBuf,
 
-    /// The socketserver binary whose `serve` is measured. Default: this one.
+    /// The socketserver binary whose `serve` is measured. Default: the
+    /// `socketserver` beside this binary (both are in target/release
+    /// after `cargo build --release`).
     #[arg(long, value_name = "PATH")]
     pub server: Option<PathBuf>,
 

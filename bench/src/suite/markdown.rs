@@ -52,32 +52,32 @@ one, a status other than 200) is counted, never ignored.\n";
 
 /// The hand-written method: the load generator, the pinning, the check
 /// against `wrk`.
-const METHOD: &str = include_str!("../../../../../docs/benchmark-method.md");
+const METHOD: &str = include_str!("../../../docs/benchmark-method.md");
 
 /// The hand-written analysis of what limits each strategy, kept beside the
 /// generated page and appended to it.
-const STRATEGY_LIMITS: &str = include_str!("../../../../../docs/strategy-limits.md");
+const STRATEGY_LIMITS: &str = include_str!("../../../docs/strategy-limits.md");
 
 /// The hand-written TLS figures (`scripts/benchmark_tls.sh`, measured
 /// apart from the suite), kept across regenerations of the page.
-const TLS: &str = include_str!("../../../../../docs/benchmark-tls.md");
+const TLS: &str = include_str!("../../../docs/benchmark-tls.md");
 
 /// The hand-written static-file figures (`scripts/bench-static.sh`,
 /// measured apart from the suite), kept across regenerations of the page.
-const STATIC: &str = include_str!("../../../../../docs/benchmark-static.md");
+const STATIC: &str = include_str!("../../../docs/benchmark-static.md");
 
 /// The hand-written figures of the engine's round (before and after, the
 /// pipelining attack, the profiles), kept across regenerations.
-const ENGINE: &str = include_str!("../../../../../docs/benchmark-engine.md");
+const ENGINE: &str = include_str!("../../../docs/benchmark-engine.md");
 
 /// The hand-written figures of the codec round (the built-in servers
 /// before and after, idle memory, memcached), kept across regenerations.
-const CODEC: &str = include_str!("../../../../../docs/benchmark-codec.md");
+const CODEC: &str = include_str!("../../../docs/benchmark-codec.md");
 
 /// The hand-written figures of the third hostile-clients round (floods'
 /// memory and the allocator, reloads, the small findings), kept across
 /// regenerations.
-const HOSTILE: &str = include_str!("../../../../../docs/benchmark-hostile.md");
+const HOSTILE: &str = include_str!("../../../docs/benchmark-hostile.md");
 
 fn provenance(args: &SuiteArgs) -> String {
     // SAFETY: sysconf reads a system constant.

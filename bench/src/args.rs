@@ -1,20 +1,20 @@
-//! The flags of `socketserver bench`.
+//! The flags of `socketserver-bench` (`socketserver bench`).
 
 use super::mode::Mode;
 use super::suite::SuiteArgs;
-use clap::{Args, Subcommand};
+use clap::{Parser, Subcommand};
 use socketserver::config::parse_duration;
 use std::time::Duration;
 
-/// `socketserver bench`: a closed-loop load generator.
+/// `socketserver-bench` (`socketserver bench`): a closed-loop load generator.
 ///
 /// Each of `--conns` connections sends one request, waits for the whole
 /// answer, checks it, records the latency and sends the next, for
 /// `--duration` after `--warmup`. The connections are driven by
 /// `--threads` event loops, not a thread each. With `bench suite` it instead runs every
 /// bundled strategy and the comparison servers through the same scenarios.
-#[derive(Args, Debug, Clone)]
-#[command(args_conflicts_with_subcommands = true)]
+#[derive(Parser, Debug, Clone)]
+#[command(name = "socketserver-bench", version, args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
     /// Run the strategy comparison instead of a single load.
     #[command(subcommand)]
@@ -122,7 +122,7 @@ pub struct BenchArgs {
     pub quiet: bool,
 }
 
-/// The subcommands of `socketserver bench`.
+/// The subcommands of `socketserver-bench`.
 #[derive(Subcommand, Debug, Clone)]
 pub enum BenchCommand {
     /// Start every bundled strategy, the std reference and (when given)

@@ -125,7 +125,7 @@ fn watch(plan: &LoadPlan, progress: &Progress, began: Instant, window: Window) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::request_spec::RequestSpec;
+    use crate::request_spec::RequestSpec;
     use std::io::{Read, Write};
     use std::net::{TcpListener, TcpStream};
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -168,8 +168,8 @@ mod tests {
             slow_read: 0,
             slow_interval: Duration::from_secs(1),
             pipeline_flood: 0,
-            rotate: crate::cli::bench::plan::DEFAULT_ROTATE,
-            stall: crate::cli::bench::plan::DEFAULT_STALL,
+            rotate: crate::plan::DEFAULT_ROTATE,
+            stall: crate::plan::DEFAULT_STALL,
             windows: None,
             duration: Duration::from_millis(150),
             warmup: Duration::ZERO,

@@ -3,8 +3,8 @@
 
 use super::contender::Contender;
 use super::SuiteArgs;
-use crate::cli::bench::plan::LoadPlan;
-use crate::cli::bench::request_spec::RequestSpec;
+use crate::plan::LoadPlan;
+use crate::request_spec::RequestSpec;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -183,8 +183,8 @@ impl Scenario {
             slow_read: if self == Scenario::HttpSlowRead { args.slow_read as usize } else { 0 },
             slow_interval: Duration::from_secs(1),
             pipeline_flood: 0,
-            rotate: crate::cli::bench::plan::DEFAULT_ROTATE,
-            stall: crate::cli::bench::plan::DEFAULT_STALL,
+            rotate: crate::plan::DEFAULT_ROTATE,
+            stall: crate::plan::DEFAULT_STALL,
             windows: None,
             duration: args.duration,
             warmup: args.warmup,

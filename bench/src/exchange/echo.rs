@@ -59,7 +59,7 @@ impl Exchange for EchoExchange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::exchange::testing::feed;
+    use crate::exchange::testing::feed;
 
     #[test]
     fn a_true_echo_is_right_in_any_pieces_and_a_replay_is_wrong() {

@@ -1,6 +1,6 @@
 //! What one run of the comparison came to.
 
-use crate::cli::bench::report::Report;
+use crate::report::Report;
 use serde::Serialize;
 
 /// The result of one cell.

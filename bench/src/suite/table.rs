@@ -3,7 +3,7 @@
 use super::cell::Cell;
 use super::contender::Contender;
 use super::outcome::Outcome;
-use crate::cli::bench::report::human_latency;
+use crate::report::human_latency;
 
 /// The table: one line per scenario × server with the result, p50 and
 /// p99, its ratio to each comparison server in the same scenario, wrong
@@ -78,7 +78,7 @@ pub fn thousands(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::suite::scenario::Scenario;
+    use crate::suite::scenario::Scenario;
 
     #[test]
     fn thousands_are_grouped() {

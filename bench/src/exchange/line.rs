@@ -68,7 +68,7 @@ impl Exchange for LineExchange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::exchange::testing::feed;
+    use crate::exchange::testing::feed;
 
     #[test]
     fn the_expected_line_is_correct_and_any_other_wrong() {

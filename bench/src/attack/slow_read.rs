@@ -3,8 +3,8 @@
 //! buffer so the answers back up into the server.
 
 use super::{REOPEN_PAUSE, SLOW_READ_BUFFER};
-use crate::cli::bench::context::Context;
-use crate::cli::bench::link::Link;
+use crate::context::Context;
+use crate::link::Link;
 use polling::Event;
 use std::io::{self, Write};
 use std::time::Instant;

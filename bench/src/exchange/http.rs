@@ -103,7 +103,7 @@ impl Exchange for HttpExchange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::exchange::testing::feed;
+    use crate::exchange::testing::feed;
 
     #[test]
     fn bodies_are_skipped_and_only_a_200_is_correct() {

@@ -40,7 +40,7 @@ impl Exchange for UdpExchange {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::bench::exchange::Verdict;
+    use crate::exchange::Verdict;
 
     #[test]
     fn a_datagram_is_checked_whole() {

@@ -1,4 +1,4 @@
-//! `socketserver bench suite`: start each server as a child process on a
+//! `socketserver-bench suite`: start each server as a child process on a
 //! loopback port (pinned with `taskset` when `--server-cpus` is given),
 //! learn its address, drive it with the scenario's load, stop it; then
 //! print one table with each result's ratio to tokio, hyper, nginx and the
@@ -34,19 +34,19 @@ pub fn run(args: &SuiteArgs) -> i32 {
     let (server, scenarios) = match check(args) {
         Ok(checked) => checked,
         Err(message) => {
-            eprintln!("socketserver bench suite: {message}");
+            eprintln!("socketserver-bench suite: {message}");
             return 2;
         }
     };
     let wanted = u64::from(args.idle.max(args.rss_conns)) + 1024;
     let limit = nofile::raise_to(wanted);
     if limit < wanted {
-        eprintln!("socketserver bench suite: warning: open-file limit {limit} is below {wanted}; idle scenarios may fail");
+        eprintln!("socketserver-bench suite: warning: open-file limit {limit} is below {wanted}; idle scenarios may fail");
     }
     let config = match write_config(args) {
         Ok(config) => config,
         Err(message) => {
-            eprintln!("socketserver bench suite: {message}");
+            eprintln!("socketserver-bench suite: {message}");
             return 1;
         }
     };
@@ -68,8 +68,7 @@ fn check(args: &SuiteArgs) -> Result<(PathBuf, Vec<Scenario>), String> {
     }
     let server = match &args.server {
         Some(server) => server.clone(),
-        None => std::env::current_exe()
-            .map_err(|err| format!("cannot find this binary ({err}); pass --server"))?,
+        None => beside_this_binary("socketserver")?,
     };
     let scenarios = if args.only.is_empty() {
         Scenario::ALL.to_vec()
@@ -77,6 +76,21 @@ fn check(args: &SuiteArgs) -> Result<(PathBuf, Vec<Scenario>), String> {
         args.only.iter().map(|name| find_scenario(name)).collect::<Result<_, _>>()?
     };
     Ok((server, scenarios))
+}
+
+/// The binary `name` in this binary's folder, where `cargo build
+/// --release` puts both.
+fn beside_this_binary(name: &str) -> Result<PathBuf, String> {
+    let this =
+        std::env::current_exe().map_err(|err| format!("cannot find this binary ({err}); pass --server"))?;
+    let path = this.with_file_name(name);
+    if path.is_file() {
+        return Ok(path);
+    }
+    Err(format!(
+        "no {} beside this binary; build it with `cargo build --release -p socketserver-cli`, or pass --server PATH",
+        path.display()
+    ))
 }
 
 fn find_scenario(name: &str) -> Result<Scenario, String> {
@@ -173,7 +187,7 @@ fn write_outputs(args: &SuiteArgs, cells: &[Cell], scenarios: &[Scenario]) -> bo
     let mut ok = true;
     let mut report = |result: Result<(), String>| {
         if let Err(message) = result {
-            eprintln!("socketserver bench suite: {message}");
+            eprintln!("socketserver-bench suite: {message}");
             ok = false;
         }
     };

@@ -1,7 +1,15 @@
-//! `socketserver bench`: a closed-loop load generator for the crate's
-//! protocols (echo, lines, UDP, HTTP), in the spirit of `wrk` and
-//! `redis-benchmark`, and `bench suite`, the comparison of every bundled
-//! strategy against a hand-written reference server.
+//! `socketserver-bench` (also run as `socketserver bench`): a closed-loop
+//! load generator for the crate's protocols (echo, lines, UDP, HTTP), in
+//! the spirit of `wrk` and `redis-benchmark`, and `socketserver-bench
+//! suite`, the comparison of every bundled strategy against a hand-written
+//! reference server.
+//!
+//! A workspace member of its own, as crossbeam keeps
+//! `crossbeam-channel/benchmarks`: the histograms, the plotting and the
+//! JSON reports are compiled here, never by the library or the
+//! `socketserver` command line. `cargo build --release` at the repository
+//! root builds it beside `target/release/socketserver`, whose `bench`
+//! subcommand runs it.
 //!
 //! One event loop per `--threads` (default one) drives all its connections
 //! over a `polling::Poller`, edge-triggered: each connection is a state
@@ -42,28 +50,33 @@ mod suite;
 mod timeline;
 mod window;
 
-pub use self::args::{BenchArgs, BenchCommand};
-
+use self::args::{BenchArgs, BenchCommand};
 use self::plan::LoadPlan;
+use clap::Parser;
+use std::process::ExitCode;
 
-/// Runs `socketserver bench` and returns the process exit status: `0`
+fn main() -> ExitCode {
+    ExitCode::from(u8::try_from(run(&BenchArgs::parse())).unwrap_or(1))
+}
+
+/// Runs the load (or the suite) and returns the process exit status: `0`
 /// when the run measured correct answers and no wrong ones, `1` when it
 /// measured none or saw a wrong answer, `2` for bad flags.
-pub fn run(args: &BenchArgs) -> i32 {
+fn run(args: &BenchArgs) -> i32 {
     if let Some(BenchCommand::Suite(suite)) = &args.command {
         return suite::run(suite);
     }
     let plan = match LoadPlan::from_args(args) {
         Ok(plan) => plan,
         Err(message) => {
-            eprintln!("socketserver bench: {message}");
+            eprintln!("socketserver-bench: {message}");
             return 2;
         }
     };
     let report = match load::measure(&plan) {
         Ok(report) => report,
         Err(message) => {
-            eprintln!("socketserver bench: {message}");
+            eprintln!("socketserver-bench: {message}");
             return 1;
         }
     };
@@ -80,14 +93,14 @@ pub fn run(args: &BenchArgs) -> i32 {
 fn status(report: &report::Report) -> i32 {
     if report.requests == 0 {
         eprintln!(
-            "socketserver bench: no correct answer in {:.1} s{}",
+            "socketserver-bench: no correct answer in {:.1} s{}",
             report.duration_s,
             report.first_error.as_deref().map(|e| format!(" (first error: {e})")).unwrap_or_default()
         );
         return 1;
     }
     if report.wrong > 0 {
-        eprintln!("socketserver bench: {} wrong answers", report.wrong);
+        eprintln!("socketserver-bench: {} wrong answers", report.wrong);
         return 1;
     }
     0

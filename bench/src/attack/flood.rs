@@ -7,8 +7,8 @@
 //! budget, a few hundred of these take every step from the other clients.
 
 use super::{FLOOD_BLOCK, FLOOD_SEND_BUFFER, FLOOD_TURN, REOPEN_PAUSE};
-use crate::cli::bench::context::Context;
-use crate::cli::bench::link::Link;
+use crate::context::Context;
+use crate::link::Link;
 use polling::Event;
 use std::io::{self, Write};
 use std::sync::Arc;

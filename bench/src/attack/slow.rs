@@ -2,8 +2,8 @@
 //! `--slow-interval` and never finishes it (slowloris).
 
 use super::{Drip, REOPEN_PAUSE};
-use crate::cli::bench::context::Context;
-use crate::cli::bench::link::Link;
+use crate::context::Context;
+use crate::link::Link;
 use polling::Event;
 use std::io::{self, Read, Write};
 use std::time::Instant;
