@@ -64,7 +64,7 @@ impl<'a> Context<'a> {
     /// Whether something that happened at `at` is counted: inside the
     /// window, or before the run (a failed first connect).
     fn counts(&self, at: Instant) -> bool {
-        self.window.map_or(true, |w| at >= w.from && at <= w.until)
+        self.window.is_none_or(|w| at >= w.from && at <= w.until)
     }
 
     /// A complete answer to a request sent at `began`.
