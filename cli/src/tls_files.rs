@@ -1,8 +1,8 @@
 //! `serve --tls-cert FILE --tls-key FILE`: the server's certificate, read
 //! and checked before anything starts, and reloadable on SIGHUP.
 
-use super::error::CliError;
-use super::transport_kind::TransportKind;
+use crate::error::CliError;
+use crate::transport_kind::TransportKind;
 use socketserver::tls::{ReloadableCert, TlsConfig, DEFAULT_HANDSHAKE_TIMEOUT};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! trust (`--cacert`, the system's roots, or nobody checked with
 //! `--insecure`) and a blocking TLS stream over TCP.
 
-use super::error::CliError;
+use crate::error::CliError;
 use clap::Args;
 use socketserver::tls::rustls::client::danger::{
     HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,

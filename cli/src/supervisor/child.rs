@@ -2,8 +2,8 @@
 //! same arguments, the listening socket as descriptor 3, and the
 //! environment of a socket-activated server (see `activation`).
 
-use crate::cli::activation::{LISTEN_FDS_START, SUPERVISOR_VAR};
-use crate::cli::metrics::CHILD_VAR;
+use crate::activation::{LISTEN_FDS_START, SUPERVISOR_VAR};
+use crate::metrics::CHILD_VAR;
 use std::io;
 use std::os::fd::RawFd;
 use std::os::unix::process::CommandExt;

@@ -1,9 +1,9 @@
 //! Where a server binds: `--bind` read for the transport chosen, or the
 //! handler's loopback default.
 
-use super::error::CliError;
-use super::registry::HandlerInfo;
-use super::transport_kind::TransportKind;
+use crate::error::CliError;
+use crate::registry::HandlerInfo;
+use crate::transport_kind::TransportKind;
 use socketserver::Address;
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -70,7 +70,7 @@ fn split_port(text: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::registry;
+    use crate::registry;
 
     fn bind(given: Option<&str>, transport: TransportKind) -> Result<Address, String> {
         resolve(given, transport, registry::find("address-book").unwrap()).map_err(|err| err.to_string())

@@ -1,8 +1,8 @@
 //! The metrics endpoint of one server process.
 
 use super::Endpoint;
-use crate::cli::error::CliError;
-use crate::cli::settings::Settings;
+use crate::error::CliError;
+use crate::settings::Settings;
 use socketserver::metrics::Exposition;
 use socketserver::{Address, ServerHandle, Tcp, UnixStream};
 

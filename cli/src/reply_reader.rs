@@ -18,7 +18,7 @@ impl Conn for TcpStream {
     }
 }
 
-impl Conn for super::tls_client::TlsStream {
+impl Conn for crate::tls_client::TlsStream {
     fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         self.sock.set_read_timeout(timeout)
     }

@@ -2,10 +2,10 @@
 //! HTTP/1.1 request over a TCP socket (TLS for https://); the response goes to stdout as
 //! received, then the bytes, time and throughput to stderr.
 
-use super::args::GetArgs;
-use super::error::CliError;
-use super::http_url::HttpUrl;
-use super::tls_client;
+use crate::args::GetArgs;
+use crate::error::CliError;
+use crate::http_url::HttpUrl;
+use crate::tls_client;
 
 /// A TCP or TLS stream.
 trait ReadWrite: Read + Write {}

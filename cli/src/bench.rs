@@ -5,8 +5,8 @@
 //! one beside this executable (`cargo build --release` puts both in
 //! `target/release/`), else the one on `PATH`.
 
-use super::args::BenchArgs;
-use super::error::CliError;
+use crate::args::BenchArgs;
+use crate::error::CliError;
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};

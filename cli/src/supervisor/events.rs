@@ -1,7 +1,7 @@
 //! What wakes the supervisor: its signals and its children's
 //! `sd_notify` messages, each read by a thread into one channel.
 
-use crate::cli::error::CliError;
+use crate::error::CliError;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use signal_hook::consts::{SIGCHLD, SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;

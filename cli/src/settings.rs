@@ -1,17 +1,17 @@
 //! What `serve` runs with: the flags laid over the config file, over the
 //! defaults, checked before anything starts.
 
-use super::activation::Inherited;
-use super::args::ServeArgs;
-use super::bind_address;
-use super::config_file::ConfigFile;
-use super::error::CliError;
-use super::log_format::LogFormat;
-use super::metrics::ChildSocket;
-use super::registry::{self, HandlerInfo};
-use super::static_settings::StaticSettings;
-use super::tls_files::ServerTls;
-use super::transport_kind::TransportKind;
+use crate::activation::Inherited;
+use crate::args::ServeArgs;
+use crate::bind_address;
+use crate::config_file::ConfigFile;
+use crate::error::CliError;
+use crate::log_format::LogFormat;
+use crate::metrics::ChildSocket;
+use crate::registry::{self, HandlerInfo};
+use crate::static_settings::StaticSettings;
+use crate::tls_files::ServerTls;
+use crate::transport_kind::TransportKind;
 use log::LevelFilter;
 use socketserver::{Address, Overload, ServerConfig, Strategy, StrategyKind, ThreadPerConnection};
 use std::path::PathBuf;

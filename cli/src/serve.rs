@@ -3,13 +3,13 @@
 //! or on one it inherited (systemd socket activation, the `--processes`
 //! supervisor).
 
-use super::activation::Listener;
-use super::error::CliError;
-use super::metrics;
-use super::notify;
-use super::settings::Settings;
-use super::signals::SignalWatch;
-use super::transport_kind::TransportKind;
+use crate::activation::Listener;
+use crate::error::CliError;
+use crate::metrics;
+use crate::notify;
+use crate::settings::Settings;
+use crate::signals::SignalWatch;
+use crate::transport_kind::TransportKind;
 use socketserver::tls::TlsConfig;
 use socketserver::{
     Concurrency, Connection, Datagram, DrainReport, RequestHandler, Server, Tcp, Tls, Transport, Udp,

@@ -1,8 +1,8 @@
 //! The supervisor's metrics endpoint, covering every child.
 
 use super::{merge, scrape, ChildSocket, Endpoint};
-use crate::cli::error::CliError;
-use crate::cli::settings::Settings;
+use crate::error::CliError;
+use crate::settings::Settings;
 use socketserver::Tcp;
 use std::path::PathBuf;
 

@@ -1,8 +1,8 @@
 //! `socketserver resolve`: Python's `socket.gethostbyname`, but every
 //! address printed.
 
-use super::args::ResolveArgs;
-use super::error::CliError;
+use crate::args::ResolveArgs;
+use crate::error::CliError;
 use std::net::{IpAddr, ToSocketAddrs};
 
 /// Prints each distinct address `args.host` resolves to, one a line.

@@ -5,7 +5,7 @@
 use super::backoff::Backoff;
 use super::child::Child;
 use super::events::{name, Event};
-use crate::cli::notify;
+use crate::notify;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use signal_hook::consts::{SIGCHLD, SIGHUP, SIGKILL, SIGTERM};
 use std::collections::VecDeque;

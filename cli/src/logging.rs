@@ -1,7 +1,7 @@
 //! Log output: one line per record on stderr, written whole.
 
-use super::json_logger::JsonLogger;
-use super::log_format::LogFormat;
+use crate::json_logger::JsonLogger;
+use crate::log_format::LogFormat;
 use log::{LevelFilter, Log, Metadata, Record};
 use simplelog::{ConfigBuilder, WriteLogger};
 use std::io::{self, LineWriter};

@@ -23,11 +23,11 @@ mod pool;
 
 use self::events::Events;
 use self::pool::Pool;
-use super::activation::Listener;
-use super::error::CliError;
-use super::metrics::SupervisorMetrics;
-use super::settings::Settings;
-use super::transport_kind::TransportKind;
+use crate::activation::Listener;
+use crate::error::CliError;
+use crate::metrics::SupervisorMetrics;
+use crate::settings::Settings;
+use crate::transport_kind::TransportKind;
 use socketserver::{Address, Tcp, Transport, UnixStream};
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 

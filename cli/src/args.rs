@@ -1,9 +1,9 @@
 //! The command line's grammar (clap derive): subcommands and their flags.
 
-use super::log_format::LogFormat;
-use super::logging;
-use super::tls_client::TrustArgs;
-use super::transport_kind::TransportKind;
+use crate::log_format::LogFormat;
+use crate::logging;
+use crate::tls_client::TrustArgs;
+use crate::transport_kind::TransportKind;
 use clap::{Args, Parser, Subcommand};
 use log::LevelFilter;
 use socketserver::config::parse_duration;

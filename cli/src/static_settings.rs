@@ -2,9 +2,9 @@
 //! `Cache-Control` rules, extra header fields, a 404 page, compression
 //! and sendfile; flags laid over the config file's keys.
 
-use super::args::ServeArgs;
-use super::config_file::ConfigFile;
-use super::error::CliError;
+use crate::args::ServeArgs;
+use crate::config_file::ConfigFile;
+use crate::error::CliError;
 use socketserver::handlers::StaticFiles;
 use std::path::PathBuf;
 

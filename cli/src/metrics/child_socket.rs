@@ -1,6 +1,6 @@
 //! Where a supervised child serves its metrics, for its supervisor.
 
-use crate::cli::activation::SUPERVISOR_VAR;
+use crate::activation::SUPERVISOR_VAR;
 use std::io;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};

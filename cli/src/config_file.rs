@@ -2,10 +2,10 @@
 //! with a `[limits]` table for [`ServerConfig`]. Every key is checked on
 //! its own so that a mistake is reported by name, with what is accepted.
 
-use super::error::CliError;
-use super::log_format::LogFormat;
-use super::logging;
-use super::transport_kind::TransportKind;
+use crate::error::CliError;
+use crate::log_format::LogFormat;
+use crate::logging;
+use crate::transport_kind::TransportKind;
 use log::LevelFilter;
 use serde::Deserialize;
 use socketserver::config::parse_duration;

@@ -1,6 +1,6 @@
 //! The http:// and https:// URLs `get` accepts.
 
-use super::error::CliError;
+use crate::error::CliError;
 
 /// Where an http:// or https:// URL points.
 #[derive(Debug, PartialEq, Eq)]

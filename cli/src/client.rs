@@ -4,10 +4,10 @@
 //! with a newline and the reply printed. Over UDP, each line is one
 //! datagram.
 
-use super::args::ClientArgs;
-use super::error::CliError;
-use super::reply_reader::{read_reply, Conn, Reply};
-use super::tls_client;
+use crate::args::ClientArgs;
+use crate::error::CliError;
+use crate::reply_reader::{read_reply, Conn, Reply};
+use crate::tls_client;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::UnixStream;

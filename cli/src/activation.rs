@@ -12,8 +12,8 @@
 //! the parent's. The variables are removed once read, so nothing the
 //! server starts later inherits them.
 
-use super::error::CliError;
-use super::transport_kind::TransportKind;
+use crate::error::CliError;
+use crate::transport_kind::TransportKind;
 use socket2::{Domain, SockRef, Type};
 use std::cell::Cell;
 use std::fmt;

@@ -1,9 +1,9 @@
 //! The bundled servers by name: their default ports, what they accept,
 //! and how each is built and served.
 
-use super::error::CliError;
-use super::serve;
-use super::settings::Settings;
+use crate::error::CliError;
+use crate::serve;
+use crate::settings::Settings;
 use socketserver::handlers::{Ack, AddressBook, DateTime, Daytime, Echo, Qotd, Reverse, SupportBot};
 use socketserver::handlers::{Hello, StaticFiles};
 use socketserver::http::Http;

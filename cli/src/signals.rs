@@ -4,8 +4,8 @@
 //! `--processes` supervisor handles its own signals
 //! (`supervisor::signals`).
 
-use super::error::CliError;
-use super::notify;
+use crate::error::CliError;
+use crate::notify;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::{Handle, Signals};
 use socketserver::tls::ReloadableCert;
