@@ -2,6 +2,7 @@
 
 use crate::log_format::LogFormat;
 use crate::logging;
+use crate::registry;
 use crate::tls_client::TrustArgs;
 use crate::transport_kind::TransportKind;
 use clap::{Args, Parser, Subcommand};
@@ -45,9 +46,8 @@ pub enum Command {
 /// flags override the file.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The server to run: address-book, datetime, echo, reverse, daytime,
-    /// qotd, ack, support-bot, http, static.
-    #[arg(value_name = "HANDLER")]
+    /// The server to run (`serve --help` lists what each answers).
+    #[arg(value_name = "HANDLER", long_help = registry::long_help())]
     pub handler: Option<String>,
     /// HOST:PORT to listen on (port 0 picks a free port; a bare PORT means
     /// 127.0.0.1:PORT), or a socket file path for the unix transports.

@@ -73,5 +73,5 @@ fn run_server(args: args::ServeArgs) -> Result<(), CliError> {
     if settings.processes > 1 && !supervised {
         return supervisor::run(&settings);
     }
-    registry::serve(&settings).map(drop)
+    serve::by_name(&settings).map(drop)
 }

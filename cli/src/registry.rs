@@ -1,19 +1,9 @@
-//! The bundled servers by name: their default ports, what they accept,
-//! and how each is built and served.
+//! The catalogue of the bundled servers: each one's name, default port,
+//! transports, the files it reads and what it does. Data only: serving
+//! one by name is `serve`'s work, which reads this catalogue, as do the
+//! settings' checks, the default addresses and `serve --help`.
 
 use crate::error::CliError;
-use crate::serve;
-use crate::settings::Settings;
-use socketserver::handlers::{Ack, AddressBook, DateTime, Daytime, Echo, Qotd, Reverse, SupportBot};
-use socketserver::handlers::{Hello, StaticFiles};
-use socketserver::http::Http;
-use socketserver::{DrainReport, MessageHandler, Messages};
-use std::time::Duration;
-
-/// How long a line server waits after a partial line before taking it as
-/// a whole message: one-shot clients send one message with no newline
-/// and wait for the answer.
-pub const UNTERMINATED_AFTER: Duration = Duration::from_millis(100);
 
 /// What the command line knows about one bundled server.
 #[derive(Debug)]
@@ -30,10 +20,12 @@ pub struct HandlerInfo {
     pub data: bool,
     /// Whether `--dir PATH` applies.
     pub dir: bool,
+    /// What it answers, for `serve --help`.
+    pub about: &'static str,
 }
 
-const fn info(name: &'static str, port: u16, datagrams: bool) -> HandlerInfo {
-    HandlerInfo { name, port, datagrams, data: false, dir: false }
+const fn info(name: &'static str, port: u16, datagrams: bool, about: &'static str) -> HandlerInfo {
+    HandlerInfo { name, port, datagrams, data: false, dir: false, about }
 }
 
 const fn with_data(info: HandlerInfo) -> HandlerInfo {
@@ -47,84 +39,55 @@ const fn with_dir(info: HandlerInfo) -> HandlerInfo {
 /// Every server `serve` can run, in the order help lists them.
 pub const HANDLERS: &[HandlerInfo] = &[
     // The Python address-book example's port.
-    with_data(info("address-book", 8084, true)),
+    with_data(info("address-book", 8084, true, "a name in, an office out (--data FILE for your own book)")),
     // No conventional port: the one after address-book's.
-    info("datetime", 8085, true),
+    info("datetime", 8085, true, "`Date`, `Time` or `Date and Time` in, the local date or time out"),
     // RFC 862's port 7 is privileged.
-    info("echo", 7007, true),
+    info("echo", 7007, true, "RFC 862 Echo: every byte back"),
     // The Python threaded reverse-server example's port.
-    info("reverse", 12345, true),
+    info("reverse", 12345, true, "each line reversed by characters"),
     // RFC 867's port 13 is privileged.
-    info("daytime", 7013, true),
+    info("daytime", 7013, true, "RFC 867 Daytime: the date and time on connect"),
     // RFC 865's port 17 is privileged.
-    with_data(info("qotd", 7017, true)),
+    with_data(info("qotd", 7017, true, "RFC 865 Quote of the Day (--data FILE for your own quotes)")),
     // The Python UDP ack-server example's port.
-    info("ack", 8888, true),
+    info("ack", 8888, true, "`OK...` and the message back"),
     // No conventional port: the one after ack's.
-    info("support-bot", 8889, true),
+    info("support-bot", 8889, true, "an ISP's support bot: questions, answers, a diagnosis"),
     // The Python `http.server` hello-page example's port.
-    info("http", 8080, false),
+    info("http", 8080, false, "HTTP: a hello-and-time page"),
     // Python's `http.server` default port.
-    with_dir(info("static", 8000, false)),
+    with_dir(info("static", 8000, false, "HTTP: a directory's files (--dir PATH)")),
 ];
 
 /// The server called `name`.
+///
+/// # Errors
+///
+/// A usage error naming the accepted servers when none is called so.
 pub fn find(name: &str) -> Result<&'static HandlerInfo, CliError> {
-    HANDLERS
-        .iter()
-        .find(|info| info.name == name)
-        .ok_or_else(|| CliError::usage(format!("`{name}` is not a bundled server; accepted: {}", names())))
+    HANDLERS.iter().find(|info| info.name == name).ok_or_else(|| unknown(name))
+}
+
+/// The error for a name that is not in the catalogue.
+pub fn unknown(name: &str) -> CliError {
+    CliError::usage(format!("`{name}` is not a bundled server; accepted: {}", names()))
 }
 
 /// The names `serve` accepts, comma-separated, for messages.
 pub fn names() -> String {
-    HANDLERS.iter().map(|info| info.name).collect::<Vec<_>>().join(", ")
+    names_where(|_| true)
 }
 
-/// Builds the server `settings` name and serves it until a signal.
-pub fn serve(settings: &Settings) -> Result<DrainReport, CliError> {
-    match settings.handler.name {
-        "address-book" => serve::on_any_transport(lines(address_book(settings)?), settings),
-        "datetime" => serve::on_any_transport(lines(DateTime::default()), settings),
-        "echo" => serve::on_any_transport(Echo::messages(), settings),
-        "reverse" => serve::on_any_transport(lines(Reverse), settings),
-        "daytime" => serve::on_any_transport(lines(Daytime::default()), settings),
-        "qotd" => serve::on_any_transport(lines(qotd(settings)?), settings),
-        "ack" => serve::on_any_transport(lines(Ack), settings),
-        "support-bot" => serve::on_any_transport(lines(SupportBot), settings),
-        "http" => serve::on_streams(Http::new(Hello), settings),
-        "static" => {
-            serve::on_streams(Http::new(static_files(settings)?).sendfile(settings.files.sendfile), settings)
-        }
-        other => Err(CliError::usage(format!("`{other}` is not a bundled server; accepted: {}", names()))),
-    }
+/// The names of the servers for which `wanted` holds, comma-separated.
+pub fn names_where(wanted: fn(&HandlerInfo) -> bool) -> String {
+    HANDLERS.iter().filter(|info| wanted(info)).map(|info| info.name).collect::<Vec<_>>().join(", ")
 }
 
-/// A line server as the binary serves it: see [`UNTERMINATED_AFTER`].
-fn lines<M: MessageHandler>(handler: M) -> Messages<M> {
-    Messages::new(handler).unterminated_after(UNTERMINATED_AFTER)
-}
-
-fn address_book(settings: &Settings) -> Result<AddressBook, CliError> {
-    match &settings.data {
-        Some(path) => AddressBook::load(path).map_err(|err| bad_data(&err)),
-        None => Ok(AddressBook::default()),
-    }
-}
-
-fn qotd(settings: &Settings) -> Result<Qotd, CliError> {
-    match &settings.data {
-        Some(path) => Qotd::load(path).map_err(|err| bad_data(&err)),
-        None => Ok(Qotd::default()),
-    }
-}
-
-fn bad_data(err: &str) -> CliError {
-    CliError::usage(format!("bad --data file (`data`): {err}"))
-}
-
-fn static_files(settings: &Settings) -> Result<StaticFiles, CliError> {
-    let files = StaticFiles::new(&settings.dir)
-        .map_err(|err| CliError::usage(format!("bad --dir (`dir`): {err}")))?;
-    settings.files.apply(files)
+/// `serve --help`'s list: each server with its default port and what it
+/// answers.
+pub fn long_help() -> String {
+    let lines: Vec<String> =
+        HANDLERS.iter().map(|info| format!("- {} (port {}): {}", info.name, info.port, info.about)).collect();
+    format!("The server to run:\n{}", lines.join("\n"))
 }

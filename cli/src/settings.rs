@@ -183,23 +183,15 @@ fn check_streams_only(transport: TransportKind, proxy: bool, processes: usize) -
 }
 
 fn check_applies(handler: &HandlerInfo, data: bool, dir: bool) -> Result<(), CliError> {
-    let takes = |what: fn(&HandlerInfo) -> bool| {
-        registry::HANDLERS
-            .iter()
-            .filter(|info| what(info))
-            .map(|info| info.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     if data && !handler.data {
-        let which = takes(|info| info.data);
+        let which = registry::names_where(|info| info.data);
         return Err(CliError::usage(format!(
             "--data (`data`) does not apply to `{}`; it applies to: {which}",
             handler.name
         )));
     }
     if dir && !handler.dir {
-        let which = takes(|info| info.dir);
+        let which = registry::names_where(|info| info.dir);
         return Err(CliError::usage(format!(
             "--dir (`dir`) does not apply to `{}`; it applies to: {which}",
             handler.name

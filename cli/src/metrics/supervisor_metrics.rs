@@ -2,7 +2,6 @@
 
 use super::{merge, scrape, ChildSocket, Endpoint};
 use crate::error::CliError;
-use crate::settings::Settings;
 use socketserver::Tcp;
 use std::path::PathBuf;
 
@@ -15,21 +14,20 @@ pub struct SupervisorMetrics {
 }
 
 impl SupervisorMetrics {
-    /// Makes the children's socket directory and serves, at `--metrics`,
-    /// the merged scrape of children 1 to `settings.processes`; `None`
+    /// Makes the children's socket directory and serves, at `--metrics`
+    /// (`bind`), the merged scrape of children 1 to `children`; `None`
     /// without `--metrics`.
     ///
     /// # Errors
     ///
     /// A runtime error when the directory cannot be made or the endpoint
     /// bound.
-    pub fn start(settings: &Settings) -> Result<Option<SupervisorMetrics>, CliError> {
-        let Some(bind) = &settings.metrics else { return Ok(None) };
+    pub fn start(bind: Option<&str>, children: usize) -> Result<Option<SupervisorMetrics>, CliError> {
+        let Some(bind) = bind else { return Ok(None) };
         let pid = std::process::id();
         let dir = ChildSocket::make_dir(pid).map_err(|err| {
             CliError::runtime(format!("cannot make the children's metrics directory: {err}"))
         })?;
-        let children = settings.processes;
         let render = move || {
             merge(
                 &(1..=children)
@@ -38,7 +36,7 @@ impl SupervisorMetrics {
             )
         };
         let mut metrics = SupervisorMetrics { endpoint: None, dir };
-        let endpoint = Endpoint::start::<Tcp>(bind.as_str(), render)
+        let endpoint = Endpoint::start::<Tcp>(bind, render)
             .map_err(|err| CliError::runtime(format!("cannot serve metrics on {bind}: {err}")))?;
         log::info!("metrics of every child at http://{}/metrics", endpoint.local);
         metrics.endpoint = Some(endpoint);

@@ -84,7 +84,7 @@ pub fn run(settings: &Settings) -> Result<(), CliError> {
         settings.processes,
         std::process::id()
     );
-    let _metrics = SupervisorMetrics::start(settings)?;
+    let _metrics = SupervisorMetrics::start(settings.metrics.as_deref(), settings.processes)?;
     let drain = settings.limits.drain_timeout;
     let mut pool = Pool::new(settings.processes, listening.fd(), events.notify_path().to_path_buf(), drain);
     pool.run(&events.receiver);

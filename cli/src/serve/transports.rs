@@ -1,5 +1,5 @@
-//! Running a server from [`Settings`]: one generic [`run`] for every
-//! transport and handler, chosen by name at run time, on a socket it binds
+//! Serving a handler over the transport the [`Settings`] name: one
+//! generic [`run`] for every transport and handler, on a socket it binds
 //! or on one it inherited (systemd socket activation, the `--processes`
 //! supervisor).
 
@@ -86,7 +86,7 @@ where
 }
 
 /// Binds, then serves as [`serve_on`] does.
-pub fn run<T: Transport, H: RequestHandler<T::Request>>(
+fn run<T: Transport, H: RequestHandler<T::Request>>(
     handler: H,
     settings: &Settings,
 ) -> Result<DrainReport, CliError> {
@@ -122,7 +122,12 @@ fn serve_on<T: Transport, H: RequestHandler<T::Request>>(
         .concurrency(strategy)
         .serve_on(transport)
         .map_err(|err| CliError::runtime(format!("cannot start the server: {err}")))?;
-    let _metrics = metrics::start_for(server.handle(), settings)?;
+    let _metrics = metrics::start_for(
+        server.handle(),
+        settings.handler.name,
+        settings.metrics.as_deref(),
+        settings.metrics_child.as_ref(),
+    )?;
     let reload = settings.tls.as_ref().map(|tls| tls.cert.clone());
     let _signals = SignalWatch::start(server.shutdown_handle(), reload)?;
     log::info!(
