@@ -3,6 +3,7 @@
 use crate::{Action, MessageHandler, Reply};
 #[cfg(feature = "config")]
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 #[cfg(feature = "config")]
@@ -152,7 +153,24 @@ impl AddressBook {
 
     /// The office of `name`, ignoring case and surrounding spaces.
     pub fn office(&self, name: &str) -> Option<&str> {
-        self.offices.get(&name.trim().to_uppercase()).map(String::as_str)
+        let name = name.trim();
+        // A short ASCII name is upper-cased on the stack: no `String` for
+        // each lookup (the allocation was a tenth of an answer's
+        // instructions); any other name the Unicode way.
+        let mut upper = [0u8; 64];
+        let key = match upper.get_mut(..name.len()) {
+            Some(upper) if name.is_ascii() => {
+                upper.copy_from_slice(name.as_bytes());
+                upper.make_ascii_uppercase();
+                std::str::from_utf8(upper).ok()
+            }
+            _ => None,
+        };
+        match key {
+            Some(key) => self.offices.get(key),
+            None => self.offices.get(&name.to_uppercase()),
+        }
+        .map(String::as_str)
     }
 
     /// How many names the book holds.
@@ -170,7 +188,10 @@ impl MessageHandler for AddressBook {
     type Session = ();
 
     fn handle(&self, _: &mut (), message: &[u8], reply: &mut Reply<'_>) -> Action {
-        let text = String::from_utf8_lossy(message);
+        let text = match std::str::from_utf8(message) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(message),
+        };
         let name = text.trim();
         match self.office(name) {
             _ if name.is_empty() => reply.push_str("NO NAME: send a name, such as JOHN"),
@@ -280,6 +301,19 @@ mod tests {
         assert_eq!(book.office(" Phoebe "), Some("D52"));
         assert_eq!(book.office("Bob"), None);
         assert_eq!(book.len(), 4);
+    }
+
+    #[test]
+    fn long_and_non_ascii_names_are_found_ignoring_case() {
+        let long = "a".repeat(70);
+        let text = format!("{long},X1\nJosé,X2\nstraße,X3\n");
+        let book = AddressBook::from_entries(csv_entries(&text).unwrap()).unwrap();
+        assert_eq!(book.office(&long.to_uppercase()), Some("X1"));
+        assert_eq!(book.office(&long), Some("X1"));
+        assert_eq!(book.office("JOSÉ"), Some("X2"));
+        assert_eq!(book.office(" josé "), Some("X2"));
+        assert_eq!(book.office("STRASSE"), Some("X3"));
+        assert_eq!(book.office("JOSE"), None);
     }
 
     #[test]
