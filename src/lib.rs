@@ -194,8 +194,8 @@ pub mod transport;
 mod address;
 mod failure;
 mod handle;
-mod handler;
 mod hooks;
+mod request_handler;
 
 pub use self::address::{Address, IntoAddress};
 pub use self::codec::Codec;
@@ -207,10 +207,10 @@ pub use self::config::ServerConfig;
 pub use self::failure::Failure;
 pub use self::framing::{Decoder, Frame, FrameError, Framing};
 pub use self::handle::{Durations, ServerHandle, ShutdownHandle, Stats};
-pub use self::handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::hooks::{log_failure, DefaultHooks, Hooks};
 pub use self::message::{Action, Conversation, MessageHandler, Messages, Reply};
 pub use self::request::{Connection, Datagram};
+pub use self::request_handler::{RequestHandler, Stateful, StatefulHandler};
 pub use self::server::{DrainReport, Server, ServerBuilder};
 #[cfg(feature = "tls")]
 pub use self::tls::Tls;
