@@ -13,6 +13,18 @@
 //! socket is ready, so a slow or idle client waits in the server's poller
 //! and holds no thread.
 //!
+//! Conditional and range requests follow RFC 9110 for any body: a
+//! handler describes what it sends as a [`Representation`] (bytes, a
+//! file or a stream) with its [`Validators`] (an [`EntityTag`], a
+//! modification time) and returns [`Representation::respond`]'s answer:
+//! `304` or `412` by `If-None-Match`, `If-Modified-Since`, `If-Match` and
+//! `If-Unmodified-Since`; `200`, `206` (one range, or
+//! `multipart/byteranges`) or `416` by `Range` and `If-Range`. The
+//! decisions are public on their own too: [`Precondition`] (from
+//! [`Validators::precondition`], for a `PUT` or `DELETE` with `If-Match`),
+//! [`Ranges`] and [`ByteRange`], and [`AcceptEncoding`] choosing a
+//! [`ContentCoding`].
+//!
 //! Two applications that use it are bundled servers in
 //! `socketserver::handlers` (feature `handlers`): `Hello`, the
 //! hello-and-time page of the classic `http.server` example, and
@@ -57,6 +69,7 @@ mod rejection;
 mod request;
 mod request_reader;
 mod response;
+mod rules;
 mod status;
 mod target;
 mod version;
@@ -70,4 +83,7 @@ pub use self::limits::HttpLimits;
 pub use self::method::Method;
 pub use self::request::HttpRequest;
 pub use self::response::HttpResponse;
+pub use self::rules::{
+    AcceptEncoding, ByteRange, ContentCoding, EntityTag, Precondition, Ranges, Representation, Validators,
+};
 pub use self::version::Version;

@@ -81,3 +81,19 @@ impl HttpRequest {
         &self.peer
     }
 }
+
+#[cfg(test)]
+impl HttpRequest {
+    /// A request as the layer would hand it over, parsed from its head,
+    /// for unit tests.
+    pub(crate) fn fake(method: Method, target: &str, headers: &[(&str, &str)]) -> HttpRequest {
+        let mut raw = format!("{method} {target} HTTP/1.1\r\n");
+        for (name, value) in headers {
+            raw.push_str(&format!("{name}: {value}\r\n"));
+        }
+        raw.push_str("\r\n");
+        let parsed = super::head::parse_head(raw.as_bytes(), &super::HttpLimits::default());
+        let (head, _) = parsed.expect("a valid head").expect("a whole head");
+        HttpRequest::new(head, method, Vec::new(), Address::Unnamed)
+    }
+}

@@ -154,6 +154,12 @@ impl HttpResponse {
         }
     }
 
+    /// Sets a body built by the layer.
+    pub(super) fn with_body(mut self, body: Body) -> HttpResponse {
+        self.body = body;
+        self
+    }
+
     pub(super) fn into_parts(self) -> (u16, Vec<(String, String)>, Body) {
         (self.status, self.headers, self.body)
     }
@@ -186,7 +192,8 @@ fn check_name(name: &str) -> io::Result<()> {
     Ok(())
 }
 
-fn check_value(name: &str, value: &str) -> io::Result<()> {
+/// Checks a field value as [`HttpResponse::header`] does.
+pub(super) fn check_value(name: &str, value: &str) -> io::Result<()> {
     match value.bytes().find(|&b| (b < 0x20 && b != b'\t') || b == 0x7f) {
         Some(bad) => Err(invalid(format!(
             "the value of header {name} contains the control byte {bad:#04x}; \

@@ -1,16 +1,16 @@
 //! The response for one regular file: its representation (the file, a
-//! precompressed sibling, or gzip on the fly), its validators and
-//! preconditions, then `200`, `206` (one range or several), `304`, `412`
-//! or `416`.
+//! precompressed sibling, or gzip on the fly) and its validators, answered
+//! by the HTTP layer's rules (`socketserver::http::Representation`).
 
-use super::byte_range::Ranges;
-use super::coding::{AcceptEncoding, Coding, SIDECARS};
-use super::multipart::Multipart;
+use super::entity_tag::etag;
 use super::resolve::{forbidden, inside, Opened};
-use super::validators::{etag, evaluate, if_range_allows, Verdict};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{AcceptEncoding, ContentCoding, HttpRequest, HttpResponse, Representation, Validators};
 use std::fs::{self, File, Metadata};
 use std::path::{Path, PathBuf};
+
+/// The codings tried for precompressed files, in the server's order of
+/// preference when the client weighs them equally.
+const SIDECARS: [ContentCoding; 3] = [ContentCoding::Brotli, ContentCoding::Zstd, ContentCoding::Gzip];
 
 /// What the file server was told that shapes a file's response.
 #[derive(Clone, Copy, Debug)]
@@ -24,12 +24,12 @@ pub(super) struct FileOptions<'a> {
 }
 
 /// The bytes chosen to answer: the file or a precompressed sibling.
-struct Representation {
+struct Choice {
     /// Open, for the file itself; a sibling is opened once chosen.
     file: Option<File>,
     path: PathBuf,
     meta: Metadata,
-    coding: Option<Coding>,
+    coding: Option<ContentCoding>,
     /// Compressed with gzip as it is sent.
     on_the_fly: bool,
     /// The choice depended on `Accept-Encoding`.
@@ -48,73 +48,25 @@ pub(super) fn file_response(
     options: FileOptions<'_>,
 ) -> Result<HttpResponse, HttpResponse> {
     let content_type = mime_guess::from_path(&opened.path).first_or_octet_stream().to_string();
-    let mut chosen = representation(req, opened, &content_type, options);
-    let tag = match (chosen.on_the_fly, chosen.coding) {
-        (true, _) => format!("W/{}", etag(&chosen.meta, Some("gzip"))),
-        (false, coding) => etag(&chosen.meta, coding.map(Coding::extension)),
-    };
-    let modified = chosen.meta.modified().ok();
-    let last_modified = modified.map(httpdate::fmt_http_date);
-    let mut validators = vec![("ETag", tag.clone())];
-    validators.extend(last_modified.clone().map(|date| ("Last-Modified", date)));
-    if chosen.vary {
-        validators.push(("Vary", "Accept-Encoding".to_string()));
-    }
-    match evaluate(req, &tag, modified) {
-        Verdict::NotModified => return Ok(with(HttpResponse::new(304), validators)),
-        Verdict::Failed => {
-            let text = "412 Precondition Failed: the file does not match If-Match or If-Unmodified-Since\n";
-            return Ok(with(HttpResponse::text(412, text), validators));
-        }
-        Verdict::Proceed => {}
-    }
-    let len = chosen.meta.len();
-    let ranges = if chosen.on_the_fly || !if_range_allows(req, &tag, last_modified.as_deref()) {
-        Ranges::Whole
-    } else {
-        Ranges::parse(req.header("range"), len)
-    };
+    let mut chosen = choose(req, opened, &content_type, options);
     let file = match chosen.file.take() {
         Some(file) => file,
         None => File::open(&chosen.path).map_err(|_| forbidden())?,
     };
-    let mut headers = validators;
-    let response = match ranges {
-        Ranges::Whole if chosen.on_the_fly => {
-            headers.push(("Content-Type", content_type));
-            gzip_body(HttpResponse::new(200), file)
-        }
-        Ranges::Whole => {
-            headers.push(("Content-Type", content_type));
-            HttpResponse::new(200).file_body(file, 0, len)
-        }
-        Ranges::Parts(parts) if parts.len() == 1 => {
-            let (first, last) = parts[0];
-            headers.push(("Content-Type", content_type));
-            headers.push(("Content-Range", format!("bytes {first}-{last}/{len}")));
-            HttpResponse::new(206).file_body(file, first, last - first + 1)
-        }
-        Ranges::Parts(parts) => {
-            let body = Multipart::new(file, &parts, len, &content_type, &tag);
-            headers.push(("Content-Type", body.content_type()));
-            let size = body.len();
-            HttpResponse::new(206).sized_body(body, size)
-        }
-        Ranges::Unsatisfiable => {
-            headers.push(("Content-Range", format!("bytes */{len}")));
-            HttpResponse::text(416, format!("416 Range Not Satisfiable: the file has {len} bytes\n"))
-        }
+    let (tag, representation) = if chosen.on_the_fly {
+        (etag(&chosen.meta, Some("gzip"), true), Representation::stream(&content_type, gzip(file)))
+    } else {
+        let coding = chosen.coding.map(extension);
+        (etag(&chosen.meta, coding, false), Representation::file(&content_type, file, chosen.meta.len()))
     };
-    if let Some(coding) = chosen.coding.or(chosen.on_the_fly.then_some(Coding::Gzip)) {
-        headers.push(("Content-Encoding", coding.token().to_string()));
+    let mut validators = Validators::new().etag(tag);
+    if let Ok(modified) = chosen.meta.modified() {
+        validators = validators.last_modified(modified);
     }
-    headers.push(("Accept-Ranges", if chosen.on_the_fly { "none" } else { "bytes" }.to_string()));
-    Ok(with(response, headers))
-}
-
-/// Adds header fields built here from checked parts.
-fn with(response: HttpResponse, headers: Vec<(&str, String)>) -> HttpResponse {
-    headers.into_iter().fold(response, |response, (name, value)| response.typed_header(name, value))
+    let representation = representation.map_err(|_| forbidden())?.validators(validators);
+    let coding = chosen.coding.or(chosen.on_the_fly.then_some(ContentCoding::Gzip));
+    let representation = if chosen.vary { representation.negotiated(coding) } else { representation };
+    Ok(representation.respond(req))
 }
 
 /// Chooses what to send: a precompressed sibling the client accepts and
@@ -123,22 +75,16 @@ fn with(response: HttpResponse, headers: Vec<(&str, String)>) -> HttpResponse {
 /// have depended on `Accept-Encoding` (a sibling exists, or the file is fit
 /// for gzip), even when this request sent none: a cache must not hand the
 /// identity answer to a client that asks for gzip (RFC 9110 §12.5.5).
-fn representation(
-    req: &HttpRequest,
-    opened: Opened,
-    content_type: &str,
-    options: FileOptions<'_>,
-) -> Representation {
+fn choose(req: &HttpRequest, opened: Opened, content_type: &str, options: FileOptions<'_>) -> Choice {
     let Opened { path, file, meta } = opened;
-    let mut chosen =
-        Representation { file: Some(file), path, meta, coding: None, on_the_fly: false, vary: false };
-    let accept = req.header("accept-encoding").map(AcceptEncoding::parse);
+    let mut chosen = Choice { file: Some(file), path, meta, coding: None, on_the_fly: false, vary: false };
+    let accept = AcceptEncoding::of(req);
     if options.precompressed {
-        let siblings: Vec<(Coding, PathBuf, Metadata)> =
+        let siblings: Vec<(ContentCoding, PathBuf, Metadata)> =
             SIDECARS.iter().filter_map(|&coding| sibling(options.root, &chosen.path, coding)).collect();
         chosen.vary = !siblings.is_empty();
-        if let Some(best) = accept.as_ref().and_then(|a| a.best(siblings.iter().map(|(coding, ..)| *coding)))
-        {
+        let available: Vec<ContentCoding> = siblings.iter().map(|(coding, ..)| *coding).collect();
+        if let Some(best) = accept.best(&available) {
             if let Some((coding, path, meta)) = siblings.into_iter().find(|(c, ..)| *c == best) {
                 chosen.file = None;
                 chosen.path = path;
@@ -151,18 +97,26 @@ fn representation(
     let fit = options.gzip_min.is_some_and(|min| chosen.meta.len() >= min) && compressible(content_type);
     if fit && cfg!(feature = "gzip") {
         chosen.vary = true;
-        chosen.on_the_fly =
-            accept.is_some_and(|a| a.best([Coding::Gzip]).is_some()) && req.header("range").is_none();
+        chosen.on_the_fly = accept.best(&[ContentCoding::Gzip]).is_some() && req.header("range").is_none();
     }
     chosen
 }
 
+/// The extension of a precompressed file beside the original.
+fn extension(coding: ContentCoding) -> &'static str {
+    match coding {
+        ContentCoding::Brotli => "br",
+        ContentCoding::Zstd => "zst",
+        _ => "gz",
+    }
+}
+
 /// `path.br`, `path.zst` or `path.gz` when it is a regular file inside
 /// the root (a symlink is followed only if it stays inside).
-fn sibling(root: &Path, path: &Path, coding: Coding) -> Option<(Coding, PathBuf, Metadata)> {
+fn sibling(root: &Path, path: &Path, coding: ContentCoding) -> Option<(ContentCoding, PathBuf, Metadata)> {
     let mut name = path.as_os_str().to_owned();
     name.push(".");
-    name.push(coding.extension());
+    name.push(extension(coding));
     let sibling = PathBuf::from(name);
     let link = fs::symlink_metadata(&sibling).ok()?;
     let sibling = if link.file_type().is_symlink() { inside(root, &sibling).ok()? } else { sibling };
@@ -184,13 +138,15 @@ fn compressible(content_type: &str) -> bool {
         .any(|t| content_type.starts_with(t))
 }
 
+/// The file compressed with gzip as it is read.
 #[cfg(feature = "gzip")]
-fn gzip_body(response: HttpResponse, file: File) -> HttpResponse {
-    response.stream(flate2::read::GzEncoder::new(file, flate2::Compression::default()))
+fn gzip(file: File) -> flate2::read::GzEncoder<File> {
+    flate2::read::GzEncoder::new(file, flate2::Compression::default())
 }
 
+/// Without the `gzip` feature nothing is compressed on the fly
+/// (`choose` never picks it), so this is never called.
 #[cfg(not(feature = "gzip"))]
-fn gzip_body(response: HttpResponse, file: File) -> HttpResponse {
-    let len = file.metadata().map_or(0, |meta| meta.len());
-    response.file_body(file, 0, len)
+fn gzip(file: File) -> File {
+    file
 }

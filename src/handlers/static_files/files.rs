@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 ///   `ETag` (size, modification time, inode), a `Last-Modified`, and
 ///   `Accept-Ranges: bytes`; their bodies go by `sendfile(2)` where the
 ///   connection allows (see [`HttpResponse::file_body`]).
+/// - Each file is answered by the HTTP layer's rules, as a
+///   [`Representation`](crate::http::Representation) any handler can use
+///   for its own bodies.
 /// - Preconditions in the order of RFC 9110 §13.2.2: `If-Match` and
 ///   `If-Unmodified-Since` answer `412` when they fail, `If-None-Match`
 ///   (weak comparison, `*`) and, only without it, `If-Modified-Since`
