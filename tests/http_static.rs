@@ -246,27 +246,6 @@ fn rfc3986_4_2_directory_redirects_never_leave_the_site() {
     assert_eq!(plain.header("location"), Some("/evil.example/?next=1"));
 }
 
-/// The parts of a `multipart/byteranges` body: each part's
-/// `Content-Range` and bytes.
-fn parts(response: &util::Response) -> Vec<(String, Vec<u8>)> {
-    let kind = response.header("content-type").unwrap();
-    let boundary = kind.strip_prefix("multipart/byteranges; boundary=").expect(kind);
-    let delimiter = format!("\r\n--{boundary}");
-    let body = &response.body;
-    let text = String::from_utf8_lossy(body);
-    assert!(text.ends_with(&format!("{delimiter}--\r\n")), "no closing delimiter:\n{text}");
-    let mut out = Vec::new();
-    for part in text.split(&delimiter).skip(1) {
-        if part.starts_with("--") {
-            break;
-        }
-        let (head, data) = part.split_once("\r\n\r\n").unwrap();
-        let range = head.lines().find_map(|l| l.strip_prefix("Content-Range: ")).unwrap().to_string();
-        out.push((range, data.as_bytes().to_vec()));
-    }
-    out
-}
-
 /// RFC 9110 §14.6: several ranges are answered as `multipart/byteranges`
 /// with an exact `Content-Length`; overlapping ones are merged; more than
 /// 16 after merging get the whole file (200), as documented.
@@ -277,7 +256,7 @@ fn rfc9110_14_6_several_ranges_are_multipart() {
     let multi = get(&server, "/hello.txt", "Range: bytes=0-1, 7-12\r\n");
     assert_eq!(multi.status, 206);
     assert_eq!(multi.header("content-length").unwrap(), multi.body.len().to_string());
-    let got = parts(&multi);
+    let got = multi.byte_ranges();
     assert_eq!(got.len(), 2);
     assert_eq!(got[0], ("bytes 0-1/20".to_string(), b"he".to_vec()));
     assert_eq!(got[1], ("bytes 7-12/20".to_string(), b"static".to_vec()));
@@ -289,7 +268,7 @@ fn rfc9110_14_6_several_ranges_are_multipart() {
     assert_eq!(get(&server, "/hello.txt", &format!("Range: bytes={}\r\n", many.join(","))).status, 206);
     let flood = get(&server, "/hello.txt", &format!("Range: bytes={}\r\n", spaced[..10].join(",")));
     assert_eq!(flood.status, 206);
-    assert_eq!(parts(&flood).len(), 10);
+    assert_eq!(flood.byte_ranges().len(), 10);
     let data: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
     fs::write(tree.root().join("k.bin"), &data).unwrap();
     let seventeen: Vec<String> = (0..17).map(|i| format!("{}-{}", i * 10, i * 10 + 1)).collect();
@@ -450,6 +429,28 @@ fn rfc9110_12_5_5_vary_even_without_accept_encoding() {
     assert_eq!((revalidated.status, revalidated.header("vary")), (304, Some("Accept-Encoding")));
     let plain = get(&server, "/hello.txt", "");
     assert_eq!((plain.status, plain.header("vary")), (200, None));
+}
+
+/// RFC 9110 §15.5.17 and §8.4: a `416` for a precompressed sibling is a
+/// text of its own: `Content-Range: bytes */LENGTH` of the sibling, and
+/// no `Content-Encoding` (its body is not brotli); still `Vary`.
+#[test]
+fn rfc9110_15_5_17_a_416_for_a_precompressed_file_is_not_encoded() {
+    let tree = Tree::new("sidecar-416");
+    fs::write(tree.root().join("app.js"), "console.log('plain');\n").unwrap();
+    fs::write(tree.root().join("app.js.br"), "BROTLI").unwrap();
+    let server = tree.serve();
+    let response = get(&server, "/app.js", "Accept-Encoding: br\r\nRange: bytes=100-\r\n");
+    assert_eq!(response.status, 416);
+    assert_eq!(response.header("content-range"), Some("bytes */6"));
+    assert_eq!(response.header("content-encoding"), None, "{response:?}");
+    assert_eq!(response.header("vary"), Some("Accept-Encoding"));
+    let part = get(&server, "/app.js", "Accept-Encoding: br\r\nRange: bytes=1-2\r\n");
+    assert_eq!((part.status, part.text().as_str()), (206, "RO"));
+    assert_eq!(
+        (part.header("content-range"), part.header("content-encoding")),
+        (Some("bytes 1-2/6"), Some("br"))
+    );
 }
 
 /// A sibling symlink that leaves the root is never served.

@@ -28,6 +28,26 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// The parts of a `multipart/byteranges` body (RFC 9110 §14.6): each
+    /// part's `Content-Range` and bytes, the closing delimiter checked.
+    pub fn byte_ranges(&self) -> Vec<(String, Vec<u8>)> {
+        let kind = self.header("content-type").unwrap();
+        let boundary = kind.strip_prefix("multipart/byteranges; boundary=").expect(kind);
+        let delimiter = format!("\r\n--{boundary}");
+        let text = self.text();
+        assert!(text.ends_with(&format!("{delimiter}--\r\n")), "no closing delimiter:\n{text}");
+        let mut out = Vec::new();
+        for part in text.split(&delimiter).skip(1) {
+            if part.starts_with("--") {
+                break;
+            }
+            let (head, data) = part.split_once("\r\n\r\n").unwrap();
+            let range = head.lines().find_map(|l| l.strip_prefix("Content-Range: ")).unwrap().to_string();
+            out.push((range, data.as_bytes().to_vec()));
+        }
+        out
+    }
+
     /// Whether it says `Connection: close`.
     pub fn closes(&self) -> bool {
         self.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
