@@ -1,10 +1,15 @@
 // cargo run --example http_app --features http -- 127.0.0.1:0
 //
 // A small HTTP application on the crate's HTTP layer: routes by method and
-// path, a JSON API and an HTML form, served by a `ThreadPool` whose
+// path, a JSON API, an HTML form and a plain-text report answered under
+// HTTP's rules for conditional and range requests (ETag, Last-Modified,
+// 304, 412, 206, multipart ranges, 416), served by a `ThreadPool` whose
 // connections wait in the poller between requests. Try it:
 //
 //     curl http://127.0.0.1:PORT/notes
+//     curl -i http://127.0.0.1:PORT/notes.txt
+//     curl -i -H 'If-None-Match: "..."' http://127.0.0.1:PORT/notes.txt   (the ETag it sent: 304)
+//     curl -i -r 0-9,20-29 http://127.0.0.1:PORT/notes.txt                 (206, multipart)
 //     curl -d '{"text":"buy milk"}' -H 'Content-Type: application/json' http://127.0.0.1:PORT/notes
 //     curl -d 'text=call+home' http://127.0.0.1:PORT/form
 //     open http://127.0.0.1:PORT/ in a browser for the form
@@ -12,10 +17,13 @@
 // It prints the address it bound, then serves until killed.
 
 use serde::{Deserialize, Serialize};
-use socketserver::http::{Http, HttpHandler, HttpRequest, HttpResponse, Method};
+use socketserver::http::{
+    EntityTag, Http, HttpHandler, HttpRequest, HttpResponse, Method, Representation, Validators,
+};
 use socketserver::{Server, Tcp, ThreadPool};
 use std::io;
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 /// A note, as the JSON API reads and writes it.
 #[derive(Clone, Serialize, Deserialize)]
@@ -25,24 +33,29 @@ struct Note {
     text: String,
 }
 
-/// The application: its routes and the notes they share.
-#[derive(Default)]
+/// The application: its routes and the notes they share, with the time
+/// of the last change.
 struct Notes {
-    notes: Mutex<Vec<Note>>,
+    notes: Mutex<(Vec<Note>, SystemTime)>,
 }
 
 impl Notes {
+    fn new() -> Notes {
+        Notes { notes: Mutex::new((Vec::new(), SystemTime::now())) }
+    }
+
     fn add(&self, text: String) -> Note {
         let mut notes = self.notes.lock().unwrap();
-        let note = Note { id: notes.len() + 1, text };
-        notes.push(note.clone());
+        let note = Note { id: notes.0.len() + 1, text };
+        notes.0.push(note.clone());
+        notes.1 = SystemTime::now();
         note
     }
 
     /// `GET /`: the form, with the notes so far.
     fn page(&self) -> HttpResponse {
         let items: String =
-            self.notes.lock().unwrap().iter().map(|n| format!("<li>{}</li>", escape(&n.text))).collect();
+            self.notes.lock().unwrap().0.iter().map(|n| format!("<li>{}</li>", escape(&n.text))).collect();
         HttpResponse::html(
             200,
             format!(
@@ -54,7 +67,22 @@ impl Notes {
 
     /// `GET /notes`: every note as JSON.
     fn list(&self) -> io::Result<HttpResponse> {
-        json(200, &*self.notes.lock().unwrap())
+        json(200, &self.notes.lock().unwrap().0)
+    }
+
+    /// `GET /notes.txt`: the notes as a plain-text report, generated for
+    /// each request and answered under HTTP's rules: its `ETag` (from its
+    /// content) and `Last-Modified` make `304` (`If-None-Match`,
+    /// `If-Modified-Since`) and `412` (`If-Match`); `Range` gets `206`
+    /// (several ranges as `multipart/byteranges`) or `416`.
+    fn report(&self, req: &HttpRequest) -> io::Result<HttpResponse> {
+        let (text, changed) = {
+            let notes = self.notes.lock().unwrap();
+            (notes.0.iter().map(|n| format!("{}. {}\n", n.id, n.text)).collect::<String>(), notes.1)
+        };
+        let validators =
+            Validators::new().etag(EntityTag::from_content(text.as_bytes())).last_modified(changed);
+        Ok(Representation::bytes("text/plain; charset=utf-8", text)?.validators(validators).respond(req))
     }
 
     /// `POST /notes`: a JSON note in, the stored note (with its id) out.
@@ -92,12 +120,16 @@ impl HttpHandler for Notes {
         match (req.method(), req.path()) {
             (Method::Get | Method::Head, "/") => Ok(self.page()),
             (Method::Get | Method::Head, "/notes") => self.list(),
+            (Method::Get | Method::Head, "/notes.txt") => self.report(req),
             (Method::Post, "/notes") => self.create(req),
             (Method::Post, "/form") => self.submit(req),
             (method, "/" | "/notes") => {
                 Ok(HttpResponse::method_not_allowed(method, &[Method::Get, Method::Post]))
             }
             (method, "/form") => Ok(HttpResponse::method_not_allowed(method, &[Method::Post])),
+            (method, "/notes.txt") => {
+                Ok(HttpResponse::method_not_allowed(method, &[Method::Get, Method::Head]))
+            }
             _ => Ok(HttpResponse::text(404, format!("no route for {}\n", req.path()))),
         }
     }
@@ -114,7 +146,7 @@ fn escape(text: &str) -> String {
 
 fn main() -> io::Result<()> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:9004".into());
-    let server = Server::builder(Http::new(Notes::default()))
+    let server = Server::builder(Http::new(Notes::new()))
         .concurrency(ThreadPool::new(4))
         .bind::<Tcp>(addr.as_str())?;
     println!("listening on {}", server.local_addr());

@@ -195,3 +195,60 @@ fn http_app_serves_json_and_a_form() {
     let wrong = exchange("DELETE /notes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into());
     assert!(wrong.starts_with("HTTP/1.1 405 ") && wrong.contains("Allow: GET, POST"), "{wrong}");
 }
+
+/// The report `/notes.txt` of `http_app` is answered under RFC 9110's
+/// rules through `socketserver::http::Representation`: validators and
+/// `304` (§13.1.2, §13.1.3), `412` (§13.1.1), `206` with `Content-Range`
+/// (§14.2), `multipart/byteranges` (§14.6), `416` (§15.5.17), `If-Range`
+/// (§13.1.5), and a new tag once the notes change.
+#[cfg(feature = "http")]
+#[test]
+fn http_app_answers_conditional_and_range_requests_for_its_report() {
+    let mut example = Example::start("http_app", &["127.0.0.1:0"]);
+    let addr = example.address();
+    let ask = |head: &str| {
+        util::exchange(addr, format!("{head}\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
+    };
+    let post = |text: &str| {
+        let body = format!("text={text}");
+        let head =
+            format!("POST /form HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}", body.len());
+        util::exchange(addr, format!("{head}\r\n\r\n{body}").as_bytes())
+    };
+    assert_eq!(post("buy+milk").status, 200);
+    assert_eq!(post("call+home").status, 200);
+    const REPORT: &str = "1. buy milk\n2. call home\n";
+
+    let whole = ask("GET /notes.txt HTTP/1.1");
+    assert_eq!((whole.status, whole.text().as_str()), (200, REPORT));
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    let tag = whole.header("etag").expect("an ETag").to_string();
+    let stamp = whole.header("last-modified").expect("a Last-Modified").to_string();
+
+    let cached = ask(&format!("GET /notes.txt HTTP/1.1\r\nIf-None-Match: {tag}"));
+    assert_eq!((cached.status, cached.body.len(), cached.header("etag")), (304, 0, Some(tag.as_str())));
+    assert_eq!(ask(&format!("GET /notes.txt HTTP/1.1\r\nIf-Modified-Since: {stamp}")).status, 304);
+    assert_eq!(ask("GET /notes.txt HTTP/1.1\r\nIf-Match: \"someone-else's\"").status, 412);
+    assert_eq!(ask(&format!("GET /notes.txt HTTP/1.1\r\nIf-Match: {tag}")).status, 200);
+
+    let part = ask("GET /notes.txt HTTP/1.1\r\nRange: bytes=3-10");
+    assert_eq!((part.status, part.text().as_str()), (206, "buy milk"));
+    assert_eq!(part.header("content-range"), Some("bytes 3-10/25"));
+    let parts = ask("GET /notes.txt HTTP/1.1\r\nRange: bytes=0-1,15-18");
+    assert_eq!(parts.status, 206);
+    let expected =
+        [("bytes 0-1/25".to_string(), b"1.".to_vec()), ("bytes 15-18/25".to_string(), b"call".to_vec())];
+    assert_eq!(parts.byte_ranges(), expected);
+    let past = ask("GET /notes.txt HTTP/1.1\r\nRange: bytes=25-");
+    assert_eq!((past.status, past.header("content-range")), (416, Some("bytes */25")));
+
+    assert_eq!(post("water+plants").status, 200);
+    let changed = ask(&format!("GET /notes.txt HTTP/1.1\r\nIf-None-Match: {tag}"));
+    assert_eq!(
+        (changed.status, changed.text().as_str()),
+        (200, "1. buy milk\n2. call home\n3. water plants\n")
+    );
+    assert_ne!(changed.header("etag"), Some(tag.as_str()));
+    let resumed = ask(&format!("GET /notes.txt HTTP/1.1\r\nRange: bytes=25-\r\nIf-Range: {tag}"));
+    assert_eq!((resumed.status, resumed.body.len()), (200, 41), "a stale If-Range gets the whole report");
+}
