@@ -73,3 +73,22 @@ fn tls_types_cross_threads() {
     assert_send_sync::<ReloadableCert>();
     assert_send_sync::<TlsStream>();
 }
+
+/// The HTTP rules' values can live in a handler's shared state; a
+/// `Representation` can be built on one thread and answered on another.
+#[cfg(feature = "http")]
+#[test]
+fn http_rules_cross_threads() {
+    use socketserver::http::{
+        AcceptEncoding, ByteRange, ContentCoding, EntityTag, Precondition, Ranges, Representation, Validators,
+    };
+    assert_send_sync::<EntityTag>();
+    assert_send_sync::<Validators>();
+    assert_clone::<Validators>();
+    assert_send_sync::<Precondition>();
+    assert_send_sync::<Ranges>();
+    assert_send_sync::<ByteRange>();
+    assert_send_sync::<AcceptEncoding>();
+    assert_send_sync::<ContentCoding>();
+    assert_send::<Representation>();
+}
