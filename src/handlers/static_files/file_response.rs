@@ -102,12 +102,14 @@ fn choose(req: &HttpRequest, opened: Opened, content_type: &str, options: FileOp
     chosen
 }
 
-/// The extension of a precompressed file beside the original.
+/// The extension of a precompressed file beside the original (`zz` is
+/// zlib's, as pigz writes it; `SIDECARS` has no deflate).
 fn extension(coding: ContentCoding) -> &'static str {
     match coding {
         ContentCoding::Brotli => "br",
         ContentCoding::Zstd => "zst",
-        _ => "gz",
+        ContentCoding::Gzip => "gz",
+        ContentCoding::Deflate => "zz",
     }
 }
 
