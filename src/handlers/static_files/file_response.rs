@@ -142,8 +142,26 @@ fn compressible(content_type: &str) -> bool {
 
 /// The file compressed with gzip as it is read.
 #[cfg(feature = "gzip")]
-fn gzip(file: File) -> flate2::read::GzEncoder<File> {
-    flate2::read::GzEncoder::new(file, flate2::Compression::default())
+fn gzip(file: File) -> Gzip {
+    Gzip { file: Some(file), encoder: None }
+}
+
+/// A gzip encoder made at the first read: its state (a few hundred KiB)
+/// is never allocated for a `304` or `412`, whose bodies are not read.
+#[cfg(feature = "gzip")]
+struct Gzip {
+    file: Option<File>,
+    encoder: Option<flate2::read::GzEncoder<File>>,
+}
+
+#[cfg(feature = "gzip")]
+impl std::io::Read for Gzip {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(file) = self.file.take() {
+            self.encoder = Some(flate2::read::GzEncoder::new(file, flate2::Compression::default()));
+        }
+        self.encoder.as_mut().map_or(Ok(0), |encoder| encoder.read(buf))
+    }
 }
 
 /// Without the `gzip` feature nothing is compressed on the fly
