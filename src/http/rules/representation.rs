@@ -203,3 +203,34 @@ fn unsatisfiable(ranges: &Ranges, len: u64) -> HttpResponse {
         None => response,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{EntityTag, Method};
+
+    #[test]
+    fn a_content_type_that_could_split_the_response_is_refused() {
+        let err = Representation::bytes("text/plain\r\nSet-Cookie: x=1", "hi").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("Content-Type"), "{err}");
+    }
+
+    #[test]
+    fn rfc9110_15_4_5_a_304_carries_the_validators_and_vary_but_no_body_fields() {
+        let validators = Validators::new().etag(EntityTag::strong("v1").unwrap());
+        let req = HttpRequest::fake(Method::Get, "/", &[("If-None-Match", "\"v1\"")]);
+        let answer = Representation::bytes("text/plain", "body")
+            .unwrap()
+            .validators(validators)
+            .negotiated(Some(ContentCoding::Gzip))
+            .respond(&req);
+        assert_eq!(answer.status(), 304);
+        assert_eq!(answer.header_value("etag"), Some("\"v1\""));
+        assert_eq!(answer.header_value("vary"), Some("Accept-Encoding"));
+        assert_eq!(
+            (answer.header_value("content-type"), answer.header_value("content-encoding")),
+            (None, None)
+        );
+    }
+}
