@@ -49,26 +49,40 @@ fn kept<T>(pool: Pool, f: impl FnOnce(&mut Vec<Vec<u8>>) -> T) -> T {
     key.with(|kept| f(&mut kept.borrow_mut()))
 }
 
-/// A buffer of at least `capacity` from `pool`, or a new one.
+/// A buffer of at least `capacity` from `pool` (the smallest such), or a
+/// new one.
 pub(crate) fn take(pool: Pool, capacity: usize) -> Vec<u8> {
     let found = kept(pool, |kept| {
-        let found = kept.iter().position(|buf| buf.capacity() >= capacity)?;
+        let found = kept.iter().rposition(|buf| buf.capacity() >= capacity)?;
         Some(kept.swap_remove(found))
     });
     found.unwrap_or_else(|| Vec::with_capacity(capacity))
 }
 
-/// Keeps `buf` for a later [`take`] from `pool`, unless the pool is full
-/// (in count or bytes) or the buffer too large (or empty).
+/// Keeps `buf` for a later [`take`] from `pool`, unless it is too large
+/// (or empty). A full pool (in count or bytes) keeps its largest buffers:
+/// smaller ones make way for a larger one.
+///
+/// A connection whose messages grow gives back each buffer it outgrew (8,
+/// 16, 32, 64 KiB); kept first come first served, those filled the pool
+/// for good, and every 64 KiB message then paid for a new buffer, which
+/// the binary's allocator maps and unmaps from that size on (echo-64k
+/// under `threads` and `pool` ran at a third of its rate).
 pub(crate) fn give(pool: Pool, buf: Vec<u8>) {
     if buf.capacity() == 0 || buf.capacity() > LARGEST {
         return;
     }
     kept(pool, |kept| {
-        let bytes: usize = kept.iter().map(Vec::capacity).sum();
-        if kept.len() < KEPT && bytes + buf.capacity() <= BUDGET {
-            kept.push(buf);
-        }
+        kept.push(buf);
+        // Largest first; `take` looks from the end for the smallest fit.
+        kept.sort_unstable_by_key(|buf| std::cmp::Reverse(buf.capacity()));
+        let mut bytes = 0;
+        let fit = kept.iter().take(KEPT).take_while(|buf| {
+            bytes += buf.capacity();
+            bytes <= BUDGET
+        });
+        let fit = fit.count();
+        kept.truncate(fit);
     });
 }
 
@@ -84,6 +98,29 @@ mod tests {
         let again = take(Pool::Read, 32 * 1024);
         assert_eq!(again.as_ptr(), at);
         assert!(take(Pool::Read, 1).capacity() >= 1, "an empty pool still gives a buffer");
+    }
+
+    #[test]
+    fn outgrown_buffers_make_way_for_the_larger_one() {
+        for capacity in [8 * 1024, 16 * 1024, 32 * 1024, 64 * 1024] {
+            give(Pool::Read, Vec::with_capacity(capacity));
+        }
+        let large = Vec::with_capacity(64 * 1024 + 1);
+        let at = large.as_ptr();
+        give(Pool::Read, large);
+        assert_eq!(take(Pool::Read, 64 * 1024 + 1).as_ptr(), at, "the largest buffer was not kept");
+        kept(Pool::Read, |kept| {
+            assert!(kept.iter().map(Vec::capacity).sum::<usize>() <= BUDGET);
+            assert!(kept.len() <= KEPT);
+        });
+    }
+
+    #[test]
+    fn the_smallest_buffer_that_fits_is_taken() {
+        give(Pool::Write, Vec::with_capacity(64 * 1024));
+        give(Pool::Write, Vec::with_capacity(8 * 1024));
+        assert_eq!(take(Pool::Write, 1024).capacity(), 8 * 1024);
+        assert_eq!(take(Pool::Write, 1024).capacity(), 64 * 1024);
     }
 
     #[test]
