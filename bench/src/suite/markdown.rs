@@ -28,6 +28,9 @@ pub fn page(cells: &[Cell], scenarios: &[Scenario], args: &SuiteArgs) -> String 
     out.push_str(METHOD);
     out.push('\n');
     out.push_str(STRATEGY_LIMITS);
+    out.push('\n');
+    out.push_str(SPEED);
+    out.push('\n');
     out.push_str(TLS);
     out.push('\n');
     out.push_str(STATIC);
@@ -57,6 +60,10 @@ const METHOD: &str = include_str!("../../../docs/benchmark-method.md");
 /// The hand-written analysis of what limits each strategy, kept beside the
 /// generated page and appended to it.
 const STRATEGY_LIMITS: &str = include_str!("../../../docs/strategy-limits.md");
+
+/// The hand-written comparison with the anchors (issue 19): the medians
+/// of three rounds, the profiles, the targets, scaling with cores.
+const SPEED: &str = include_str!("../../../docs/benchmark-speed.md");
 
 /// The hand-written TLS figures (`scripts/benchmark_tls.sh`, measured
 /// apart from the suite), kept across regenerations of the page.
