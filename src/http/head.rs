@@ -65,7 +65,7 @@ impl RequestHead {
     }
 
     /// Every value of a header field, the name matched in any case.
-    pub(super) fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub(super) fn values<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
         // Names compared as bytes: no UTF-8 check for each field of each
         // lookup (it was an eighth of a keep-alive hello's instructions).
         let named = move |&&(n, _): &&(Span, Span)| self.slice(n).eq_ignore_ascii_case(name.as_bytes());
@@ -74,8 +74,7 @@ impl RequestHead {
 
     /// The first value of a header field, the name matched in any case.
     pub(super) fn value(&self, name: &str) -> Option<&[u8]> {
-        let named = |&&(n, _): &&(Span, Span)| self.slice(n).eq_ignore_ascii_case(name.as_bytes());
-        self.headers.iter().find(named).map(|&(_, value)| self.slice(value))
+        self.values(name).next()
     }
 
     /// The comma-separated list items of every value of a header field,
