@@ -2,6 +2,7 @@
 
 use super::rejection::Rejection;
 use super::HttpLimits;
+use std::fmt;
 use std::mem::MaybeUninit;
 
 /// Header fields are parsed into an array on the stack up to this many
@@ -13,7 +14,6 @@ const STACK_HEADERS: usize = 128;
 /// allocations whatever its number of fields (a `String` for each name
 /// and value was a tenth of a keep-alive hello's instructions, in
 /// `malloc` and `free`).
-#[derive(Debug)]
 pub(super) struct RequestHead {
     /// The method, the target, then each field's name and value.
     bytes: Vec<u8>,
@@ -26,6 +26,21 @@ pub(super) struct RequestHead {
 
 /// Where a part of the head lies in [`RequestHead::bytes`].
 type Span = (usize, usize);
+
+/// The parts as text, not as spans of a buffer (what `HttpRequest`'s
+/// `Debug` showed when each was a `String`).
+impl fmt::Debug for RequestHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<_> =
+            self.headers().map(|(name, value)| (name, String::from_utf8_lossy(value))).collect();
+        f.debug_struct("RequestHead")
+            .field("method", &self.method())
+            .field("target", &self.target())
+            .field("minor", &self.minor)
+            .field("headers", &headers)
+            .finish()
+    }
+}
 
 impl RequestHead {
     /// Copies what `httparse` read.

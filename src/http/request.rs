@@ -97,3 +97,28 @@ impl HttpRequest {
         HttpRequest::new(head, method, Vec::new(), Address::Unnamed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_target_and_fields_as_text() {
+        let req = HttpRequest::fake(Method::Get, "/a?b=1", &[("Host", "example.com"), ("X-Id", "7")]);
+        let shown = format!("{req:?}");
+        assert!(shown.contains(r#"target: "/a?b=1""#), "{shown}");
+        assert!(shown.contains(r#"("Host", "example.com")"#), "{shown}");
+        assert!(shown.contains(r#"("X-Id", "7")"#), "{shown}");
+    }
+
+    #[test]
+    fn fields_are_found_in_any_case_and_in_order() {
+        let req = HttpRequest::fake(Method::Get, "http://h/p?q", &[("A", "1"), ("a", "2"), ("B", "x")]);
+        assert_eq!(req.header("a"), Some("1"));
+        assert_eq!(req.header("b"), Some("x"));
+        assert_eq!(req.header("c"), None);
+        let names: Vec<&str> = req.headers().map(|(name, _)| name).collect();
+        assert_eq!(names, ["A", "a", "B"]);
+        assert_eq!((req.path(), req.query()), ("/p", Some("q")));
+    }
+}
