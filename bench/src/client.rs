@@ -136,14 +136,9 @@ impl Client {
     /// The connect finished: if it succeeded, the first request goes out.
     fn connected(&mut self) -> io::Result<()> {
         let link = self.link.as_ref().expect("connecting with a link");
-        if let Some(err) = link.take_error()? {
-            return Err(err);
-        }
-        if let Link::Tcp(stream) = link {
-            if let Err(err) = stream.peer_addr() {
-                // Not yet connected: a spurious wake-up.
-                return if err.kind() == io::ErrorKind::NotConnected { Ok(()) } else { Err(err) };
-            }
+        // Not yet connected: a spurious wake-up.
+        if !link.established()? {
+            return Ok(());
         }
         self.first_request()
     }

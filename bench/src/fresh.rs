@@ -129,15 +129,8 @@ impl FreshProbe {
     fn step(&mut self, event: Event, ctx: &mut Context<'_>) -> io::Result<Option<Verdict>> {
         let Some(link) = self.link.as_mut() else { return Ok(None) };
         if !self.connected {
-            if let Some(err) = link.take_error()? {
-                return Err(err);
-            }
-            if let Link::Tcp(stream) = &*link {
-                match stream.peer_addr() {
-                    Ok(_) => {}
-                    Err(err) if err.kind() == io::ErrorKind::NotConnected => return Ok(None),
-                    Err(err) => return Err(err),
-                }
+            if !link.established()? {
+                return Ok(None);
             }
             self.connected = true;
         }

@@ -109,6 +109,23 @@ impl Link {
             Link::Udp(socket) => socket.take_error(),
         }
     }
+
+    /// Whether the connect [`connect`](Self::connect) started has finished:
+    /// `Ok(false)` while it is under way (a wake-up before it ends), the
+    /// error when it failed. A UDP link has nothing to wait for.
+    pub fn established(&self) -> io::Result<bool> {
+        if let Some(err) = self.take_error()? {
+            return Err(err);
+        }
+        match self {
+            Link::Tcp(stream) => match stream.peer_addr() {
+                Ok(_) => Ok(true),
+                Err(err) if err.kind() == io::ErrorKind::NotConnected => Ok(false),
+                Err(err) => Err(err),
+            },
+            Link::Udp(_) => Ok(true),
+        }
+    }
 }
 
 /// A TCP socket for `addr` with `TCP_NODELAY` and, if asked, a small

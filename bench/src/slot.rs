@@ -39,7 +39,7 @@ impl Slot {
         match self {
             Slot::Client(client) => client.start(ctx),
             Slot::Slow(slow) => slow.on_tick(Instant::now(), ctx),
-            Slot::SlowRead(reader) => reader.on_event(Event::writable(0), ctx),
+            Slot::SlowRead(reader) => reader.on_event(ctx),
             Slot::Flood(flooder) => flooder.start(ctx),
             Slot::Fresh(probe) => probe.start(ctx),
         }
@@ -50,8 +50,8 @@ impl Slot {
         match self {
             Slot::Client(client) => client.on_event(event, ctx),
             Slot::Slow(slow) => slow.on_event(event, ctx),
-            Slot::SlowRead(reader) => reader.on_event(event, ctx),
-            Slot::Flood(flooder) => flooder.on_event(event, ctx),
+            Slot::SlowRead(reader) => reader.on_event(ctx),
+            Slot::Flood(flooder) => flooder.on_event(ctx),
             Slot::Fresh(probe) => probe.on_event(event, ctx),
         }
     }

@@ -9,7 +9,6 @@
 use super::{FLOOD_BLOCK, FLOOD_SEND_BUFFER, FLOOD_TURN, REOPEN_PAUSE};
 use crate::context::Context;
 use crate::link::Link;
-use polling::Event;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Instant;
@@ -103,16 +102,16 @@ impl PipelineFlooder {
     }
 
     /// The connect finished, or the socket takes bytes again (or failed).
-    pub fn on_event(&mut self, event: Event, ctx: &mut Context<'_>) {
+    pub fn on_event(&mut self, ctx: &mut Context<'_>) {
         let Some(link) = self.link.as_ref() else { return };
         if !self.connected {
-            match link.take_error() {
-                Ok(None) if event.writable => {
+            match link.established() {
+                Ok(true) => {
                     self.connected = true;
                     ctx.attack.pipeline_flood_connected += 1;
                 }
-                Ok(None) => return,
-                _ => return self.lost(ctx),
+                Ok(false) => return,
+                Err(_) => return self.lost(ctx),
             }
         }
         self.pump(ctx);

@@ -47,13 +47,13 @@ impl SlowClient {
     pub fn on_event(&mut self, event: Event, ctx: &mut Context<'_>) {
         let Some(link) = self.link.as_ref() else { return };
         if !self.connected {
-            match link.take_error() {
-                Ok(None) if event.writable => {
+            match link.established() {
+                Ok(true) => {
                     self.connected = true;
                     self.send_byte(ctx);
                 }
-                Ok(None) => {}
-                _ => return self.lost(ctx),
+                Ok(false) => {}
+                Err(_) => return self.lost(ctx),
             }
         }
         let Some(link) = self.link.as_mut() else { return };

@@ -5,7 +5,6 @@
 use super::{REOPEN_PAUSE, SLOW_READ_BUFFER};
 use crate::context::Context;
 use crate::link::Link;
-use polling::Event;
 use std::io::{self, Write};
 use std::time::Instant;
 
@@ -49,13 +48,13 @@ impl SlowReader {
     }
 
     /// Connect finished, or the server took bytes (or closed).
-    pub fn on_event(&mut self, event: Event, ctx: &mut Context<'_>) {
+    pub fn on_event(&mut self, ctx: &mut Context<'_>) {
         let Some(link) = self.link.as_ref() else { return };
         if !self.connected {
-            match link.take_error() {
-                Ok(None) if event.writable => self.connected = true,
-                Ok(None) => return,
-                _ => return self.lost(ctx),
+            match link.established() {
+                Ok(true) => self.connected = true,
+                Ok(false) => return,
+                Err(_) => return self.lost(ctx),
             }
         }
         self.pump(ctx);
